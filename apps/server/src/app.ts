@@ -1,0 +1,115 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AppError } from './errors/app-error.ts';
+import type { App } from './http/app-types.ts';
+import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
+import { registerErrorHandlers } from './http/plugins/error-handler.ts';
+import { generateRequestId } from './http/plugins/request-id.ts';
+import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
+import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
+import { registerAdminWorkspacesList } from './http/routes/admin-workspaces.list.ts';
+import { registerApiKeysCreate } from './http/routes/api-keys.create.ts';
+import { registerApiKeysDelete } from './http/routes/api-keys.delete.ts';
+import { registerApiKeysList } from './http/routes/api-keys.list.ts';
+import { registerChatCreate } from './http/routes/chat.create.ts';
+import { registerChatbotsCreate } from './http/routes/chatbots.create.ts';
+import { registerChatbotsDelete } from './http/routes/chatbots.delete.ts';
+import { registerChatbotsGet } from './http/routes/chatbots.get.ts';
+import { registerChatbotsList } from './http/routes/chatbots.list.ts';
+import { registerChatbotsUpdate } from './http/routes/chatbots.update.ts';
+import { registerConversationsDelete } from './http/routes/conversations.delete.ts';
+import { registerConversationsGet } from './http/routes/conversations.get.ts';
+import { registerConversationsList } from './http/routes/conversations.list.ts';
+import { registerHealth } from './http/routes/health.get.ts';
+import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
+import type { Services } from './services.ts';
+
+const workspaceRoutes = [
+  registerWorkspaceGet,
+  registerApiKeysCreate,
+  registerApiKeysList,
+  registerApiKeysDelete,
+  registerChatbotsCreate,
+  registerChatbotsList,
+  registerChatbotsGet,
+  registerChatbotsUpdate,
+  registerChatbotsDelete,
+  registerChatCreate,
+  registerConversationsList,
+  registerConversationsGet,
+  registerConversationsDelete,
+];
+
+const adminRoutes = [registerAdminWorkspacesCreate, registerAdminWorkspacesList, registerAdminCreditsCreate];
+
+/** Builds the HTTP app on the given services; it never listens (main.ts and the tests do). */
+export async function buildApp(services: Services): Promise<App> {
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    genReqId: generateRequestId,
+    logController: { requestIdLogLabel: 'requestId' },
+    bodyLimit: services.config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandlers(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PollyBot API',
+        version: '1.0.0',
+        description:
+          'Send messages to chatbots and manage them with a workspace API key. Every JSON response uses the ' +
+          'envelope {success, data} or {success: false, error, code}.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key, sk-workspace_...' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'POLLYBOT_ADMIN_TOKEN' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerHealth(app, services);
+
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', createApiKeyHook(services));
+    for (const register of workspaceRoutes) register(scope, services);
+  });
+
+  await app.register(async (scope) => {
+    const { adminToken } = services.config;
+    // Without a token the operator API does not exist: 404, as for any unknown route.
+    scope.addHook(
+      'onRequest',
+      adminToken
+        ? createAdminTokenHook(adminToken)
+        : async (request) => {
+            throw new AppError('NOT_FOUND', { message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
+          },
+    );
+    for (const register of adminRoutes) register(scope, services);
+  });
+
+  return app;
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const modelPricesSchema = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON object such as {"openai/gpt-4o": 5}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), z.number().int().min(0)));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
+    .default('sqlite:./data/pollybot.db'),
+  REDIS_URL: z.string().url().optional(),
+  POLLYBOT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  POLLYBOT_DEMO: booleanFromEnv.default(true),
+  POLLYBOT_DEFAULT_MODEL: z.string().regex(/^[a-z]+\/.+$/, 'must look like provider/model').optional(),
+  POLLYBOT_MODEL_PRICES: modelPricesSchema.optional(),
+  POLLYBOT_HISTORY_MESSAGES: z.coerce.number().int().min(0).max(200).default(20),
+  POLLYBOT_DEMO_CREDITS: z.coerce.number().int().min(0).default(1000),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  OLLAMA_BASE_URL: z.string().url().default('http://127.0.0.1:11434'),
+  AI_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  AI_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The server's whole configuration, parsed once from the environment. */
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  adminToken: string | undefined;
+  demo: boolean;
+  demoCredits: number;
+  defaultModel: string;
+  modelPrices: Record<string, number>;
+  historyMessages: number;
+  providers: {
+    openai: { apiKey: string | undefined; baseUrl: string | undefined };
+    anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+    ollama: { baseUrl: string };
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  sseHeartbeatMs: number;
+  shutdownGraceMs: number;
+  bodyLimitBytes: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The built-in model every new chatbot gets when no other default is configured. */
+export const LOCAL_MODEL = 'local/pollybot';
+
+/** Parses the environment once; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    adminToken: values.POLLYBOT_ADMIN_TOKEN,
+    demo: values.POLLYBOT_DEMO,
+    demoCredits: values.POLLYBOT_DEMO_CREDITS,
+    defaultModel: values.POLLYBOT_DEFAULT_MODEL ?? LOCAL_MODEL,
+    modelPrices: values.POLLYBOT_MODEL_PRICES ?? {},
+    historyMessages: values.POLLYBOT_HISTORY_MESSAGES,
+    providers: {
+      openai: { apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL },
+      anthropic: { apiKey: values.ANTHROPIC_API_KEY, baseUrl: values.ANTHROPIC_BASE_URL },
+      ollama: { baseUrl: values.OLLAMA_BASE_URL },
+      timeoutMs: values.AI_PROVIDER_TIMEOUT_MS,
+      maxRetries: values.AI_PROVIDER_MAX_RETRIES,
+    },
+    sseHeartbeatMs: values.SSE_HEARTBEAT_MS,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    logLevel: values.LOG_LEVEL,
+  };
+}

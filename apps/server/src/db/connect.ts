@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import * as initial from './migrations/0001-initial.ts';
+
+export type DatabaseDialect = 'sqlite' | 'postgres';
+
+export type DatabaseHandle = {
+  db: Kysely<Database>;
+  dialect: DatabaseDialect;
+  /** Answers true when the database answers a trivial query. */
+  ping: () => Promise<boolean>;
+  close: () => Promise<void>;
+};
+
+// Listed statically so migrations load the same way under every runner and bundler.
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Opens `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...`. */
+export function connectDatabase(url: string): DatabaseHandle {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    const filename = path === ':memory:' ? ':memory:' : resolve(path);
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    const sqlite = new SqliteDatabase(filename);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return {
+      db,
+      dialect: 'sqlite',
+      ping: async () => sqlite.prepare('select 1').get() !== undefined,
+      close: () => db.destroy(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      const result = await pool.query('select 1 as ok');
+      return result.rowCount === 1;
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Runs every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { ConversationRow, Database, MessageRow, NewMessageRow } from './database.ts';
+import { type Page, toPage } from './page.ts';
+
+export async function insertConversation(db: Kysely<Database>, row: ConversationRow): Promise<void> {
+  await db.insertInto('conversations').values(row).execute();
+}
+
+/** Finds a conversation only under its own chatbot (and so its own workspace). */
+export function findConversation(
+  db: Kysely<Database>,
+  chatbotId: string,
+  id: string,
+): Promise<ConversationRow | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('chatbot_id', '=', chatbotId)
+    .executeTakeFirst();
+}
+
+export async function listConversations(
+  db: Kysely<Database>,
+  chatbotId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<ConversationRow>> {
+  let query = db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('chatbot_id', '=', chatbotId)
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1);
+  if (options.cursor) query = query.where('id', '<', options.cursor);
+  return toPage(await query.execute(), options.limit);
+}
+
+export async function deleteConversation(db: Kysely<Database>, chatbotId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('conversations')
+    .where('id', '=', id)
+    .where('chatbot_id', '=', chatbotId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function touchConversation(db: Kysely<Database>, id: string, updatedAt: string): Promise<void> {
+  await db.updateTable('conversations').set({ updated_at: updatedAt }).where('id', '=', id).execute();
+}
+
+export async function insertMessage(db: Kysely<Database>, row: NewMessageRow): Promise<void> {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export function listMessages(db: Kysely<Database>, conversationId: string): Promise<MessageRow[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+/**
+ * The last `count` messages that carry text and did not fail, oldest first: the history window a model sees.
+ * Reads only `count` rows through the (conversation_id, id) index, whatever the conversation's length.
+ */
+export async function listRecentMessages(
+  db: Kysely<Database>,
+  conversationId: string,
+  count: number,
+): Promise<Pick<MessageRow, 'role' | 'content'>[]> {
+  if (count === 0) return [];
+  const rows = await db
+    .selectFrom('messages')
+    .select(['role', 'content'])
+    .where('conversation_id', '=', conversationId)
+    .where('content', '!=', '')
+    .where('status', '!=', 'failed')
+    .orderBy('id', 'desc')
+    .limit(count)
+    .execute();
+  return rows.reverse();
+}

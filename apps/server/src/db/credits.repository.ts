@@ -1,0 +1,100 @@
+import { type Kysely, sql } from 'kysely';
+import type { CreditLedgerRow, Database } from './database.ts';
+import { type Page, toPage } from './page.ts';
+
+type LedgerEntry = Omit<CreditLedgerRow, 'balance_after'>;
+
+/**
+ * Moves credits by `entry.amount` inside the caller's transaction, unless that would take the balance
+ * below zero, and records the movement. Answers the new balance, or undefined when refused.
+ * The guarded UPDATE is atomic on both dialects: racing writers serialize on the row.
+ */
+export async function moveCredits(trx: Kysely<Database>, entry: LedgerEntry): Promise<number | undefined> {
+  const updated = await trx
+    .updateTable('workspaces')
+    .set({ credits: sql`credits + ${entry.amount}` })
+    .where('id', '=', entry.workspace_id)
+    .where(sql<boolean>`credits + ${entry.amount} >= 0`)
+    .returning('credits')
+    .executeTakeFirst();
+  if (!updated) return undefined;
+  await trx
+    .insertInto('credit_ledger')
+    .values({ ...entry, balance_after: updated.credits })
+    .execute();
+  return updated.credits;
+}
+
+export async function insertReservation(
+  trx: Kysely<Database>,
+  row: { id: string; workspace_id: string; amount: number; created_at: string; expires_at: string },
+): Promise<void> {
+  await trx
+    .insertInto('credit_reservations')
+    .values({ ...row, status: 'held', message_id: null })
+    .execute();
+}
+
+/** Marks a held reservation as settled; answers false when it was no longer held. */
+export async function settleReservation(
+  trx: Kysely<Database>,
+  id: string,
+  messageId: string,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('credit_reservations')
+    .set({ status: 'settled', message_id: messageId })
+    .where('id', '=', id)
+    .where('status', '=', 'held')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Marks a held reservation as released and answers what it held, or undefined when it was not held. */
+export async function markReservationReleased(
+  trx: Kysely<Database>,
+  id: string,
+): Promise<{ workspace_id: string; amount: number } | undefined> {
+  return trx
+    .updateTable('credit_reservations')
+    .set({ status: 'released' })
+    .where('id', '=', id)
+    .where('status', '=', 'held')
+    .returning(['workspace_id', 'amount'])
+    .executeTakeFirst();
+}
+
+/** Held reservations whose request should long be over: left behind by a crash. */
+export function listExpiredReservations(trx: Kysely<Database>, now: string): Promise<{ id: string }[]> {
+  return trx
+    .selectFrom('credit_reservations')
+    .select('id')
+    .where('status', '=', 'held')
+    .where('expires_at', '<', now)
+    .limit(500)
+    .execute();
+}
+
+export async function sumLedger(db: Kysely<Database>, workspaceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('credit_ledger')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('amount'), sql<number>`0`).as('total'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+export async function listLedger(
+  db: Kysely<Database>,
+  workspaceId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<CreditLedgerRow>> {
+  let query = db
+    .selectFrom('credit_ledger')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1);
+  if (options.cursor) query = query.where('id', '<', options.cursor);
+  return toPage(await query.execute(), options.limit);
+}

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Database, WorkspaceRow } from './database.ts';
+import { type Page, toPage } from './page.ts';
+
+export async function insertWorkspace(db: Kysely<Database>, row: WorkspaceRow): Promise<void> {
+  await db.insertInto('workspaces').values(row).execute();
+}
+
+export function findWorkspace(db: Kysely<Database>, id: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listWorkspaces(
+  db: Kysely<Database>,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<WorkspaceRow>> {
+  let query = db.selectFrom('workspaces').selectAll().orderBy('id', 'desc').limit(options.limit + 1);
+  if (options.cursor) query = query.where('id', '<', options.cursor);
+  return toPage(await query.execute(), options.limit);
+}
+
+export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

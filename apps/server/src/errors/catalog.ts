@@ -1,0 +1,25 @@
+/** Every error code the API can answer with: its HTTP status and its safe, human sentence. */
+export const errorCatalog = {
+  INVALID_API_KEY: { status: 401, message: 'Invalid or inactive API key' },
+  INVALID_ADMIN_TOKEN: { status: 401, message: 'Invalid admin token' },
+  CHATBOT_NOT_FOUND: { status: 404, message: 'Chatbot not found or access denied' },
+  CHATBOT_INACTIVE: { status: 403, message: 'Chatbot is inactive' },
+  RATE_LIMIT_EXCEEDED: { status: 429, message: 'Rate limit exceeded for this chatbot; retry after the window resets' },
+  VALIDATION_ERROR: { status: 400, message: 'The request is invalid' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
+  INSUFFICIENT_CREDITS: { status: 402, message: 'Not enough credits for this response; add credits to the workspace' },
+  AI_PROVIDER_ERROR: { status: 502, message: 'The AI provider failed to answer' },
+  AI_PROVIDER_TIMEOUT: { status: 504, message: 'The AI provider did not answer in time' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  API_KEY_NOT_FOUND: { status: 404, message: 'API key not found' },
+  WORKSPACE_NOT_FOUND: { status: 404, message: 'Workspace not found' },
+  NOT_FOUND: { status: 404, message: 'Route not found' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The server is shutting down or not ready' },
+  INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];

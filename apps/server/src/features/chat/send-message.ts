@@ -1,0 +1,160 @@
+import type { ChatReply } from '@pollybot/contracts';
+import type { Kysely } from 'kysely';
+import {
+  findConversation,
+  insertConversation,
+  insertMessage,
+  listRecentMessages,
+  touchConversation,
+} from '../../db/conversations.repository.ts';
+import type { ChatbotRow, Database, MessageStatus } from '../../db/database.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { IdGenerator } from '../../lib/ids.ts';
+import type { ModelGateway } from '../../models/model-gateway.ts';
+import { type CreditService, priceOfModel } from '../credits/credit-service.ts';
+
+export type ChatDeps = {
+  db: Kysely<Database>;
+  clock: Clock;
+  ids: IdGenerator;
+  credits: CreditService;
+  models: ModelGateway;
+  historyMessages: number;
+  modelPrices: Record<string, number>;
+};
+
+export type ChatTurnRequest = {
+  chatbot: ChatbotRow;
+  message: string;
+  conversationId?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+};
+
+/** How a turn ended: the reply (complete, or cut short by the client) or a provider failure. */
+export type ChatTurnResult =
+  | { kind: 'complete' | 'incomplete'; reply: ChatReply }
+  | { kind: 'failed'; error: AppError };
+
+/** A turn that passed every check and holds its credits; `run` generates, stores and settles it. */
+export type ChatTurn = {
+  conversationId: string;
+  messageId: string;
+  run: (options: { signal?: AbortSignal | undefined; onDelta?: (text: string) => void }) => Promise<ChatTurnResult>;
+};
+
+/**
+ * Checks 6 and 7 of the contract (conversation, credits), then stores the user's message.
+ * Throws CONVERSATION_NOT_FOUND or INSUFFICIENT_CREDITS; nothing is stored or charged then.
+ */
+export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): Promise<ChatTurn> {
+  const { db, clock, ids, chatbot } = { ...deps, chatbot: request.chatbot };
+  if (request.conversationId) {
+    const conversation = await findConversation(db, chatbot.id, request.conversationId);
+    if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
+  }
+
+  const price = priceOfModel(deps.modelPrices, chatbot.model);
+  const reservation = await deps.credits.reserve(chatbot.workspace_id, price);
+  if (!reservation.ok) throw new AppError('INSUFFICIENT_CREDITS', { extra: { required: price } });
+
+  const conversationId = request.conversationId ?? ids();
+  const history = request.conversationId
+    ? await listRecentMessages(db, conversationId, deps.historyMessages)
+    : [];
+  const userMessageId = ids();
+  const messageId = ids();
+  try {
+    const now = clock.now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      if (request.conversationId) await touchConversation(trx, conversationId, now);
+      else {
+        await insertConversation(trx, {
+          id: conversationId,
+          workspace_id: chatbot.workspace_id,
+          chatbot_id: chatbot.id,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      await insertMessage(trx, {
+        id: userMessageId,
+        conversation_id: conversationId,
+        workspace_id: chatbot.workspace_id,
+        role: 'user',
+        content: request.message,
+        metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+        status: 'complete',
+        model: null,
+        input_tokens: null,
+        output_tokens: null,
+        credits: null,
+        created_at: now,
+      });
+    });
+  } catch (error) {
+    await deps.credits.release(reservation.reservationId);
+    throw error;
+  }
+
+  const store = async (status: MessageStatus, content: string, usage: ChatReply['usage'] | null) => {
+    await insertMessage(db, {
+      id: messageId,
+      conversation_id: conversationId,
+      workspace_id: chatbot.workspace_id,
+      role: 'assistant',
+      content,
+      metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+      status,
+      model: chatbot.model,
+      input_tokens: usage?.inputTokens ?? null,
+      output_tokens: usage?.outputTokens ?? null,
+      credits: usage?.credits ?? null,
+      created_at: clock.now().toISOString(),
+    });
+  };
+
+  return {
+    conversationId,
+    messageId,
+    async run({ signal, onDelta }) {
+      const outcome = await deps.models.generate({
+        model: chatbot.model,
+        prompt: {
+          chatbotName: chatbot.name,
+          instructions: chatbot.instructions,
+          history: dropLeadingReplies(history),
+          message: request.message,
+        },
+        settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
+        signal,
+        onDelta,
+      });
+
+      if (outcome.kind === 'failed') {
+        await store('failed', outcome.text, null);
+        await deps.credits.release(reservation.reservationId);
+        return {
+          kind: 'failed',
+          error: new AppError(outcome.error.code, { extra: { conversationId, messageId }, cause: outcome.error }),
+        };
+      }
+
+      // A reply cut short by the client is charged when any of it was generated (the provider billed it),
+      // and released when nothing was.
+      const charged = outcome.kind === 'complete' || outcome.text.length > 0;
+      const usage = { ...outcome.usage, credits: charged ? reservation.amount : 0 };
+      const status = outcome.kind === 'complete' ? 'complete' : 'incomplete';
+      await store(status, outcome.text, usage);
+      if (charged) await deps.credits.settle(reservation.reservationId, messageId);
+      else await deps.credits.release(reservation.reservationId);
+      return { kind: status, reply: { response: outcome.text, conversationId, messageId, usage } };
+    },
+  };
+}
+
+/** A window cut mid-exchange can open on a reply; models expect the user to speak first. */
+function dropLeadingReplies<T extends { role: string }>(history: T[]): T[] {
+  const firstUser = history.findIndex((turn) => turn.role === 'user');
+  return firstUser === -1 ? [] : history.slice(firstUser);
+}

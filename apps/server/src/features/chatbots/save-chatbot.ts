@@ -1,0 +1,82 @@
+import type { ChatbotCreate, ChatbotUpdate } from '@pollybot/contracts';
+import { findChatbot, insertChatbot, updateChatbot } from '../../db/chatbots.repository.ts';
+import type { ChatbotRow, ChatbotRowUpdate } from '../../db/database.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Services } from '../../services.ts';
+
+type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'models' | 'config'>;
+
+export const CHATBOT_DEFAULTS = {
+  instructions: 'You are a helpful assistant.',
+  temperature: 0.7,
+  maxTokens: 1024,
+  streaming: false,
+  rateLimit: { requests: 60, windowSeconds: 60 },
+  status: 'active' as const,
+};
+
+function assertModelAvailable(deps: Deps, model: string): void {
+  const reason = deps.models.whyUnavailable(model);
+  if (reason) {
+    throw new AppError('VALIDATION_ERROR', {
+      message: `Invalid request: body.model: ${reason}`,
+      extra: { details: [{ path: 'body.model', message: reason }] },
+    });
+  }
+}
+
+export async function createChatbot(deps: Deps, workspaceId: string, input: ChatbotCreate): Promise<ChatbotRow> {
+  const model = input.model ?? deps.config.defaultModel;
+  assertModelAvailable(deps, model);
+  const now = deps.clock.now().toISOString();
+  const rateLimit = input.rateLimit ?? CHATBOT_DEFAULTS.rateLimit;
+  const row: ChatbotRow = {
+    id: deps.ids(),
+    workspace_id: workspaceId,
+    name: input.name,
+    instructions: input.instructions ?? CHATBOT_DEFAULTS.instructions,
+    model,
+    temperature: input.temperature ?? CHATBOT_DEFAULTS.temperature,
+    max_tokens: input.maxTokens ?? CHATBOT_DEFAULTS.maxTokens,
+    streaming: (input.streaming ?? CHATBOT_DEFAULTS.streaming) ? 1 : 0,
+    rate_limit_requests: rateLimit.requests,
+    rate_limit_window_seconds: rateLimit.windowSeconds,
+    status: input.status ?? CHATBOT_DEFAULTS.status,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertChatbot(deps.db, row);
+  return row;
+}
+
+/** Applies a partial update; throws CHATBOT_NOT_FOUND for a bot outside the workspace. */
+export async function patchChatbot(
+  deps: Deps,
+  workspaceId: string,
+  id: string,
+  input: ChatbotUpdate,
+): Promise<ChatbotRow> {
+  if (input.model !== undefined) assertModelAvailable(deps, input.model);
+  const changes: ChatbotRowUpdate = { updated_at: deps.clock.now().toISOString() };
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.instructions !== undefined) changes.instructions = input.instructions;
+  if (input.model !== undefined) changes.model = input.model;
+  if (input.temperature !== undefined) changes.temperature = input.temperature;
+  if (input.maxTokens !== undefined) changes.max_tokens = input.maxTokens;
+  if (input.streaming !== undefined) changes.streaming = input.streaming ? 1 : 0;
+  if (input.status !== undefined) changes.status = input.status;
+  if (input.rateLimit !== undefined) {
+    changes.rate_limit_requests = input.rateLimit.requests;
+    changes.rate_limit_window_seconds = input.rateLimit.windowSeconds;
+  }
+  const updated = await updateChatbot(deps.db, workspaceId, id, changes);
+  const row = updated ? await findChatbot(deps.db, workspaceId, id) : undefined;
+  if (!row) throw new AppError('CHATBOT_NOT_FOUND');
+  return row;
+}
+
+export async function getChatbot(deps: Pick<Services, 'db'>, workspaceId: string, id: string): Promise<ChatbotRow> {
+  const row = await findChatbot(deps.db, workspaceId, id);
+  if (!row) throw new AppError('CHATBOT_NOT_FOUND');
+  return row;
+}

@@ -1,0 +1,66 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+export type RateLimit = { requests: number; windowSeconds: number };
+
+/** The outcome of counting one request: a value, never an exception. */
+export type RateLimitDecision = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** When the current window ends. */
+  resetAt: Date;
+};
+
+export type RateLimiter = {
+  consume: (key: string, limit: RateLimit) => Promise<RateLimitDecision>;
+};
+
+type FlexibleLimiter = { consume: (key: string, points?: number) => Promise<RateLimiterRes> };
+
+/**
+ * Wraps rate-limiter-flexible: a fixed window per key, counted atomically by the store.
+ * One limiter per distinct (requests, window) pair, since a chatbot's limit is its own setting.
+ */
+export function createRateLimiter(
+  createStoreLimiter: (limit: RateLimit) => FlexibleLimiter,
+  now: () => number = Date.now,
+): RateLimiter {
+  const limiters = new Map<string, FlexibleLimiter>();
+  const limiterFor = (limit: RateLimit): FlexibleLimiter => {
+    const id = `${limit.requests}/${limit.windowSeconds}`;
+    let limiter = limiters.get(id);
+    if (!limiter) {
+      limiter = createStoreLimiter(limit);
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
+  return {
+    async consume(key, limit) {
+      const toDecision = (result: RateLimiterRes, allowed: boolean): RateLimitDecision => ({
+        allowed,
+        limit: limit.requests,
+        remaining: Math.max(0, result.remainingPoints),
+        resetAt: new Date(now() + Math.max(0, result.msBeforeNext)),
+      });
+      try {
+        return toDecision(await limiterFor(limit).consume(key), true);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return toDecision(rejection, false);
+        throw rejection;
+      }
+    },
+  };
+}
+
+/** The single-instance limiter: exact because one process counts every request in memory. */
+export function createMemoryRateLimiter(): RateLimiter {
+  return createRateLimiter(
+    (limit) =>
+      new RateLimiterMemory({
+        keyPrefix: `chatbot:${limit.requests}:${limit.windowSeconds}`,
+        points: limit.requests,
+        duration: limit.windowSeconds,
+      }),
+  );
+}

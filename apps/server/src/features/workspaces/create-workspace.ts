@@ -1,0 +1,23 @@
+import { insertWorkspace } from '../../db/workspaces.repository.ts';
+import type { WorkspaceRow } from '../../db/database.ts';
+import type { Services } from '../../services.ts';
+import { createApiKey } from '../api-keys/create-api-key.ts';
+
+type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'credits'>;
+
+/** Creates a workspace with its first API key; starting credits are granted through the ledger. */
+export async function createWorkspace(
+  deps: Deps,
+  input: { name: string; credits: number },
+): Promise<{ workspace: WorkspaceRow; apiKey: string }> {
+  const now = deps.clock.now().toISOString();
+  const workspace: WorkspaceRow = { id: deps.ids(), name: input.name, credits: 0, created_at: now, updated_at: now };
+  await insertWorkspace(deps.db, workspace);
+  if (input.credits > 0) workspace.credits = (await deps.credits.adjust(workspace.id, input.credits, 'grant')) ?? 0;
+  const { key } = await createApiKey(deps, workspace.id, 'Default key');
+  return { workspace, apiKey: key };
+}
+
+export function toWorkspaceView(row: WorkspaceRow) {
+  return { id: row.id, name: row.name, credits: row.credits };
+}

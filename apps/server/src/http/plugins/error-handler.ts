@@ -1,0 +1,56 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, isAppError } from '../../errors/app-error.ts';
+import type { App } from '../app-types.ts';
+
+type ValidationDetail = { path: string; message: string };
+
+const FASTIFY_CODES: Record<string, (error: FastifyError) => AppError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new AppError('UNSUPPORTED_MEDIA_TYPE'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new AppError('PAYLOAD_TOO_LARGE'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    new AppError('VALIDATION_ERROR', { message: 'The request body is empty; send a JSON object' }),
+  FST_ERR_CTP_INVALID_JSON_BODY: () =>
+    new AppError('VALIDATION_ERROR', { message: 'The request body is not valid JSON' }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new AppError('VALIDATION_ERROR', { message: 'Content-Length does not match the body' }),
+};
+
+/** Maps any error to the contract's envelope: our errors, then validation, then everything else as 500. */
+export function toAppError(error: FastifyError | Error): AppError {
+  if (isAppError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details: ValidationDetail[] = error.validation.map((issue) => ({
+      path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+      message: issue.message,
+    }));
+    const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
+    return new AppError('VALIDATION_ERROR', { message: `Invalid request: ${summary}`, extra: { details } });
+  }
+  const code = 'code' in error ? error.code : undefined;
+  const mapped = code ? FASTIFY_CODES[code] : undefined;
+  if (mapped) return mapped(error as FastifyError);
+  const status = 'statusCode' in error ? error.statusCode : undefined;
+  // Body parsing failures (bad JSON, prototype poisoning) arrive as plain 400s from the parser.
+  if (status === 400 && !isResponseSerializationError(error)) {
+    const reason = error instanceof SyntaxError ? 'The request body is not valid JSON' : error.message;
+    return new AppError('VALIDATION_ERROR', { message: reason });
+  }
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  return new AppError('INTERNAL_ERROR', { cause: error });
+}
+
+export function registerErrorHandlers(app: App): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'unexpected error');
+    else if (appError.status >= 500) request.log.warn({ code: appError.code }, appError.message);
+    return reply.code(appError.status).send(appError.toEnvelope());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new AppError('NOT_FOUND', { message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
+    return reply.code(error.status).send(error.toEnvelope());
+  });
+}

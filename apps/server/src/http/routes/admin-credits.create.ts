@@ -1,0 +1,40 @@
+import { creditAdjustmentSchema, idSchema, successEnvelope } from '@pollybot/contracts';
+import { z } from 'zod';
+import { findWorkspace } from '../../db/workspaces.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { ADMIN_ERRORS, adminSecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerAdminCreditsCreate(app: App, services: Services): void {
+  app.post(
+    '/api/admin/workspaces/:id/credits',
+    {
+      schema: {
+        summary: 'Add (or, with a negative amount, remove) credits',
+        description: 'Removing more credits than the balance holds is refused: the balance never goes below zero.',
+        tags: ['admin'],
+        security: adminSecurity,
+        params: z.object({ id: idSchema }),
+        body: creditAdjustmentSchema,
+        response: {
+          200: successEnvelope(z.object({ credits: z.number().int() })),
+          ...errorResponses([...ADMIN_ERRORS, 'WORKSPACE_NOT_FOUND']),
+        },
+      },
+    },
+    async (request) => {
+      const workspace = await findWorkspace(services.db, request.params.id);
+      if (!workspace) throw new AppError('WORKSPACE_NOT_FOUND');
+      const { amount } = request.body;
+      const credits = await services.credits.adjust(workspace.id, amount, amount > 0 ? 'grant' : 'adjustment');
+      if (credits === undefined) {
+        throw new AppError('VALIDATION_ERROR', {
+          message: `Invalid request: body.amount: removing ${-amount} credits would take the balance below zero`,
+          extra: { details: [{ path: 'body.amount', message: 'would take the balance below zero' }] },
+        });
+      }
+      return { success: true as const, data: { credits } };
+    },
+  );
+}

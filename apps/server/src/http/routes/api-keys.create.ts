@@ -1,0 +1,27 @@
+import { apiKeyCreatedSchema, apiKeyCreateSchema, successEnvelope } from '@pollybot/contracts';
+import { createApiKey } from '../../features/api-keys/create-api-key.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerApiKeysCreate(app: App, services: Services): void {
+  app.post(
+    '/api/v1/api-keys',
+    {
+      schema: {
+        summary: 'Create an API key (the secret is shown only in this response)',
+        tags: ['api-keys'],
+        security: apiKeySecurity,
+        body: apiKeyCreateSchema,
+        response: { 201: successEnvelope(apiKeyCreatedSchema), ...errorResponses(API_KEY_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const { row, key } = await createApiKey(services, request.workspaceId, request.body.name);
+      return reply.code(201).send({
+        success: true,
+        data: { id: row.id, name: row.name, key, prefix: row.prefix, createdAt: row.created_at },
+      });
+    },
+  );
+}

@@ -1,0 +1,35 @@
+import { idSchema, successEnvelope } from '@pollybot/contracts';
+import { z } from 'zod';
+import { revokeApiKey } from '../../db/api-keys.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerApiKeysDelete(app: App, services: Services): void {
+  app.delete(
+    '/api/v1/api-keys/:id',
+    {
+      schema: {
+        summary: 'Revoke an API key; later use of it gives 401',
+        tags: ['api-keys'],
+        security: apiKeySecurity,
+        params: z.object({ id: idSchema }),
+        response: {
+          200: successEnvelope(z.object({ id: z.string(), revoked: z.literal(true) })),
+          ...errorResponses([...API_KEY_ERRORS, 'API_KEY_NOT_FOUND']),
+        },
+      },
+    },
+    async (request) => {
+      const revoked = await revokeApiKey(
+        services.db,
+        request.workspaceId,
+        request.params.id,
+        services.clock.now().toISOString(),
+      );
+      if (!revoked) throw new AppError('API_KEY_NOT_FOUND');
+      return { success: true as const, data: { id: request.params.id, revoked: true as const } };
+    },
+  );
+}

@@ -1,0 +1,25 @@
+import { apiKeySchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
+import { listApiKeys } from '../../db/api-keys.repository.ts';
+import { toApiKeyView } from '../../features/api-keys/create-api-key.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerApiKeysList(app: App, services: Services): void {
+  app.get(
+    '/api/v1/api-keys',
+    {
+      schema: {
+        summary: 'List API keys, newest first, without their secrets',
+        tags: ['api-keys'],
+        security: apiKeySecurity,
+        querystring: listQuerySchema,
+        response: { 200: listEnvelope(apiKeySchema), ...errorResponses(API_KEY_ERRORS) },
+      },
+    },
+    async (request) => {
+      const page = await listApiKeys(services.db, request.workspaceId, request.query);
+      return { success: true as const, data: page.items.map(toApiKeyView), nextCursor: page.nextCursor };
+    },
+  );
+}

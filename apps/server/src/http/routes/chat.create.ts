@@ -1,0 +1,160 @@
+import {
+  chatReplySchema,
+  chatRequestSchema,
+  errorEnvelopeSchema,
+  idSchema,
+  successEnvelope,
+} from '@pollybot/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { findChatbot } from '../../db/chatbots.repository.ts';
+import type { ChatbotRow } from '../../db/database.ts';
+import { startChatTurn } from '../../features/chat/send-message.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { SseStream } from '../sse.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    chatbot: ChatbotRow;
+  }
+}
+
+const paramsSchema = z.object({ chatbotId: idSchema });
+
+/**
+ * Checks 2-4 of the contract (chatbot, status, rate limit) read only the URL and headers, so they run
+ * before the body is parsed and validated (check 5).
+ */
+function createChatGate(services: Services) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const { chatbotId } = request.params as { chatbotId: string };
+    const chatbot = await findChatbot(services.db, request.workspaceId, chatbotId);
+    if (!chatbot) throw new AppError('CHATBOT_NOT_FOUND');
+    if (chatbot.status !== 'active') throw new AppError('CHATBOT_INACTIVE');
+    const decision = await services.limiter.consume(`chatbot:${chatbot.id}`, {
+      requests: chatbot.rate_limit_requests,
+      windowSeconds: chatbot.rate_limit_window_seconds,
+    });
+    reply.header('x-ratelimit-limit', decision.limit);
+    reply.header('x-ratelimit-remaining', decision.remaining);
+    reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt.getTime() / 1000));
+    if (!decision.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((decision.resetAt.getTime() - services.clock.now().getTime()) / 1000));
+      reply.header('retry-after', retryAfter);
+      throw new AppError('RATE_LIMIT_EXCEEDED', { extra: { retryAfter } });
+    }
+    request.chatbot = chatbot;
+  };
+}
+
+export function registerChatCreate(app: App, services: Services): void {
+  app.post(
+    '/api/v1/chatbots/:chatbotId/chat',
+    {
+      onRequest: createChatGate(services),
+      schema: {
+        summary: 'Send a message to a chatbot',
+        description:
+          'Answers with one JSON reply, or with Server-Sent Events (start, delta..., then done or error) when ' +
+          '`stream` is true (or absent and the chatbot streams by default). Every response after the chatbot is ' +
+          'known carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.',
+        tags: ['chat'],
+        security: apiKeySecurity,
+        params: paramsSchema,
+        body: chatRequestSchema,
+        response: {
+          200: successEnvelope(chatReplySchema).describe(
+            'The reply as JSON, or a text/event-stream of start, delta, done/error events',
+          ),
+          ...errorResponses([
+            ...API_KEY_ERRORS,
+            'CHATBOT_NOT_FOUND',
+            'CHATBOT_INACTIVE',
+            'RATE_LIMIT_EXCEEDED',
+            'CONVERSATION_NOT_FOUND',
+            'INSUFFICIENT_CREDITS',
+            'AI_PROVIDER_ERROR',
+            'AI_PROVIDER_TIMEOUT',
+          ]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { chatbot } = request;
+      const turn = await startChatTurn(
+        {
+          db: services.db,
+          clock: services.clock,
+          ids: services.ids,
+          credits: services.credits,
+          models: services.models,
+          historyMessages: services.config.historyMessages,
+          modelPrices: services.config.modelPrices,
+        },
+        {
+          chatbot,
+          message: request.body.message,
+          conversationId: request.body.conversationId,
+          metadata: request.body.metadata,
+        },
+      );
+      const wantsStream = request.body.stream ?? chatbot.streaming === 1;
+      if (!wantsStream) {
+        const result = await turn.run({});
+        if (result.kind === 'failed') throw result.error;
+        return { success: true as const, data: result.reply };
+      }
+      return streamTurn(services, request, reply, turn);
+    },
+  );
+}
+
+/**
+ * Relays a turn as Server-Sent Events. Headers go out with the first token, so a provider that fails
+ * before answering still gets its proper status (502/504) as a JSON response.
+ */
+async function streamTurn(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  turn: Awaited<ReturnType<typeof startChatTurn>>,
+): Promise<FastifyReply> {
+  const stream = new SseStream(reply, services.config.sseHeartbeatMs);
+  const clientGone = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableFinished) clientGone.abort();
+  };
+  reply.raw.on('close', onClose);
+  const openOnce = () => {
+    if (reply.sent) return;
+    stream.open();
+    stream.send('start', { conversationId: turn.conversationId, messageId: turn.messageId });
+  };
+
+  const result = await turn.run({
+    signal: clientGone.signal,
+    onDelta: (content) => {
+      openOnce();
+      stream.send('delta', { content });
+    },
+  });
+  reply.raw.off('close', onClose);
+
+  if (result.kind === 'failed' && !reply.sent) throw result.error;
+  if (clientGone.signal.aborted) {
+    request.log.info({ messageId: turn.messageId }, 'client left mid-stream; partial reply stored as incomplete');
+    stream.close();
+    return reply;
+  }
+  openOnce();
+  if (result.kind === 'failed') {
+    stream.finish('error', errorEnvelopeSchema.parse(result.error.toEnvelope()));
+  } else {
+    stream.finish('done', { success: true, data: result.reply });
+  }
+  request.log.info({ statusCode: 200, messageId: turn.messageId, outcome: result.kind }, 'stream completed');
+  return reply;
+}

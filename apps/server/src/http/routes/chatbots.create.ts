@@ -1,0 +1,25 @@
+import { chatbotCreateSchema, chatbotSchema, successEnvelope } from '@pollybot/contracts';
+import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
+import { createChatbot } from '../../features/chatbots/save-chatbot.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerChatbotsCreate(app: App, services: Services): void {
+  app.post(
+    '/api/v1/chatbots',
+    {
+      schema: {
+        summary: 'Create a chatbot',
+        tags: ['chatbots'],
+        security: apiKeySecurity,
+        body: chatbotCreateSchema,
+        response: { 201: successEnvelope(chatbotSchema), ...errorResponses(API_KEY_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const row = await createChatbot(services, request.workspaceId, request.body);
+      return reply.code(201).send({ success: true, data: toChatbotView(row) });
+    },
+  );
+}

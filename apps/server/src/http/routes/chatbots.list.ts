@@ -1,0 +1,25 @@
+import { chatbotSchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
+import { listChatbots } from '../../db/chatbots.repository.ts';
+import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerChatbotsList(app: App, services: Services): void {
+  app.get(
+    '/api/v1/chatbots',
+    {
+      schema: {
+        summary: 'List chatbots, newest first',
+        tags: ['chatbots'],
+        security: apiKeySecurity,
+        querystring: listQuerySchema,
+        response: { 200: listEnvelope(chatbotSchema), ...errorResponses(API_KEY_ERRORS) },
+      },
+    },
+    async (request) => {
+      const page = await listChatbots(services.db, request.workspaceId, request.query);
+      return { success: true as const, data: page.items.map(toChatbotView), nextCursor: page.nextCursor };
+    },
+  );
+}

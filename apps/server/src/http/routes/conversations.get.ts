@@ -1,0 +1,39 @@
+import { conversationSchema, idSchema, successEnvelope } from '@pollybot/contracts';
+import { z } from 'zod';
+import { findConversation, listMessages } from '../../db/conversations.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import { toConversationSummary, toMessageView } from '../../features/conversations/conversation-view.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export const conversationParamsSchema = z.object({ id: idSchema, conversationId: idSchema });
+
+export function registerConversationsGet(app: App, services: Services): void {
+  app.get(
+    '/api/v1/chatbots/:id/conversations/:conversationId',
+    {
+      schema: {
+        summary: 'Read a conversation with its messages, oldest first',
+        tags: ['conversations'],
+        security: apiKeySecurity,
+        params: conversationParamsSchema,
+        response: {
+          200: successEnvelope(conversationSchema),
+          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND', 'CONVERSATION_NOT_FOUND']),
+        },
+      },
+    },
+    async (request) => {
+      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      const conversation = await findConversation(services.db, chatbot.id, request.params.conversationId);
+      if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
+      const messages = await listMessages(services.db, conversation.id);
+      return {
+        success: true as const,
+        data: { ...toConversationSummary(conversation), messages: messages.map(toMessageView) },
+      };
+    },
+  );
+}

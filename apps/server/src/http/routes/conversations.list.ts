@@ -1,0 +1,32 @@
+import { conversationSummarySchema, idSchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
+import { z } from 'zod';
+import { listConversations } from '../../db/conversations.repository.ts';
+import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import { toConversationSummary } from '../../features/conversations/conversation-view.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerConversationsList(app: App, services: Services): void {
+  app.get(
+    '/api/v1/chatbots/:id/conversations',
+    {
+      schema: {
+        summary: 'List a chatbot’s conversations, newest first',
+        tags: ['conversations'],
+        security: apiKeySecurity,
+        params: z.object({ id: idSchema }),
+        querystring: listQuerySchema,
+        response: {
+          200: listEnvelope(conversationSummarySchema),
+          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']),
+        },
+      },
+    },
+    async (request) => {
+      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      const page = await listConversations(services.db, chatbot.id, request.query);
+      return { success: true as const, data: page.items.map(toConversationSummary), nextCursor: page.nextCursor };
+    },
+  );
+}

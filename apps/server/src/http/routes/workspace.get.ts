@@ -1,0 +1,26 @@
+import { successEnvelope, workspaceSchema } from '@pollybot/contracts';
+import { findWorkspace } from '../../db/workspaces.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { toWorkspaceView } from '../../features/workspaces/create-workspace.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+
+export function registerWorkspaceGet(app: App, services: Services): void {
+  app.get(
+    '/api/v1/workspace',
+    {
+      schema: {
+        summary: 'Read the key’s workspace and its credit balance',
+        tags: ['workspace'],
+        security: apiKeySecurity,
+        response: { 200: successEnvelope(workspaceSchema), ...errorResponses(API_KEY_ERRORS) },
+      },
+    },
+    async (request) => {
+      const row = await findWorkspace(services.db, request.workspaceId);
+      if (!row) throw new AppError('INVALID_API_KEY');
+      return { success: true as const, data: toWorkspaceView(row) };
+    },
+  );
+}

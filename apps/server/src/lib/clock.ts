@@ -1,0 +1,8 @@
+/** The one source of "now", injected so tests can control time. */
+export type Clock = { now: () => Date };
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function toIso(date: Date): string {
+  return date.toISOString();
+}

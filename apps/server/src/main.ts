@@ -1,0 +1,67 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrateToLatest } from './db/connect.ts';
+import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
+import { createServices } from './services.ts';
+
+const RESERVATION_SWEEP_MS = 60_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const services = createServices(config);
+  await migrateToLatest(services.db);
+  const app = await buildApp(services);
+
+  const seed = config.demo ? await seedDemo(services) : undefined;
+  const address = await app.listen({ port: config.port, host: config.host });
+  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const baseUrl = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${new URL(address).port}`;
+
+  // Printed to the terminal, not the log: the key exists nowhere else and is shown this once.
+  if (seed) {
+    process.stdout.write(
+      `\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n` +
+        `A demo workspace, chatbot and API key were created. Try it:\n\n${formatDemoCurl(baseUrl, seed)}\n\n` +
+        'The API key above is shown only this once; keep it.\n\n',
+    );
+  } else {
+    process.stdout.write(`\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n\n`);
+  }
+
+  const sweep = setInterval(() => {
+    services.credits
+      .releaseExpired()
+      .then((released) => released > 0 && services.log.warn({ released }, 'released expired credit reservations'))
+      .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
+  }, RESERVATION_SWEEP_MS);
+  sweep.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    services.lifecycle.shuttingDown = true;
+    services.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
+    clearInterval(sweep);
+    const force = setTimeout(() => {
+      services.log.warn('grace period over: closing remaining connections');
+      app.server.closeAllConnections();
+    }, config.shutdownGraceMs);
+    force.unref();
+    try {
+      await app.close();
+      await services.close();
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`PollyBot failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

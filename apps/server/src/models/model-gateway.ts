@@ -1,0 +1,189 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
+import { APICallError, type LanguageModel, RetryError, streamText } from 'ai';
+import { createOllama } from 'ollama-ai-provider-v2';
+import type { ModelProvider } from '@pollybot/contracts';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors/app-error.ts';
+import { createLocalModel, estimateTokens, type LocalResponder } from './local-model.ts';
+import { createOllamaFetch } from './ollama-fetch.ts';
+
+export type ChatTurnPrompt = {
+  chatbotName: string;
+  instructions: string;
+  history: { role: 'user' | 'assistant'; content: string }[];
+  message: string;
+};
+
+export type GenerationSettings = { temperature: number; maxTokens: number };
+
+export type TokenUsage = { inputTokens: number; outputTokens: number };
+
+/** How a generation ended: a value the caller decides on, never an exception. */
+export type GenerationOutcome =
+  | { kind: 'complete'; text: string; usage: TokenUsage }
+  | { kind: 'aborted'; text: string; usage: TokenUsage }
+  | { kind: 'failed'; text: string; error: AppError };
+
+export type GenerateOptions = {
+  model: string;
+  prompt: ChatTurnPrompt;
+  settings: GenerationSettings;
+  /** Aborts the provider call (a client that went away). */
+  signal?: AbortSignal | undefined;
+  onDelta?: (text: string) => void;
+};
+
+/** The one door to AI providers. */
+export type ModelGateway = {
+  /** Why a model cannot be used on this server, or undefined when it can. */
+  whyUnavailable: (model: string) => string | undefined;
+  generate: (options: GenerateOptions) => Promise<GenerationOutcome>;
+  configuredProviders: () => ModelProvider[];
+};
+
+type ModelFactory = (name: string) => LanguageModel;
+
+function splitModel(model: string): { provider: string; name: string } {
+  const slash = model.indexOf('/');
+  return { provider: model.slice(0, slash), name: model.slice(slash + 1) };
+}
+
+function createFactories(config: Config['providers'], respondLocally: LocalResponder) {
+  const factories: Partial<Record<ModelProvider, ModelFactory>> = {
+    local: (name) => createLocalModel(name, respondLocally),
+    ollama: (() => {
+      const ollama = createOllama({
+        baseURL: `${config.ollama.baseUrl.replace(/\/+$/, '')}/api`,
+        fetch: createOllamaFetch(),
+      });
+      return (name: string) => ollama(name);
+    })(),
+  };
+  if (config.openai.apiKey || config.openai.baseUrl) {
+    // Servers that speak the OpenAI protocol without keys still need some bearer value.
+    const openai = createOpenAI({ apiKey: config.openai.apiKey ?? 'not-needed', baseURL: config.openai.baseUrl });
+    // Chat Completions, not the Responses API: it is what every OpenAI-compatible server speaks.
+    factories.openai = (name) => openai.chat(name);
+  }
+  if (config.anthropic.apiKey) {
+    const anthropic = createAnthropic({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl });
+    factories.anthropic = (name) => anthropic(name);
+  }
+  return factories;
+}
+
+const HINTS: Record<string, string> = {
+  openai: 'set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server)',
+  anthropic: 'set ANTHROPIC_API_KEY',
+};
+
+function describeProviderError(error: unknown): string {
+  const cause = error instanceof RetryError ? error.lastError : error;
+  if (APICallError.isInstance(cause)) return `status ${cause.statusCode ?? 'none'}: ${cause.message}`;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
+
+export function createModelGateway(
+  config: Config['providers'],
+  deps: { respondLocally: LocalResponder; onProviderError?: (detail: string) => void },
+): ModelGateway {
+  const factories = createFactories(config, deps.respondLocally);
+
+  return {
+    configuredProviders: () => Object.keys(factories) as ModelProvider[],
+
+    whyUnavailable(model) {
+      const { provider, name } = splitModel(model);
+      if (!name) return `model must look like <provider>/<model name>`;
+      if (factories[provider as ModelProvider]) return undefined;
+      const hint = HINTS[provider];
+      return hint
+        ? `the ${provider} provider is not configured on this server: ${hint}`
+        : `unknown provider "${provider}"`;
+    },
+
+    async generate({ model, prompt, settings, signal, onDelta }) {
+      const { provider, name } = splitModel(model);
+      const factory = factories[provider as ModelProvider];
+      if (!factory) {
+        const reason = this.whyUnavailable(model) ?? 'unavailable';
+        return { kind: 'failed', text: '', error: new AppError('AI_PROVIDER_ERROR', { message: `Model ${model}: ${reason}` }) };
+      }
+
+      // One controller aborts the call for a client that left or a provider that went silent.
+      const controller = new AbortController();
+      let timedOut = false;
+      let idleTimer: NodeJS.Timeout | undefined;
+      const armIdleTimer = () => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, config.timeoutMs);
+      };
+      const abortForClient = () => controller.abort();
+      if (signal?.aborted) controller.abort();
+      signal?.addEventListener('abort', abortForClient, { once: true });
+      armIdleTimer();
+
+      let text = '';
+      let usage: TokenUsage | undefined;
+      let failure: unknown;
+      try {
+        const result = streamText({
+          model: factory(name),
+          system: prompt.instructions || undefined,
+          messages: [...prompt.history, { role: 'user', content: prompt.message }],
+          temperature: settings.temperature,
+          maxOutputTokens: settings.maxTokens,
+          maxRetries: config.maxRetries,
+          abortSignal: controller.signal,
+          providerOptions: {
+            local: { chatbotName: prompt.chatbotName },
+            // Ollama reads sampling settings only from `options`.
+            ollama: { options: { temperature: settings.temperature, num_predict: settings.maxTokens } },
+          },
+          onError: () => {},
+        });
+        for await (const part of result.fullStream) {
+          armIdleTimer();
+          if (part.type === 'text-delta') {
+            if (!part.text) continue;
+            text += part.text;
+            onDelta?.(part.text);
+          } else if (part.type === 'error') {
+            failure = part.error;
+          } else if (part.type === 'finish') {
+            usage = {
+              inputTokens: part.totalUsage.inputTokens ?? 0,
+              outputTokens: part.totalUsage.outputTokens ?? estimateTokens(text),
+            };
+          }
+        }
+      } catch (error) {
+        failure = error;
+      } finally {
+        clearTimeout(idleTimer);
+        signal?.removeEventListener('abort', abortForClient);
+      }
+
+      const estimated = (): TokenUsage => ({
+        inputTokens: estimateTokens(
+          [prompt.instructions, ...prompt.history.map((turn) => turn.content), prompt.message].join('\n'),
+        ),
+        outputTokens: estimateTokens(text),
+      });
+      if (timedOut) {
+        deps.onProviderError?.(`${model}: no answer within ${config.timeoutMs} ms`);
+        return { kind: 'failed', text, error: new AppError('AI_PROVIDER_TIMEOUT') };
+      }
+      if (signal?.aborted) return { kind: 'aborted', text, usage: usage ?? estimated() };
+      if (failure !== undefined || !usage) {
+        deps.onProviderError?.(`${model}: ${failure === undefined ? 'stream ended without finishing' : describeProviderError(failure)}`);
+        return { kind: 'failed', text, error: new AppError('AI_PROVIDER_ERROR') };
+      }
+      return { kind: 'complete', text, usage };
+    },
+  };
+}
