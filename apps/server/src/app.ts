@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -54,7 +54,7 @@ export async function buildApp(services: Services): Promise<App> {
   const app = Fastify({
     loggerInstance: services.log as FastifyBaseLogger,
     genReqId: generateRequestId,
-    logController: { requestIdLogLabel: 'requestId' },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: services.config.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -105,7 +105,9 @@ export async function buildApp(services: Services): Promise<App> {
       adminToken
         ? createAdminTokenHook(adminToken)
         : async (request) => {
-            throw new AppError('NOT_FOUND', { message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
+            throw new AppError('NOT_FOUND', {
+              message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+            });
           },
     );
     for (const register of adminRoutes) register(scope, services);

@@ -26,7 +26,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   POLLYBOT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   POLLYBOT_DEMO: booleanFromEnv.default(true),
-  POLLYBOT_DEFAULT_MODEL: z.string().regex(/^[a-z]+\/.+$/, 'must look like provider/model').optional(),
+  POLLYBOT_DEFAULT_MODEL: z
+    .string()
+    .regex(/^[a-z]+\/.+$/, 'must look like provider/model')
+    .optional(),
   POLLYBOT_MODEL_PRICES: modelPricesSchema.optional(),
   POLLYBOT_HISTORY_MESSAGES: z.coerce.number().int().min(0).max(200).default(20),
   POLLYBOT_DEMO_CREDITS: z.coerce.number().int().min(0).default(1000),
@@ -80,7 +83,9 @@ export const LOCAL_MODEL = 'local/pollybot';
 
 /** Parses the environment once; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

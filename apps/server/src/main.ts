@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const sweep = setInterval(() => {
     services.credits
       .releaseExpired()
-      .then((released) => released > 0 && services.log.warn({ released }, 'released expired credit reservations'))
+      .then(
+        (released) => released > 0 && services.log.warn({ released }, 'released expired credit reservations'),
+      )
       .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
   }, RESERVATION_SWEEP_MS);
   sweep.unref();
@@ -41,7 +43,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     services.lifecycle.shuttingDown = true;
-    services.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
+    services.log.info(
+      { signal, graceMs: config.shutdownGraceMs },
+      'shutting down: draining in-flight requests',
+    );
     clearInterval(sweep);
     const force = setTimeout(() => {
       services.log.warn('grace period over: closing remaining connections');
@@ -62,6 +67,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`PollyBot failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  else
+    process.stderr.write(
+      `PollyBot failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   process.exit(1);
 });

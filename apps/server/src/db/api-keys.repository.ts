@@ -7,7 +7,10 @@ export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promis
 }
 
 /** Finds an active (not revoked) key by the hash of its secret. */
-export function findActiveApiKeyByHash(db: Kysely<Database>, keyHash: string): Promise<ApiKeyRow | undefined> {
+export function findActiveApiKeyByHash(
+  db: Kysely<Database>,
+  keyHash: string,
+): Promise<ApiKeyRow | undefined> {
   return db
     .selectFrom('api_keys')
     .selectAll()

@@ -35,7 +35,11 @@ export async function listConversations(
   return toPage(await query.execute(), options.limit);
 }
 
-export async function deleteConversation(db: Kysely<Database>, chatbotId: string, id: string): Promise<boolean> {
+export async function deleteConversation(
+  db: Kysely<Database>,
+  chatbotId: string,
+  id: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('conversations')
     .where('id', '=', id)

@@ -83,7 +83,6 @@ export type CreditLedgerTable = {
   created_at: string;
 };
 
-
 /** The database schema as Kysely sees it. */
 export type Database = {
   workspaces: WorkspaceTable;

@@ -14,7 +14,11 @@ export async function listWorkspaces(
   db: Kysely<Database>,
   options: { limit: number; cursor?: string | undefined },
 ): Promise<Page<WorkspaceRow>> {
-  let query = db.selectFrom('workspaces').selectAll().orderBy('id', 'desc').limit(options.limit + 1);
+  let query = db
+    .selectFrom('workspaces')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1);
   if (options.cursor) query = query.where('id', '<', options.cursor);
   return toPage(await query.execute(), options.limit);
 }

@@ -3,7 +3,12 @@ import type { z } from 'zod';
 import { type ErrorCode, errorCatalog } from '../errors/catalog.ts';
 
 // Every route can answer these: malformed input, an oversized body, a wrong content type, a fault.
-const ALWAYS: ErrorCode[] = ['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'INTERNAL_ERROR'];
+const ALWAYS: ErrorCode[] = [
+  'VALIDATION_ERROR',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL_ERROR',
+];
 
 /** Response schemas for the error codes a route can answer, grouped by status and listed for the OpenAPI document. */
 export function errorResponses(codes: ErrorCode[]): Record<number, z.ZodType> {

@@ -50,7 +50,12 @@ export function createLocalModel(modelId: string, respond: LocalResponder): Lang
     const text = await respond(readInput(options.prompt, local?.chatbotName ?? 'this chatbot'));
     const inputText = options.prompt.map((message) => textOf(message.content)).join('\n');
     const usage = {
-      inputTokens: { total: estimateTokens(inputText), noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+      inputTokens: {
+        total: estimateTokens(inputText),
+        noCache: undefined,
+        cacheRead: undefined,
+        cacheWrite: undefined,
+      },
       outputTokens: { total: estimateTokens(text), text: undefined, reasoning: undefined },
     };
     return { text, usage };
@@ -75,7 +80,9 @@ export function createLocalModel(modelId: string, respond: LocalResponder): Lang
       const parts: LanguageModelV3StreamPart[] = [
         { type: 'stream-start', warnings: [] },
         { type: 'text-start', id: 'text' },
-        ...splitIntoDeltas(text).map((delta): LanguageModelV3StreamPart => ({ type: 'text-delta', id: 'text', delta })),
+        ...splitIntoDeltas(text).map(
+          (delta): LanguageModelV3StreamPart => ({ type: 'text-delta', id: 'text', delta }),
+        ),
         { type: 'text-end', id: 'text' },
         { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
       ];

@@ -1,8 +1,8 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
+import type { ModelProvider } from '@pollybot/contracts';
 import { APICallError, type LanguageModel, RetryError, streamText } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
-import type { ModelProvider } from '@pollybot/contracts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors/app-error.ts';
 import { createLocalModel, estimateTokens, type LocalResponder } from './local-model.ts';
@@ -62,7 +62,10 @@ function createFactories(config: Config['providers'], respondLocally: LocalRespo
   };
   if (config.openai.apiKey || config.openai.baseUrl) {
     // Servers that speak the OpenAI protocol without keys still need some bearer value.
-    const openai = createOpenAI({ apiKey: config.openai.apiKey ?? 'not-needed', baseURL: config.openai.baseUrl });
+    const openai = createOpenAI({
+      apiKey: config.openai.apiKey ?? 'not-needed',
+      baseURL: config.openai.baseUrl,
+    });
     // Chat Completions, not the Responses API: it is what every OpenAI-compatible server speaks.
     factories.openai = (name) => openai.chat(name);
   }
@@ -108,7 +111,11 @@ export function createModelGateway(
       const factory = factories[provider as ModelProvider];
       if (!factory) {
         const reason = this.whyUnavailable(model) ?? 'unavailable';
-        return { kind: 'failed', text: '', error: new AppError('AI_PROVIDER_ERROR', { message: `Model ${model}: ${reason}` }) };
+        return {
+          kind: 'failed',
+          text: '',
+          error: new AppError('AI_PROVIDER_ERROR', { message: `Model ${model}: ${reason}` }),
+        };
       }
 
       // One controller aborts the call for a client that left or a provider that went silent.
@@ -180,7 +187,9 @@ export function createModelGateway(
       }
       if (signal?.aborted) return { kind: 'aborted', text, usage: usage ?? estimated() };
       if (failure !== undefined || !usage) {
-        deps.onProviderError?.(`${model}: ${failure === undefined ? 'stream ended without finishing' : describeProviderError(failure)}`);
+        deps.onProviderError?.(
+          `${model}: ${failure === undefined ? 'stream ended without finishing' : describeProviderError(failure)}`,
+        );
         return { kind: 'failed', text, error: new AppError('AI_PROVIDER_ERROR') };
       }
       return { kind: 'complete', text, usage };

@@ -15,7 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('api_keys')
     .addColumn('id', 'text', (column) => column.primaryKey())
-    .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id').onDelete('cascade'))
+    .addColumn('workspace_id', 'text', (column) =>
+      column.notNull().references('workspaces.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (column) => column.notNull())
     .addColumn('prefix', 'text', (column) => column.notNull())
     .addColumn('key_hash', 'text', (column) => column.notNull().unique())
@@ -23,12 +25,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_used_at', 'text')
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('api_keys_workspace_idx').on('api_keys').columns(['workspace_id', 'id']).execute();
+  await db.schema
+    .createIndex('api_keys_workspace_idx')
+    .on('api_keys')
+    .columns(['workspace_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('chatbots')
     .addColumn('id', 'text', (column) => column.primaryKey())
-    .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id').onDelete('cascade'))
+    .addColumn('workspace_id', 'text', (column) =>
+      column.notNull().references('workspaces.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (column) => column.notNull())
     .addColumn('instructions', 'text', (column) => column.notNull())
     .addColumn('model', 'text', (column) => column.notNull())
@@ -41,13 +49,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (column) => column.notNull())
     .addColumn('updated_at', 'text', (column) => column.notNull())
     .execute();
-  await db.schema.createIndex('chatbots_workspace_idx').on('chatbots').columns(['workspace_id', 'id']).execute();
+  await db.schema
+    .createIndex('chatbots_workspace_idx')
+    .on('chatbots')
+    .columns(['workspace_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('conversations')
     .addColumn('id', 'text', (column) => column.primaryKey())
-    .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id').onDelete('cascade'))
-    .addColumn('chatbot_id', 'text', (column) => column.notNull().references('chatbots.id').onDelete('cascade'))
+    .addColumn('workspace_id', 'text', (column) =>
+      column.notNull().references('workspaces.id').onDelete('cascade'),
+    )
+    .addColumn('chatbot_id', 'text', (column) =>
+      column.notNull().references('chatbots.id').onDelete('cascade'),
+    )
     .addColumn('created_at', 'text', (column) => column.notNull())
     .addColumn('updated_at', 'text', (column) => column.notNull())
     .execute();
@@ -84,7 +100,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('credit_reservations')
     .addColumn('id', 'text', (column) => column.primaryKey())
-    .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id').onDelete('cascade'))
+    .addColumn('workspace_id', 'text', (column) =>
+      column.notNull().references('workspaces.id').onDelete('cascade'),
+    )
     .addColumn('amount', 'integer', (column) => column.notNull())
     .addColumn('status', 'text', (column) => column.notNull())
     .addColumn('message_id', 'text')
@@ -100,7 +118,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('credit_ledger')
     .addColumn('id', 'text', (column) => column.primaryKey())
-    .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id').onDelete('cascade'))
+    .addColumn('workspace_id', 'text', (column) =>
+      column.notNull().references('workspaces.id').onDelete('cascade'),
+    )
     .addColumn('amount', 'integer', (column) => column.notNull())
     .addColumn('balance_after', 'integer', (column) => column.notNull())
     .addColumn('reason', 'text', (column) => column.notNull())

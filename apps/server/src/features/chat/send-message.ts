@@ -40,7 +40,10 @@ export type ChatTurnResult =
 export type ChatTurn = {
   conversationId: string;
   messageId: string;
-  run: (options: { signal?: AbortSignal | undefined; onDelta?: (text: string) => void }) => Promise<ChatTurnResult>;
+  run: (options: {
+    signal?: AbortSignal | undefined;
+    onDelta?: (text: string) => void;
+  }) => Promise<ChatTurnResult>;
 };
 
 /**
@@ -136,7 +139,10 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         await deps.credits.release(reservation.reservationId);
         return {
           kind: 'failed',
-          error: new AppError(outcome.error.code, { extra: { conversationId, messageId }, cause: outcome.error }),
+          error: new AppError(outcome.error.code, {
+            extra: { conversationId, messageId },
+            cause: outcome.error,
+          }),
         };
       }
 

@@ -25,7 +25,11 @@ function assertModelAvailable(deps: Deps, model: string): void {
   }
 }
 
-export async function createChatbot(deps: Deps, workspaceId: string, input: ChatbotCreate): Promise<ChatbotRow> {
+export async function createChatbot(
+  deps: Deps,
+  workspaceId: string,
+  input: ChatbotCreate,
+): Promise<ChatbotRow> {
   const model = input.model ?? deps.config.defaultModel;
   assertModelAvailable(deps, model);
   const now = deps.clock.now().toISOString();
@@ -75,7 +79,11 @@ export async function patchChatbot(
   return row;
 }
 
-export async function getChatbot(deps: Pick<Services, 'db'>, workspaceId: string, id: string): Promise<ChatbotRow> {
+export async function getChatbot(
+  deps: Pick<Services, 'db'>,
+  workspaceId: string,
+  id: string,
+): Promise<ChatbotRow> {
   const row = await findChatbot(deps.db, workspaceId, id);
   if (!row) throw new AppError('CHATBOT_NOT_FOUND');
   return row;

@@ -13,7 +13,11 @@ export function toMessageView(row: MessageRow) {
     metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>),
     status: row.status,
     usage: hasUsage
-      ? { inputTokens: row.input_tokens ?? 0, outputTokens: row.output_tokens ?? 0, credits: row.credits ?? 0 }
+      ? {
+          inputTokens: row.input_tokens ?? 0,
+          outputTokens: row.output_tokens ?? 0,
+          credits: row.credits ?? 0,
+        }
       : null,
     createdAt: row.created_at,
   };

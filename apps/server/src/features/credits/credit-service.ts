@@ -21,7 +21,11 @@ export type CreditService = {
   /** Gives back what a reservation took: the response failed. Releasing twice gives back once. */
   release: (reservationId: string | null) => Promise<void>;
   /** Adds (or, negative, removes) credits; answers the new balance, or undefined if it would go below zero. */
-  adjust: (workspaceId: string, amount: number, reason: 'grant' | 'adjustment') => Promise<number | undefined>;
+  adjust: (
+    workspaceId: string,
+    amount: number,
+    reason: 'grant' | 'adjustment',
+  ) => Promise<number | undefined>;
   /** Releases reservations left held past their expiry (by a crash); answers how many. */
   releaseExpired: () => Promise<number>;
 };

@@ -1,5 +1,5 @@
-import { insertWorkspace } from '../../db/workspaces.repository.ts';
 import type { WorkspaceRow } from '../../db/database.ts';
+import { insertWorkspace } from '../../db/workspaces.repository.ts';
 import type { Services } from '../../services.ts';
 import { createApiKey } from '../api-keys/create-api-key.ts';
 
@@ -11,9 +11,16 @@ export async function createWorkspace(
   input: { name: string; credits: number },
 ): Promise<{ workspace: WorkspaceRow; apiKey: string }> {
   const now = deps.clock.now().toISOString();
-  const workspace: WorkspaceRow = { id: deps.ids(), name: input.name, credits: 0, created_at: now, updated_at: now };
+  const workspace: WorkspaceRow = {
+    id: deps.ids(),
+    name: input.name,
+    credits: 0,
+    created_at: now,
+    updated_at: now,
+  };
   await insertWorkspace(deps.db, workspace);
-  if (input.credits > 0) workspace.credits = (await deps.credits.adjust(workspace.id, input.credits, 'grant')) ?? 0;
+  if (input.credits > 0)
+    workspace.credits = (await deps.credits.adjust(workspace.id, input.credits, 'grant')) ?? 0;
   const { key } = await createApiKey(deps, workspace.id, 'Default key');
   return { workspace, apiKey: key };
 }

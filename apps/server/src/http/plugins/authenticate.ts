@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/app-error.ts';
 import { readBearerToken } from '../../features/api-keys/api-key-secret.ts';
 import { authenticateApiKey } from '../../features/api-keys/authenticate-api-key.ts';
-import { AppError } from '../../errors/app-error.ts';
 import type { Services } from '../../services.ts';
 
 declare module 'fastify' {

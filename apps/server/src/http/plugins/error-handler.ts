@@ -50,7 +50,9 @@ export function registerErrorHandlers(app: App): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new AppError('NOT_FOUND', { message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
+    const error = new AppError('NOT_FOUND', {
+      message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+    });
     return reply.code(error.status).send(error.toEnvelope());
   });
 }

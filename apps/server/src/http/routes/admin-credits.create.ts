@@ -12,7 +12,8 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
     {
       schema: {
         summary: 'Add (or, with a negative amount, remove) credits',
-        description: 'Removing more credits than the balance holds is refused: the balance never goes below zero.',
+        description:
+          'Removing more credits than the balance holds is refused: the balance never goes below zero.',
         tags: ['admin'],
         security: adminSecurity,
         params: z.object({ id: idSchema }),
@@ -27,7 +28,11 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
       const workspace = await findWorkspace(services.db, request.params.id);
       if (!workspace) throw new AppError('WORKSPACE_NOT_FOUND');
       const { amount } = request.body;
-      const credits = await services.credits.adjust(workspace.id, amount, amount > 0 ? 'grant' : 'adjustment');
+      const credits = await services.credits.adjust(
+        workspace.id,
+        amount,
+        amount > 0 ? 'grant' : 'adjustment',
+      );
       if (credits === undefined) {
         throw new AppError('VALIDATION_ERROR', {
           message: `Invalid request: body.amount: removing ${-amount} credits would take the balance below zero`,

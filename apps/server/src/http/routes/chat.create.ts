@@ -9,8 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findChatbot } from '../../db/chatbots.repository.ts';
 import type { ChatbotRow } from '../../db/database.ts';
-import { startChatTurn } from '../../features/chat/send-message.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { startChatTurn } from '../../features/chat/send-message.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
@@ -42,7 +42,10 @@ function createChatGate(services: Services) {
     reply.header('x-ratelimit-remaining', decision.remaining);
     reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt.getTime() / 1000));
     if (!decision.allowed) {
-      const retryAfter = Math.max(1, Math.ceil((decision.resetAt.getTime() - services.clock.now().getTime()) / 1000));
+      const retryAfter = Math.max(
+        1,
+        Math.ceil((decision.resetAt.getTime() - services.clock.now().getTime()) / 1000),
+      );
       reply.header('retry-after', retryAfter);
       throw new AppError('RATE_LIMIT_EXCEEDED', { extra: { retryAfter } });
     }
@@ -145,7 +148,10 @@ async function streamTurn(
 
   if (result.kind === 'failed' && !reply.sent) throw result.error;
   if (clientGone.signal.aborted) {
-    request.log.info({ messageId: turn.messageId }, 'client left mid-stream; partial reply stored as incomplete');
+    request.log.info(
+      { messageId: turn.messageId },
+      'client left mid-stream; partial reply stored as incomplete',
+    );
     stream.close();
     return reply;
   }

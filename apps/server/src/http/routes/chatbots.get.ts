@@ -17,7 +17,10 @@ export function registerChatbotsGet(app: App, services: Services): void {
         tags: ['chatbots'],
         security: apiKeySecurity,
         params: chatbotParamsSchema,
-        response: { 200: successEnvelope(chatbotSchema), ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']) },
+        response: {
+          200: successEnvelope(chatbotSchema),
+          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']),
+        },
       },
     },
     async (request) => {

@@ -16,7 +16,10 @@ export function registerChatbotsUpdate(app: App, services: Services): void {
         security: apiKeySecurity,
         params: chatbotParamsSchema,
         body: chatbotUpdateSchema,
-        response: { 200: successEnvelope(chatbotSchema), ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']) },
+        response: {
+          200: successEnvelope(chatbotSchema),
+          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']),
+        },
       },
     },
     async (request) => {

@@ -26,7 +26,11 @@ export function registerConversationsList(app: App, services: Services): void {
     async (request) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       const page = await listConversations(services.db, chatbot.id, request.query);
-      return { success: true as const, data: page.items.map(toConversationSummary), nextCursor: page.nextCursor };
+      return {
+        success: true as const,
+        data: page.items.map(toConversationSummary),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 }

@@ -2,12 +2,21 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 
-const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.boolean()).optional() });
+const healthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.boolean()).optional(),
+});
 
 export function registerHealth(app: App, services: Services): void {
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness: the process is up', tags: ['operations'], response: { 200: healthSchema } } },
+    {
+      schema: {
+        summary: 'Liveness: the process is up',
+        tags: ['operations'],
+        response: { 200: healthSchema },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
