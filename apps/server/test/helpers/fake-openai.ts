@@ -1,0 +1,176 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How the fake answers one request. */
+export type FakeReply = {
+  text?: string;
+  /** Answer with this HTTP status and an error body instead of a completion. */
+  status?: number;
+  errorBody?: unknown;
+  firstTokenDelayMs?: number;
+  interTokenDelayMs?: number;
+  /** Never answer (a provider that went silent). */
+  hang?: boolean;
+  /** After this many content chunks, fail: with an OpenAI error chunk, or by dropping the connection. */
+  failAfterChunks?: { count: number; how: 'error-chunk' | 'disconnect' };
+  usage?: { promptTokens: number; completionTokens: number };
+};
+
+export type ReceivedRequest = {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: {
+    model: string;
+    messages: { role: string; content: string }[];
+    temperature?: number;
+    max_tokens?: number;
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+  };
+  /** Set when the client closed the connection before the answer was complete. */
+  clientAborted: boolean;
+};
+
+/**
+ * An OpenAI-compatible Chat Completions server on loopback, speaking the real wire protocol
+ * (JSON and `data:` server-sent chunks ending in `[DONE]`). It records what it received.
+ */
+export type FakeOpenAi = {
+  baseUrl: string;
+  requests: ReceivedRequest[];
+  /** Replies used in order, one per request; when none is queued, `defaultReply` answers. */
+  queue: (...replies: FakeReply[]) => void;
+  defaultReply: FakeReply;
+  close: () => Promise<void>;
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function splitWords(text: string): string[] {
+  return text.match(/\s*\S+\s*/g) ?? [];
+}
+
+async function readJson(request: IncomingMessage): Promise<ReceivedRequest['body']> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+export async function startFakeOpenAi(): Promise<FakeOpenAi> {
+  const queued: FakeReply[] = [];
+  const requests: ReceivedRequest[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const fake: FakeOpenAi = {
+    baseUrl: '',
+    requests,
+    queue: (...replies) => queued.push(...replies),
+    defaultReply: { text: 'Hello from the fake model.' },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+      return;
+    }
+    const body = await readJson(request);
+    const received: ReceivedRequest = {
+      path: request.url,
+      headers: request.headers,
+      body,
+      clientAborted: false,
+    };
+    requests.push(received);
+    let finished = false;
+    response.on('close', () => {
+      if (!finished) received.clientAborted = true;
+    });
+
+    const reply = queued.shift() ?? fake.defaultReply;
+    if (reply.hang) return;
+    await sleep(reply.firstTokenDelayMs ?? 0);
+    if (reply.status && reply.status >= 400) {
+      finished = true;
+      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify(
+          reply.errorBody ?? { error: { message: 'upstream exploded', type: 'server_error', code: null } },
+        ),
+      );
+      return;
+    }
+
+    const text = reply.text ?? '';
+    const usage = {
+      prompt_tokens: reply.usage?.promptTokens ?? 11,
+      completion_tokens: reply.usage?.completionTokens ?? splitWords(text).length,
+      total_tokens:
+        (reply.usage?.promptTokens ?? 11) + (reply.usage?.completionTokens ?? splitWords(text).length),
+    };
+    const base = { id: 'chatcmpl-fake', created: Math.floor(Date.now() / 1000), model: body.model };
+
+    if (!body.stream) {
+      finished = true;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          ...base,
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          usage,
+        }),
+      );
+      return;
+    }
+
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (payload: unknown) => {
+      if (!response.destroyed) response.write(`data: ${JSON.stringify(payload)}\n\n`);
+    };
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    });
+    send(chunk({ role: 'assistant', content: '' }));
+    const words = splitWords(text);
+    for (const [index, word] of words.entries()) {
+      if (response.destroyed) return;
+      if (reply.failAfterChunks && index === reply.failAfterChunks.count) {
+        if (reply.failAfterChunks.how === 'disconnect') {
+          response.socket?.destroy();
+          return;
+        }
+        finished = true;
+        send({ error: { message: 'The model crashed mid-answer', type: 'server_error', code: 'internal' } });
+        response.end();
+        return;
+      }
+      send(chunk({ content: word }));
+      if (reply.interTokenDelayMs) await sleep(reply.interTokenDelayMs);
+    }
+    send(chunk({}, 'stop'));
+    if (body.stream_options?.include_usage)
+      send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+    finished = true;
+    response.end('data: [DONE]\n\n');
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return fake;
+}

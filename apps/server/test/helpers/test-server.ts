@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrateToLatest } from '../../src/db/connect.ts';
+import { createWorkspace } from '../../src/features/workspaces/create-workspace.ts';
+import { createServices, type Services } from '../../src/services.ts';
+
+export type ApiResponse<T = any> = { status: number; headers: Headers; body: T; text: string };
+
+/** A tiny client for the public API: real HTTP on loopback. */
+export function apiClient(baseUrl: string, apiKey?: string) {
+  const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: response.status, headers: response.headers, body: parsed, text } as ApiResponse;
+  };
+  return {
+    get: (path: string, headers?: Record<string, string>) => send('GET', path, undefined, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      send('POST', path, body, headers),
+    patch: (path: string, body?: unknown) => send('PATCH', path, body),
+    delete: (path: string) => send('DELETE', path),
+    send,
+  };
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/**
+ * The real app over a real SQLite file, listening on a loopback port. `env` is the same environment a
+ * user would set; the log is captured so tests can read what the server logged.
+ */
+export async function startTestServer(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pollybot-test-'));
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'pollybot.db')}`,
+    POLLYBOT_DEMO: 'false',
+    AI_PROVIDER_MAX_RETRIES: '0',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const logLines: string[] = [];
+  const log = pino({ level: config.logLevel }, { write: (line: string) => void logLines.push(line) });
+  const services: Services = createServices(config, { log });
+  await migrateToLatest(services.db);
+  const app = await buildApp(services);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    services,
+    app,
+    logLines,
+    api: (apiKey?: string) => apiClient(baseUrl, apiKey),
+    /** A new workspace with its first key, as the operator API creates it. */
+    createWorkspace: async (credits = 1000, name = 'Test workspace') => {
+      const { workspace, apiKey } = await createWorkspace(services, { name, credits });
+      return { workspaceId: workspace.id, apiKey };
+    },
+    /** A chatbot created through the public API. */
+    createChatbot: async (apiKey: string, fields: Record<string, unknown> = {}) => {
+      const response = await apiClient(baseUrl, apiKey).post('/api/v1/chatbots', {
+        name: 'Test bot',
+        ...fields,
+      });
+      if (response.status !== 201)
+        throw new Error(`chatbot not created: ${response.status} ${response.text}`);
+      return response.body.data as { id: string; [field: string]: unknown };
+    },
+    close: async () => {
+      await app.close();
+      await services.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `check` answers true, polling; for effects that finish after a response was sent. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
