@@ -9,6 +9,7 @@ import { migrateToLatest } from '../../src/db/connect.ts';
 import { createWorkspace } from '../../src/features/workspaces/create-workspace.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert their shape
 export type ApiResponse<T = any> = { status: number; headers: Headers; body: T; text: string };
 
 /** A tiny client for the public API: real HTTP on loopback. */

@@ -177,19 +177,19 @@ describe('POST /api/v1/chatbots/:id/chat as Server-Sent Events', () => {
     expect(response.headers.get('x-ratelimit-limit')).toBe('60');
     expect(response.headers.get('x-request-id')).toBeTruthy();
     const events = eventsOnly(parseSse(await response.text()));
-    const start = events[0];
-    const done = events.at(-1);
-    expect(start?.event).toBe('start');
-    expect(done?.event).toBe('done');
+    expect(events[0]?.event).toBe('start');
+    expect(events.at(-1)?.event).toBe('done');
+    const start = events[0]?.data as { conversationId: string; messageId: string };
+    const done = (
+      events.at(-1)?.data as { data: { response: string; conversationId: string; messageId: string } }
+    ).data;
     const deltas = events.filter((event) => event.event === 'delta');
     expect(deltas.length).toBeGreaterThan(1);
     const text = deltas.map((event) => (event.data as { content: string }).content).join('');
-    const doneData = (done?.data as { data: { response: string; conversationId: string; messageId: string } })
-      .data;
     expect(text).toBe('One two three four five.');
-    expect(doneData.response).toBe(text);
-    expect(doneData.conversationId).toBe((start?.data as { conversationId: string }).conversationId);
-    expect(doneData.messageId).toBe((start?.data as { messageId: string }).messageId);
+    expect(done.response).toBe(text);
+    expect(done.conversationId).toBe(start.conversationId);
+    expect(done.messageId).toBe(start.messageId);
     expect(events.filter((event) => event.event === 'done' || event.event === 'error')).toHaveLength(1);
   });
 
