@@ -180,9 +180,10 @@ describe('POST /api/v1/chatbots/:id/chat as Server-Sent Events', () => {
     expect(events[0]?.event).toBe('start');
     expect(events.at(-1)?.event).toBe('done');
     const start = events[0]?.data as { conversationId: string; messageId: string };
-    const done = (
-      events.at(-1)?.data as { data: { response: string; conversationId: string; messageId: string } }
-    ).data;
+    const last = events.at(-1)?.data as {
+      data: { response: string; conversationId: string; messageId: string };
+    };
+    const done = last.data;
     const deltas = events.filter((event) => event.event === 'delta');
     expect(deltas.length).toBeGreaterThan(1);
     const text = deltas.map((event) => (event.data as { content: string }).content).join('');
