@@ -47,6 +47,9 @@ const workspaceRoutes = [
   registerConversationsDelete,
 ];
 
+/** Probes keep answering while the server drains, so a load balancer sees /readyz turn 503. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
 const adminRoutes = [registerAdminWorkspacesCreate, registerAdminWorkspacesList, registerAdminCreditsCreate];
 
 /** Builds the HTTP app on the given services; it never listens (main.ts and the tests do). */
@@ -58,7 +61,8 @@ export async function buildApp(services: Services): Promise<App> {
     bodyLimit: services.config.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Draining is answered by our own hook below, in the contract's envelope.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -66,6 +70,10 @@ export async function buildApp(services: Services): Promise<App> {
   registerErrorHandlers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (services.lifecycle.shuttingDown && !PROBES.has(request.url)) {
+      reply.header('connection', 'close');
+      throw new AppError('SERVICE_UNAVAILABLE');
+    }
   });
 
   await app.register(fastifySwagger, {

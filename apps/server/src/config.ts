@@ -23,7 +23,11 @@ const envSchema = z.object({
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
     .default('sqlite:./data/pollybot.db'),
-  REDIS_URL: z.string().url().optional(),
+  // Until shared rate limits are built, an instance must not pretend to share them.
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined, 'is not supported by this version yet: run a single instance without it'),
   POLLYBOT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   POLLYBOT_DEMO: booleanFromEnv.default(true),
   POLLYBOT_DEFAULT_MODEL: z

@@ -21,7 +21,6 @@ export const errorCatalog = {
   API_KEY_NOT_FOUND: { status: 404, message: 'API key not found' },
   WORKSPACE_NOT_FOUND: { status: 404, message: 'Workspace not found' },
   NOT_FOUND: { status: 404, message: 'Route not found' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The server is shutting down or not ready' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -38,6 +38,7 @@ export function toAppError(error: FastifyError | Error): AppError {
   }
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (status === 503) return new AppError('SERVICE_UNAVAILABLE');
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 

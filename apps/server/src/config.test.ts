@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, LOCAL_MODEL, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('runs on the embedded default with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:./data/pollybot.db',
+      redisUrl: undefined,
+      adminToken: undefined,
+      demo: true,
+      defaultModel: LOCAL_MODEL,
+      modelPrices: {},
+    });
+  });
+
+  it('lists every bad variable at once', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', POLLYBOT_DEMO: 'maybe', POLLYBOT_MODEL_PRICES: '{oops' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const problems = (thrown as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'POLLYBOT_DEMO', 'POLLYBOT_MODEL_PRICES']) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('reads POLLYBOT_DEMO=false, model prices and provider settings', () => {
+    const config = loadConfig({
+      POLLYBOT_DEMO: 'false',
+      POLLYBOT_MODEL_PRICES: '{"openai/gpt-4o": 5, "anthropic/*": 3}',
+      OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
+      POLLYBOT_DEFAULT_MODEL: 'openai/gpt-4o-mini',
+    });
+    expect(config.demo).toBe(false);
+    expect(config.modelPrices).toEqual({ 'openai/gpt-4o': 5, 'anthropic/*': 3 });
+    expect(config.providers.openai.baseUrl).toBe('http://127.0.0.1:8000/v1');
+    expect(config.defaultModel).toBe('openai/gpt-4o-mini');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({ port: 3000, redisUrl: undefined });
+  });
+
+  it('refuses an admin token too short to be a secret', () => {
+    expect(() => loadConfig({ POLLYBOT_ADMIN_TOKEN: 'short' })).toThrow(/POLLYBOT_ADMIN_TOKEN/);
+  });
+});
+
+describe('REDIS_URL', () => {
+  it('is refused until shared rate limits exist, rather than silently ignored', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  });
+});

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { errorCatalog } from '../../src/errors/catalog.ts';
+
+const doc = readFileSync(fileURLToPath(new URL('../../../../docs/errors.md', import.meta.url)), 'utf8');
+
+function documentedCodes(): Map<string, number> {
+  const rows = doc.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
+  return new Map(
+    rows.map((row) => {
+      const [, code, status] = /^\| `([A-Z_]+)` \| (\d{3}) \|/.exec(row) ?? [];
+      return [code ?? '', Number(status)];
+    }),
+  );
+}
+
+describe('docs/errors.md', () => {
+  it('lists every code of the error catalog with its status, and no other', () => {
+    const documented = documentedCodes();
+    const catalog = new Map(Object.entries(errorCatalog).map(([code, entry]) => [code, entry.status]));
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(catalog));
+  });
+});
