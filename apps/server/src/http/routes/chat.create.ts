@@ -152,6 +152,8 @@ async function streamTurn(
       { messageId: turn.messageId },
       'client left mid-stream; partial reply stored as incomplete',
     );
+    // Left before the first token: nothing was sent, so take over the reply to end it quietly.
+    if (!reply.sent) reply.hijack();
     stream.close();
     return reply;
   }
