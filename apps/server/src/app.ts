@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -10,7 +10,7 @@ import {
 import { AppError } from './errors/app-error.ts';
 import type { App } from './http/app-types.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
-import { registerErrorHandlers } from './http/plugins/error-handler.ts';
+import { registerErrorHandlers, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
@@ -63,7 +63,19 @@ export async function buildApp(services: Services): Promise<App> {
     onConstructorPoisoning: 'error',
     // Draining is answered by our own hook below, in the contract's envelope.
     return503OnClosing: false,
+    // Failures before routing (a path that does not percent-decode, an over-long parameter) skip the
+    // hooks and the error handler: answer them in the envelope, with the request id, all the same.
+    frameworkErrors: (error, request, reply) => {
+      const appError = toAppError(error);
+      (reply as FastifyReply)
+        .header('x-request-id', request.id)
+        .code(appError.status)
+        .send(appError.toEnvelope());
+    },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // JSON only: Fastify parses text/plain by default, which would turn a 415 into a 400.
+  app.removeContentTypeParser('text/plain');
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -74,6 +86,11 @@ export async function buildApp(services: Services): Promise<App> {
       reply.header('connection', 'close');
       throw new AppError('SERVICE_UNAVAILABLE');
     }
+  });
+  // A keep-alive connection outlives its last response and would hold a draining server open until the
+  // client lets go of it (or the grace period ends): while draining, close connections once they are idle.
+  app.addHook('onResponse', async () => {
+    if (services.lifecycle.shuttingDown) app.server.closeIdleConnections();
   });
 
   await app.register(fastifySwagger, {

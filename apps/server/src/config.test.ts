@@ -19,7 +19,12 @@ describe('loadConfig', () => {
   it('lists every bad variable at once', () => {
     let thrown: unknown;
     try {
-      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', POLLYBOT_DEMO: 'maybe', POLLYBOT_MODEL_PRICES: '{oops' });
+      loadConfig({
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://x',
+        POLLYBOT_DEMO: 'maybe',
+        POLLYBOT_MODEL_PRICES: '{oops',
+      });
     } catch (error) {
       thrown = error;
     }

@@ -27,7 +27,10 @@ const envSchema = z.object({
   REDIS_URL: z
     .string()
     .optional()
-    .refine((value) => value === undefined, 'is not supported by this version yet: run a single instance without it'),
+    .refine(
+      (value) => value === undefined,
+      'is not supported by this version yet: run a single instance without it',
+    ),
   POLLYBOT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   POLLYBOT_DEMO: booleanFromEnv.default(true),
   POLLYBOT_DEFAULT_MODEL: z

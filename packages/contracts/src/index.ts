@@ -20,6 +20,16 @@ const storableText = z
   .refine((text) => text.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
   .refine((text) => !text.includes('\u0000'), 'must not contain NUL characters');
 
+/** Every key and string in a JSON value is well-formed; JSON.stringify escapes lone surrogates, so its text cannot tell. */
+function isWellFormedJson(value: unknown): boolean {
+  let wellFormed = true;
+  JSON.stringify(value, (key, inner: unknown) => {
+    if (!key.isWellFormed() || (typeof inner === 'string' && !inner.isWellFormed())) wellFormed = false;
+    return inner;
+  });
+  return wellFormed;
+}
+
 export const idSchema = z.string().min(1).max(64);
 
 export const metadataSchema = z
@@ -27,7 +37,7 @@ export const metadataSchema = z
   .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES, {
     message: `must be at most ${MAX_METADATA_BYTES} bytes when serialized`,
   })
-  .refine((value) => JSON.stringify(value).isWellFormed(), 'must be well-formed Unicode')
+  .refine(isWellFormedJson, 'must be well-formed Unicode (no lone surrogates)')
   .meta({ description: 'Free JSON object, at most 16 KB serialized' });
 
 export const chatRequestSchema = z.object({

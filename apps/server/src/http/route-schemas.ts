@@ -2,12 +2,14 @@ import { errorEnvelopeSchema } from '@pollybot/contracts';
 import type { z } from 'zod';
 import { type ErrorCode, errorCatalog } from '../errors/catalog.ts';
 
-// Every route can answer these: malformed input, an oversized body, a wrong content type, a fault.
+// Every route can answer these: malformed input, an oversized body, a wrong content type, a fault,
+// and 503 to a request that arrives while the server drains.
 const ALWAYS: ErrorCode[] = [
   'VALIDATION_ERROR',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
 ];
 
 /** Response schemas for the error codes a route can answer, grouped by status and listed for the OpenAPI document. */

@@ -6,10 +6,10 @@ import { errorCatalog } from '../../src/errors/catalog.ts';
 const doc = readFileSync(fileURLToPath(new URL('../../../../docs/errors.md', import.meta.url)), 'utf8');
 
 function documentedCodes(): Map<string, number> {
-  const rows = doc.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
+  const rows = doc.split('\n').filter((line) => /^\|\s*`[A-Z_]+`\s*\|/.test(line));
   return new Map(
     rows.map((row) => {
-      const [, code, status] = /^\| `([A-Z_]+)` \| (\d{3}) \|/.exec(row) ?? [];
+      const [, code, status] = /^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/.exec(row) ?? [];
       return [code ?? '', Number(status)];
     }),
   );

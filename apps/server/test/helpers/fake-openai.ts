@@ -10,6 +10,8 @@ export type FakeReply = {
   errorBody?: unknown;
   firstTokenDelayMs?: number;
   interTokenDelayMs?: number;
+  /** After this many content chunks, wait for `until` before sending the rest (a reply held mid-stream). */
+  pauseAfterChunks?: { count: number; until: Promise<unknown> };
   /** Never answer (a provider that went silent). */
   hang?: boolean;
   /** After this many content chunks, fail: with an OpenAI error chunk, or by dropping the connection. */
@@ -151,6 +153,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         send({ error: { message: 'The model crashed mid-answer', type: 'server_error', code: 'internal' } });
         response.end();
         return;
+      }
+      if (reply.pauseAfterChunks && index === reply.pauseAfterChunks.count) {
+        await reply.pauseAfterChunks.until;
+        if (response.destroyed) return;
       }
       send(chunk({ content: word }));
       if (reply.interTokenDelayMs) await sleep(reply.interTokenDelayMs);

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/connect.ts';
 import { createWorkspace } from '../../src/features/workspaces/create-workspace.ts';
+import type { Clock } from '../../src/lib/clock.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert their shape
@@ -45,9 +46,10 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 /**
  * The real app over a real SQLite file, listening on a loopback port. `env` is the same environment a
- * user would set; the log is captured so tests can read what the server logged.
+ * user would set; the log is captured so tests can read what the server logged. `options.clock`
+ * replaces the system clock, for tests that move time instead of sleeping.
  */
-export async function startTestServer(env: Record<string, string> = {}) {
+export async function startTestServer(env: Record<string, string> = {}, options: { clock?: Clock } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pollybot-test-'));
   const config = loadConfig({
     DATABASE_URL: `sqlite:${join(dir, 'pollybot.db')}`,
@@ -58,7 +60,7 @@ export async function startTestServer(env: Record<string, string> = {}) {
   });
   const logLines: string[] = [];
   const log = pino({ level: config.logLevel }, { write: (line: string) => void logLines.push(line) });
-  const services: Services = createServices(config, { log });
+  const services: Services = createServices(config, { log, clock: options.clock });
   await migrateToLatest(services.db);
   const app = await buildApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -14,6 +14,12 @@ const FASTIFY_CODES: Record<string, (error: FastifyError) => AppError> = {
     new AppError('VALIDATION_ERROR', { message: 'The request body is not valid JSON' }),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
     new AppError('VALIDATION_ERROR', { message: 'Content-Length does not match the body' }),
+  FST_ERR_BAD_URL: () =>
+    new AppError('VALIDATION_ERROR', {
+      message: 'The URL is not valid: a path segment is badly percent-encoded',
+    }),
+  FST_ERR_MAX_PARAM_LENGTH: () =>
+    new AppError('VALIDATION_ERROR', { message: 'The URL is not valid: a path parameter is too long' }),
 };
 
 /** Maps any error to the contract's envelope: our errors, then validation, then everything else as 500. */
@@ -21,7 +27,8 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const details: ValidationDetail[] = error.validation.map((issue) => ({
-      path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+      // The provider reports the whole body as "/", which would read "body.".
+      path: `${error.validationContext ?? 'body'}${issue.instancePath.replace(/^\/$/, '').replaceAll('/', '.')}`,
       message: issue.message,
     }));
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');

@@ -1,0 +1,262 @@
+import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import { errorCatalog } from '../../src/errors/catalog.ts';
+import type { ApiResponse, TestServer } from './test-server.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** A resource a route can address by id; each belongs to exactly one workspace. */
+export type ResourceKind = 'chatbot' | 'conversation' | 'apiKey';
+
+export type ResourceIds = Record<ResourceKind, string>;
+
+/** A workspace set up for the checks: its key, and one resource of each kind (the API key is a spare one). */
+export type SecurityWorkspace = { workspaceId: string; apiKey: string; ids: ResourceIds };
+
+/** One authenticated route, as the security checks call it. */
+export type AuthenticatedRoute = {
+  method: HttpMethod;
+  /** The path exactly as the app registers it, e.g. `/api/v1/chatbots/:id`. */
+  path: string;
+  /** Which resource each path parameter names. */
+  params?: Record<string, ResourceKind>;
+  /** A valid body for the given resources; absent for routes without one. */
+  body?: (ids: ResourceIds) => unknown;
+  /** Resources the body names (e.g. the chat's conversationId), probed across workspaces like the path's. */
+  bodyRefersTo?: ResourceKind[];
+  /** The status a valid request of the key's own workspace answers. */
+  successStatus: number;
+};
+
+const NOT_FOUND_CODE = {
+  chatbot: 'CHATBOT_NOT_FOUND',
+  conversation: 'CONVERSATION_NOT_FOUND',
+  apiKey: 'API_KEY_NOT_FOUND',
+} as const satisfies Record<ResourceKind, keyof typeof errorCatalog>;
+
+// A conversation lives in its chatbot: another workspace's chatbot comes with its own conversation.
+const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
+  chatbot: ['chatbot', 'conversation'],
+  conversation: ['conversation'],
+  apiKey: ['apiKey'],
+};
+
+export const INVALID_API_KEY_BODY = {
+  success: false,
+  error: 'Invalid or inactive API key',
+  code: 'INVALID_API_KEY',
+};
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const randomBase62 = (length: number) =>
+  Array.from({ length }, () => BASE62[randomInt(BASE62.length)]).join('');
+
+/** The route's path with its parameters filled in from `ids`. */
+export function fillPath(route: AuthenticatedRoute, ids: ResourceIds): string {
+  return route.path.replace(/:(\w+)/g, (_, name: string) => {
+    const kind = route.params?.[name];
+    if (!kind) throw new Error(`${route.method} ${route.path}: no resource for parameter :${name}`);
+    return encodeURIComponent(ids[kind]);
+  });
+}
+
+/**
+ * The routes the running app registered, read from Fastify's own route tree, one row per method and
+ * path. Parameter names are kept as printed (`:id|:chatbotId` when two routes name one segment apart).
+ */
+export function listRegisteredRoutes(server: TestServer): { method: HttpMethod; path: string }[] {
+  const tree = server.app.printRoutes({ commonPrefix: false });
+  const ancestors: string[] = [];
+  const routes: { method: HttpMethod; path: string }[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:│ {3}| {4})*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length / 4;
+    ancestors.length = depth;
+    ancestors.push(match[2] ?? '');
+    for (const method of match[3]?.split(', ') ?? [])
+      routes.push({ method: method as HttpMethod, path: ancestors.join('') });
+  }
+  return routes;
+}
+
+/** A path with every parameter written `:`, so routes compare whatever their parameters are called. */
+export function routeShape(method: string, path: string): string {
+  return `${method} ${path.replace(/:[^/]+/g, ':')}`;
+}
+
+type Credential = { label: string; headers: Record<string, string> };
+
+/**
+ * Everything the app's database holds, row by row, so a check can tell that a request changed nothing.
+ * Only `api_keys.last_used_at` is left out: authenticating a request legitimately touches it.
+ */
+export async function snapshotDatabase(server: TestServer): Promise<Record<string, string[]>> {
+  const tables = await server.services.db.introspection.getTables();
+  const snapshot: Record<string, string[]> = {};
+  for (const table of tables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(
+      server.services.db,
+    );
+    snapshot[table.name] = rows
+      .map((row) => JSON.stringify({ ...row, last_used_at: undefined }))
+      .sort((a, b) => a.localeCompare(b));
+  }
+  return snapshot;
+}
+
+function expectNoForeignData(response: ApiResponse, other: SecurityWorkspace, label: string): void {
+  for (const id of [other.workspaceId, ...Object.values(other.ids)]) {
+    expect(response.text, `${label}: the response names another workspace's resource ${id}`).not.toContain(
+      id,
+    );
+  }
+}
+
+/**
+ * The shared security check of every authenticated route (STYLE.md, Tests): bad credentials of every
+ * kind answer 401 INVALID_API_KEY and change nothing; another workspace's chatbot, conversation or API
+ * key answers its 404 and changes nothing; the key's own valid request succeeds (so the probes above
+ * reached a working route). Each check sets up fresh workspaces, so checks never depend on each other.
+ */
+export function createSecurityChecks(server: TestServer) {
+  const send = (route: AuthenticatedRoute, ids: ResourceIds, headers: Record<string, string>) =>
+    server.api().send(route.method, fillPath(route, ids), route.body?.(ids), headers);
+
+  /** A workspace with a chatbot, a conversation of that chatbot and a spare API key. */
+  const createWorkspaceWithResources = async (name: string): Promise<SecurityWorkspace> => {
+    const { workspaceId, apiKey } = await server.createWorkspace(1000, name);
+    const client = server.api(apiKey);
+    const chatbot = await server.createChatbot(apiKey, { name: `${name} bot` });
+    const chat = await client.post(`/api/v1/chatbots/${chatbot.id}/chat`, { message: 'Hello' });
+    expect(chat.status, chat.text).toBe(200);
+    const spare = await client.post('/api/v1/api-keys', { name: `${name} spare key` });
+    expect(spare.status, spare.text).toBe(201);
+    return {
+      workspaceId,
+      apiKey,
+      ids: { chatbot: chatbot.id, conversation: chat.body.data.conversationId, apiKey: spare.body.data.id },
+    };
+  };
+
+  /** Every way to fail authentication: no header, malformed values, an unknown key, a revoked key. */
+  const createBadCredentials = async (owner: SecurityWorkspace): Promise<Credential[]> => {
+    const client = server.api(owner.apiKey);
+    const created = await client.post('/api/v1/api-keys', { name: 'soon revoked' });
+    expect(created.status, created.text).toBe(201);
+    const revoked = await client.delete(`/api/v1/api-keys/${created.body.data.id}`);
+    expect(revoked.status, revoked.text).toBe(200);
+    const secret = owner.apiKey.slice('sk-workspace_'.length);
+    const credentials: Credential[] = [
+      { label: 'no Authorization header', headers: {} },
+      { label: '"Bearer" alone', headers: { authorization: 'Bearer' } },
+      { label: '"Basic xyz"', headers: { authorization: 'Basic xyz' } },
+      {
+        label: 'the valid key sent as Basic credentials',
+        headers: { authorization: `Basic ${Buffer.from(`${owner.apiKey}:`).toString('base64')}` },
+      },
+      { label: 'the valid key without the Bearer scheme', headers: { authorization: owner.apiKey } },
+      { label: '"Bearer not-a-key"', headers: { authorization: 'Bearer not-a-key' } },
+      {
+        label: 'the valid secret with a wrong prefix',
+        headers: { authorization: `Bearer sk-live_${secret}` },
+      },
+      {
+        label: 'an unknown well-formed key',
+        headers: { authorization: `Bearer sk-workspace_${randomBase62(40)}` },
+      },
+      {
+        label: 'the valid key with a character appended',
+        headers: { authorization: `Bearer ${owner.apiKey}x` },
+      },
+      {
+        label: 'a revoked key of the same workspace',
+        headers: { authorization: `Bearer ${created.body.data.key}` },
+      },
+    ];
+    const { adminToken } = server.services.config;
+    if (adminToken)
+      credentials.push({ label: 'the operator token', headers: { authorization: `Bearer ${adminToken}` } });
+    return credentials;
+  };
+
+  return {
+    /** 401 INVALID_API_KEY, exactly, for every bad credential (HEAD too for a GET route); nothing changes. */
+    async rejectsBadCredentials(route: AuthenticatedRoute): Promise<void> {
+      const owner = await createWorkspaceWithResources('Owner');
+      const credentials = await createBadCredentials(owner);
+      const before = await snapshotDatabase(server);
+      for (const credential of credentials) {
+        const response = await send(route, owner.ids, credential.headers);
+        const label = `${route.method} ${route.path} with ${credential.label}`;
+        expect(response.status, `${label}: ${response.text}`).toBe(401);
+        expect(response.text, label).toBe(JSON.stringify(INVALID_API_KEY_BODY));
+        expect(response.headers.get('x-request-id'), label).toBeTruthy();
+        expect(response.headers.get('x-ratelimit-limit'), label).toBeNull();
+        if (route.method === 'GET') {
+          const head = await send({ ...route, method: 'HEAD' }, owner.ids, credential.headers);
+          expect(head.status, `HEAD ${route.path} with ${credential.label}`).toBe(401);
+        }
+      }
+      expect(await snapshotDatabase(server), `${route.method} ${route.path} changed the database`).toEqual(
+        before,
+      );
+    },
+
+    /**
+     * Another workspace's chatbot, conversation or API key, named in the path or the body, answers the
+     * 404 of its kind, exactly as an unknown id does; no database row changes and the other workspace's
+     * chatbot keeps its whole rate limit. No response names anything of the other workspace.
+     */
+    async hidesOtherWorkspaces(route: AuthenticatedRoute): Promise<void> {
+      const own = await createWorkspaceWithResources('Own');
+      const other = await createWorkspaceWithResources('Other');
+      const kinds = [...new Set([...Object.values(route.params ?? {}), ...(route.bodyRefersTo ?? [])])];
+      const auth = { authorization: `Bearer ${own.apiKey}` };
+      const before = await snapshotDatabase(server);
+      for (const kind of kinds) {
+        const mixed = { ...own.ids };
+        const unknown = { ...own.ids };
+        for (const contained of CONTAINED[kind]) {
+          mixed[contained] = other.ids[contained];
+          unknown[contained] = `unknown${randomBase62(20).toLowerCase()}`;
+        }
+        const code = NOT_FOUND_CODE[kind];
+        const expected = { success: false, error: errorCatalog[code].message, code };
+        const label = `${route.method} ${route.path} with another workspace's ${kind}`;
+        const foreign = await send(route, mixed, auth);
+        expect(foreign.status, `${label}: ${foreign.text}`).toBe(404);
+        expect(foreign.body, label).toStrictEqual(expected);
+        expectNoForeignData(foreign, other, label);
+        const missing = await send(route, unknown, auth);
+        expect(missing.text, `${label} answers unlike an unknown ${kind}`).toBe(foreign.text);
+      }
+      expect(
+        await snapshotDatabase(server),
+        `${route.method} ${route.path} changed the database with another workspace's ids`,
+      ).toEqual(before);
+
+      // The other workspace's chatbot served one chat (its conversation): no probe counted against it.
+      const probe = await server.api(other.apiKey).post(`/api/v1/chatbots/${other.ids.chatbot}/chat`, {
+        message: 'Still there?',
+        conversationId: other.ids.conversation,
+      });
+      expect(probe.status, probe.text).toBe(200);
+      expect(Number(probe.headers.get('x-ratelimit-remaining'))).toBe(
+        Number(probe.headers.get('x-ratelimit-limit')) - 2,
+      );
+    },
+
+    /** The key's own valid request succeeds, and names nothing of another workspace. */
+    async servesOwnWorkspace(route: AuthenticatedRoute): Promise<void> {
+      const own = await createWorkspaceWithResources('Own');
+      const other = await createWorkspaceWithResources('Other');
+      const response = await send(route, own.ids, { authorization: `Bearer ${own.apiKey}` });
+      const label = `${route.method} ${route.path}`;
+      expect(response.status, `${label}: ${response.text}`).toBe(route.successStatus);
+      expect(response.body.success, label).toBe(true);
+      expectNoForeignData(response, other, label);
+    },
+  };
+}

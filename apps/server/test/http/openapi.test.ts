@@ -1,0 +1,245 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+type Operation = { responses: Record<string, { description?: string; content?: Record<string, unknown> }> };
+type OpenApiDocument = {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+};
+
+/** Routes as "METHOD /path/{}", parameters anonymised, so the app's and the document's spellings compare. */
+const routeKey = (method: string, path: string) =>
+  `${method.toUpperCase()} ${path.replace(/:[A-Za-z0-9_]+|\{[^}]+\}/g, '{}')}`;
+
+let server: TestServer;
+const registered = new Set<string>();
+
+beforeAll(async () => {
+  // Fastify announces each new instance on this channel before any plugin runs, so an onRoute hook
+  // added here sees every route the app registers, in every encapsulated scope.
+  const onInstance = (message: unknown) => {
+    const { fastify } = message as { fastify: FastifyInstance };
+    fastify.addHook('onRoute', (route: RouteOptions) => {
+      for (const method of [route.method].flat()) registered.add(routeKey(method, route.url));
+    });
+  };
+  subscribe('fastify.initialization', onInstance);
+  try {
+    server = await startTestServer({ POLLYBOT_ADMIN_TOKEN: 'operator-token-0123456789abcdef' });
+  } finally {
+    unsubscribe('fastify.initialization', onInstance);
+  }
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+async function readDocument(): Promise<OpenApiDocument> {
+  const response = await fetch(`${server.baseUrl}/openapi.json`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('application/json');
+  return (await response.json()) as OpenApiDocument;
+}
+
+function documentedRoutes(document: OpenApiDocument): Map<string, Operation> {
+  const routes = new Map<string, Operation>();
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations))
+      routes.set(routeKey(method, path), operation);
+  }
+  return routes;
+}
+
+const API_KEY_ROUTE: [number, string][] = [
+  [400, 'VALIDATION_ERROR'],
+  [401, 'INVALID_API_KEY'],
+  [413, 'PAYLOAD_TOO_LARGE'],
+  [415, 'UNSUPPORTED_MEDIA_TYPE'],
+  [500, 'INTERNAL_ERROR'],
+  [503, 'SERVICE_UNAVAILABLE'],
+];
+const ADMIN_ROUTE: [number, string][] = [
+  ...API_KEY_ROUTE.filter(([, code]) => code !== 'INVALID_API_KEY'),
+  [401, 'INVALID_ADMIN_TOKEN'],
+];
+
+/** Every failure each route can answer, as the contract lists them (sections 3, 6 and 7). */
+const EXPECTED_ERRORS: Record<string, [number, string][]> = {
+  'GET /api/v1/workspace': API_KEY_ROUTE,
+  'POST /api/v1/api-keys': API_KEY_ROUTE,
+  'GET /api/v1/api-keys': API_KEY_ROUTE,
+  'DELETE /api/v1/api-keys/{}': [...API_KEY_ROUTE, [404, 'API_KEY_NOT_FOUND']],
+  'POST /api/v1/chatbots': API_KEY_ROUTE,
+  'GET /api/v1/chatbots': API_KEY_ROUTE,
+  'GET /api/v1/chatbots/{}': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'PATCH /api/v1/chatbots/{}': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'DELETE /api/v1/chatbots/{}': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'POST /api/v1/chatbots/{}/chat': [
+    ...API_KEY_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [403, 'CHATBOT_INACTIVE'],
+    [429, 'RATE_LIMIT_EXCEEDED'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+    [402, 'INSUFFICIENT_CREDITS'],
+    [502, 'AI_PROVIDER_ERROR'],
+    [504, 'AI_PROVIDER_TIMEOUT'],
+  ],
+  'GET /api/v1/chatbots/{}/conversations': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'GET /api/v1/chatbots/{}/conversations/{}': [
+    ...API_KEY_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+  ],
+  'DELETE /api/v1/chatbots/{}/conversations/{}': [
+    ...API_KEY_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+  ],
+  'POST /api/admin/workspaces': ADMIN_ROUTE,
+  'GET /api/admin/workspaces': ADMIN_ROUTE,
+  'POST /api/admin/workspaces/{}/credits': [...ADMIN_ROUTE, [404, 'WORKSPACE_NOT_FOUND']],
+};
+
+describe('GET /openapi.json', () => {
+  it('is an OpenAPI 3.1 document describing the PollyBot API', async () => {
+    const document = await readDocument();
+
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(document.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+  });
+
+  it('documents every route the app registers, and no route it does not', async () => {
+    const document = await readDocument();
+    // HEAD mirrors GET; the reference UI and the document itself are not part of the API.
+    const served = [...registered].filter(
+      (route) =>
+        !route.startsWith('HEAD ') && !/^\w+ \/docs(\/|$)/.test(route) && route !== 'GET /openapi.json',
+    );
+
+    expect(served.length).toBeGreaterThanOrEqual(18);
+    expect([...documentedRoutes(document).keys()].sort()).toEqual(served.sort());
+  });
+
+  it('documents, for every API route, each error it can answer under its status', async () => {
+    const routes = documentedRoutes(await readDocument());
+
+    expect([...routes.keys()].filter((route) => route.includes(' /api/')).sort()).toEqual(
+      Object.keys(EXPECTED_ERRORS).sort(),
+    );
+    for (const [route, errors] of Object.entries(EXPECTED_ERRORS)) {
+      const responses = routes.get(route)?.responses ?? {};
+      for (const [status, code] of errors) {
+        expect(responses[status], `${route} documents ${status}`).toBeDefined();
+        expect(responses[status]?.description, `${route} ${status} names ${code}`).toContain(code);
+      }
+    }
+  });
+
+  it('documents the chat route’s 401, 402, 403, 404, 429, 502, 504, 400, 413, 415 and 500', async () => {
+    const routes = documentedRoutes(await readDocument());
+
+    const statuses = Object.keys(routes.get('POST /api/v1/chatbots/{}/chat')?.responses ?? {});
+
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        '200',
+        '401',
+        '402',
+        '403',
+        '404',
+        '429',
+        '502',
+        '504',
+        '400',
+        '413',
+        '415',
+        '500',
+      ]),
+    );
+  });
+
+  it('gives every error response the failure envelope {success: false, error, code}', async () => {
+    const routes = documentedRoutes(await readDocument());
+
+    for (const [route, operation] of routes) {
+      const successes = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+      expect(successes.length, `${route} documents its success`).toBeGreaterThan(0);
+      if (!route.includes(' /api/')) continue;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        const schema = (response.content?.['application/json'] as { schema?: Record<string, unknown> })
+          ?.schema;
+        expect(schema, `${route} ${status}`).toMatchObject({
+          type: 'object',
+          properties: { success: { enum: [false] }, error: { type: 'string' }, code: { type: 'string' } },
+          required: expect.arrayContaining(['success', 'error', 'code']),
+        });
+      }
+    }
+  });
+
+  it('documents readiness turning 503 while the server drains or its database is down', async () => {
+    const routes = documentedRoutes(await readDocument());
+
+    expect(Object.keys(routes.get('GET /readyz')?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '503']),
+    );
+    expect(Object.keys(routes.get('GET /healthz')?.responses ?? {})).toContain('200');
+  });
+
+  it('marks API routes with their bearer scheme: workspace key or operator token', async () => {
+    const document = (await readDocument()) as OpenApiDocument & {
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+    };
+
+    expect(document.components.securitySchemes).toMatchObject({
+      apiKey: { type: 'http', scheme: 'bearer' },
+      adminToken: { type: 'http', scheme: 'bearer' },
+    });
+    for (const [path, operations] of Object.entries(document.paths)) {
+      if (!path.startsWith('/api/')) continue;
+      const expected = path.startsWith('/api/admin/') ? 'adminToken' : 'apiKey';
+      for (const operation of Object.values(operations))
+        expect(operation.security).toEqual([{ [expected]: [] }]);
+    }
+  });
+});
+
+describe('GET /docs', () => {
+  it('serves the API reference as HTML whose scripts and styles all come from this server', async () => {
+    const response = await fetch(`${server.baseUrl}/docs`);
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const assets = [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']/gi)].map(
+      (match) => match[1] as string,
+    );
+    expect(assets.filter((asset) => asset.endsWith('.js')).length).toBeGreaterThan(0);
+    expect(assets.filter((asset) => asset.endsWith('.css')).length).toBeGreaterThan(0);
+    expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+    for (const asset of assets) {
+      const url = new URL(asset, response.url);
+      expect(url.origin).toBe(server.baseUrl);
+      const served = await fetch(url);
+      expect(served.status, asset).toBe(200);
+      expect((await served.arrayBuffer()).byteLength, asset).toBeGreaterThan(0);
+    }
+  });
+
+  it('points the reference UI at this server’s document and at no outside validator', async () => {
+    const initializer = await fetch(`${server.baseUrl}/docs/static/swagger-initializer.js`);
+    const script = await initializer.text();
+    const uiDocument = await fetch(`${server.baseUrl}/docs/json`);
+
+    expect(initializer.status).toBe(200);
+    expect(script).toMatch(/validatorUrl:\s*null/);
+    expect(uiDocument.status).toBe(200);
+    expect(await uiDocument.json()).toEqual(await readDocument());
+  });
+});
