@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { type RecordedRequest, recordRequest } from './fake-upstream.ts';
 
 /** How the fake answers one request. */
 export type FakeOllamaReply = {
@@ -15,19 +16,14 @@ export type FakeOllamaReply = {
   usage?: { promptEvalCount: number; evalCount: number };
 };
 
-export type OllamaChatRequest = {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: {
-    model: string;
-    messages: { role: string; content: string }[];
-    stream?: boolean;
-    think?: boolean;
-    options?: { temperature?: number; num_predict?: number; [option: string]: unknown };
-    [field: string]: unknown;
-  };
-  clientAborted: boolean;
-};
+export type OllamaChatRequest = RecordedRequest<{
+  model: string;
+  messages: { role: string; content: string }[];
+  stream?: boolean;
+  think?: boolean;
+  options?: { temperature?: number; num_predict?: number; [option: string]: unknown };
+  [field: string]: unknown;
+}>;
 
 export type FakeOllama = {
   /** The server's root, as OLLAMA_BASE_URL takes it (no `/api`). */
@@ -75,24 +71,12 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       response.end('404 page not found');
       return;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OllamaChatRequest['body'];
-    const received: OllamaChatRequest = {
-      path: request.url,
-      headers: request.headers,
-      body,
-      clientAborted: false,
-    };
-    requests.push(received);
-    let finished = false;
-    response.on('close', () => {
-      if (!finished) received.clientAborted = true;
-    });
+    const { received, finish } = await recordRequest(requests, request, response);
+    const { body } = received;
 
     const reply = queued.shift() ?? fake.defaultReply;
     if (reply.status && reply.status >= 400) {
-      finished = true;
+      finish();
       response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify({ error: fake.errorText }));
       return;
@@ -118,7 +102,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     };
 
     if (body.stream === false) {
-      finished = true;
+      finish();
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify({ ...final, message: { role: 'assistant', content: text } }));
       return;
@@ -131,7 +115,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     for (const [index, word] of words.entries()) {
       if (response.destroyed) return;
       if (reply.errorAfterChunks !== undefined && index === reply.errorAfterChunks) {
-        finished = true;
+        finish();
         send({ error: fake.errorText });
         response.end();
         return;
@@ -139,7 +123,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       send(line(word, false));
       if (reply.interTokenDelayMs) await sleep(reply.interTokenDelayMs);
     }
-    finished = true;
+    finish();
     if (!reply.omitDone) send(final);
     response.end();
   };

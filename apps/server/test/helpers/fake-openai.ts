@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RecordedRequest, recordRequest } from './fake-upstream.ts';
 
 /** How the fake answers one request. */
 export type FakeReply = {
@@ -19,20 +20,14 @@ export type FakeReply = {
   usage?: { promptTokens: number; completionTokens: number };
 };
 
-export type ReceivedRequest = {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: {
-    model: string;
-    messages: { role: string; content: string }[];
-    temperature?: number;
-    max_tokens?: number;
-    stream?: boolean;
-    stream_options?: { include_usage?: boolean };
-  };
-  /** Set when the client closed the connection before the answer was complete. */
-  clientAborted: boolean;
-};
+export type ReceivedRequest = RecordedRequest<{
+  model: string;
+  messages: { role: string; content: string }[];
+  temperature?: number;
+  max_tokens?: number;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+}>;
 
 /**
  * An OpenAI-compatible Chat Completions server on loopback, speaking the real wire protocol
@@ -51,12 +46,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function splitWords(text: string): string[] {
   return text.match(/\s*\S+\s*/g) ?? [];
-}
-
-async function readJson(request: IncomingMessage): Promise<ReceivedRequest['body']> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
@@ -81,24 +70,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       response.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
       return;
     }
-    const body = await readJson(request);
-    const received: ReceivedRequest = {
-      path: request.url,
-      headers: request.headers,
-      body,
-      clientAborted: false,
-    };
-    requests.push(received);
-    let finished = false;
-    response.on('close', () => {
-      if (!finished) received.clientAborted = true;
-    });
+    const { received, finish } = await recordRequest(requests, request, response);
+    const { body } = received;
 
     const reply = queued.shift() ?? fake.defaultReply;
     if (reply.hang) return;
     await sleep(reply.firstTokenDelayMs ?? 0);
     if (reply.status && reply.status >= 400) {
-      finished = true;
+      finish();
       response.writeHead(reply.status, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify(
@@ -118,7 +97,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const base = { id: 'chatcmpl-fake', created: Math.floor(Date.now() / 1000), model: body.model };
 
     if (!body.stream) {
-      finished = true;
+      finish();
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify({
@@ -149,7 +128,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
           response.socket?.destroy();
           return;
         }
-        finished = true;
+        finish();
         send({ error: { message: 'The model crashed mid-answer', type: 'server_error', code: 'internal' } });
         response.end();
         return;
@@ -164,7 +143,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     send(chunk({}, 'stop'));
     if (body.stream_options?.include_usage)
       send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
-    finished = true;
+    finish();
     response.end('data: [DONE]\n\n');
   };
 

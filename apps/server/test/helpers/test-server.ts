@@ -42,6 +42,22 @@ export function apiClient(baseUrl: string, apiKey?: string) {
   };
 }
 
+/** POSTs a chat message to any running server and answers the raw fetch Response. */
+export function postChat(
+  baseUrl: string,
+  apiKey: string,
+  chatbotId: string,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<Response> {
+  return fetch(`${baseUrl}/api/v1/chatbots/${chatbotId}/chat`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 /**
@@ -87,6 +103,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
         throw new Error(`chatbot not created: ${response.status} ${response.text}`);
       return response.body.data as { id: string; [field: string]: unknown };
     },
+    /** POSTs a chat message and hands back the raw response, for reading a stream as it arrives. */
+    chat: (apiKey: string, chatbotId: string, body: Record<string, unknown>, signal?: AbortSignal) =>
+      postChat(baseUrl, apiKey, chatbotId, body, signal),
     close: async () => {
       await app.close();
       await services.close();

@@ -165,11 +165,7 @@ describe('POST /api/v1/chatbots/:id/chat as Server-Sent Events', () => {
     const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
     fake.queue({ text: 'One two three four five.' });
 
-    const response = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Count', stream: true }),
-    });
+    const response = await server.chat(apiKey, bot.id, { message: 'Count', stream: true });
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
@@ -196,11 +192,7 @@ describe('POST /api/v1/chatbots/:id/chat as Server-Sent Events', () => {
 
   it('follows the chatbot’s streaming default unless the request overrides it', async () => {
     const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test', streaming: true });
-    const byDefault = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hi' }),
-    });
+    const byDefault = await server.chat(apiKey, bot.id, { message: 'Hi' });
     expect(byDefault.headers.get('content-type')).toBe('text/event-stream');
     await byDefault.text();
 
@@ -217,11 +209,7 @@ describe('POST /api/v1/chatbots/:id/chat as Server-Sent Events', () => {
       const { apiKey: key } = await pingServer.createWorkspace(10);
       const bot = await pingServer.createChatbot(key, { model: 'openai/gpt-test' });
       fake.queue({ text: 'slow reply here', interTokenDelayMs: 200 });
-      const response = await fetch(`${pingServer.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ message: 'Hi', stream: true }),
-      });
+      const response = await pingServer.chat(key, bot.id, { message: 'Hi', stream: true });
       const events = parseSse(await response.text());
       expect(events.some((event) => 'comment' in event && event.comment === 'ping')).toBe(true);
       expect(eventsOnly(events).at(-1)?.event).toBe('done');
@@ -234,11 +222,7 @@ describe('POST /api/v1/chatbots/:id/chat as Server-Sent Events', () => {
     const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
     fake.queue({ text: 'this will break soon enough', failAfterChunks: { count: 2, how: 'error-chunk' } });
 
-    const response = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hi', stream: true }),
-    });
+    const response = await server.chat(apiKey, bot.id, { message: 'Hi', stream: true });
 
     expect(response.status).toBe(200);
     const events = eventsOnly(parseSse(await response.text()));

@@ -105,11 +105,7 @@ describe('workspace credits', () => {
     const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
     fake.queue({ text: 'this answer breaks half way', failAfterChunks: { count: 2, how: 'error-chunk' } });
 
-    const response = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hello', stream: true }),
-    });
+    const response = await server.chat(apiKey, bot.id, { message: 'Hello', stream: true });
     const text = await response.text();
 
     expect(text).toContain('event: error');

@@ -146,12 +146,12 @@ describe('provider failures', () => {
     openai.queue({ text: fullText, interTokenDelayMs: 20 });
     const client = new AbortController();
 
-    const response = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Tell me everything', stream: true }),
-      signal: client.signal,
-    });
+    const response = await server.chat(
+      apiKey,
+      bot.id,
+      { message: 'Tell me everything', stream: true },
+      client.signal,
+    );
     expect(response.status).toBe(200);
     const received = await readUntil(response, 'event: delta');
     client.abort();
@@ -180,12 +180,9 @@ describe('provider failures', () => {
     openai.queue({ text: 'too late', firstTokenDelayMs: 3_000 });
     const client = new AbortController();
 
-    const pending = fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hello', stream: true }),
-      signal: client.signal,
-    }).catch((error: unknown) => error);
+    const pending = server
+      .chat(key, bot.id, { message: 'Hello', stream: true }, client.signal)
+      .catch((error: unknown) => error);
     await eventually(() => openai.requests.length === 1);
     client.abort();
     await pending;
@@ -237,11 +234,7 @@ describe('ollama/* models', () => {
     const bot = await server.createChatbot(apiKey, { model: 'ollama/llama3' });
     ollama.queue({ text: 'One two three four.' });
 
-    const response = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Count', stream: true }),
-    });
+    const response = await server.chat(apiKey, bot.id, { message: 'Count', stream: true });
     const text = await response.text();
 
     const deltas = [...text.matchAll(/event: delta\ndata: (.+)\n/g)].map(

@@ -99,11 +99,7 @@ describe('chatbot rate limits', () => {
       message: 'Hi',
       conversationId: 'no-such-conversation',
     });
-    const stream = await fetch(`${server.baseUrl}/api/v1/chatbots/${bot.id}/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hi', stream: true }),
-    });
+    const stream = await server.chat(apiKey, bot.id, { message: 'Hi', stream: true });
     await stream.text();
 
     expect(invalid.status).toBe(400);
