@@ -58,7 +58,12 @@ describe('loadConfig', () => {
 });
 
 describe('REDIS_URL', () => {
-  it('is refused until shared rate limits exist, rather than silently ignored', () => {
-    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  it('is read with its key prefix', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'acme:' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'acme:' });
+  });
+
+  it('must be a redis:// address', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
   });
 });

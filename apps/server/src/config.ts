@@ -23,14 +23,11 @@ const envSchema = z.object({
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
     .default('sqlite:./data/pollybot.db'),
-  // Until shared rate limits are built, an instance must not pretend to share them.
   REDIS_URL: z
     .string()
-    .optional()
-    .refine(
-      (value) => value === undefined,
-      'is not supported by this version yet: run a single instance without it',
-    ),
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('pollybot:'),
   POLLYBOT_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   POLLYBOT_DEMO: booleanFromEnv.default(true),
   POLLYBOT_DEFAULT_MODEL: z
@@ -48,6 +45,7 @@ const envSchema = z.object({
   AI_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   AI_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
+  POLLYBOT_RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -59,6 +57,9 @@ export type Config = {
   host: string;
   databaseUrl: string;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** A credit reservation still held this long after its request began was left by a crash. */
+  reservationTtlMs: number;
   adminToken: string | undefined;
   demo: boolean;
   demoCredits: number;
@@ -103,6 +104,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: values.HOST,
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
+    redisKeyPrefix: values.REDIS_KEY_PREFIX,
+    reservationTtlMs: values.POLLYBOT_RESERVATION_TTL_MS,
     adminToken: values.POLLYBOT_ADMIN_TOKEN,
     demo: values.POLLYBOT_DEMO,
     demoCredits: values.POLLYBOT_DEMO_CREDITS,

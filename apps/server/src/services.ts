@@ -1,14 +1,29 @@
+import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
-import type { Database } from './db/database.ts';
+import type { ChatbotRow, Database } from './db/database.ts';
+import type { ApiKeyPrincipal } from './features/api-keys/authenticate-api-key.ts';
+import {
+  createLocalInvalidationBus,
+  createRedisInvalidationBus,
+  type InvalidationBus,
+} from './features/cache/invalidation-bus.ts';
+import { createTtlCache, type TtlCache } from './features/cache/ttl-cache.ts';
 import { composeLocalReply } from './features/chat/compose-local-reply.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
-import { createMemoryRateLimiter, type RateLimiter } from './features/rate-limits/rate-limiter.ts';
+import {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+} from './features/rate-limits/rate-limiter.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createIdGenerator, type IdGenerator } from './lib/ids.ts';
 import { createModelGateway, type ModelGateway } from './models/model-gateway.ts';
+
+/** What a cached API key lookup holds: who it is and when its last use was written down. */
+export type CachedApiKey = ApiKeyPrincipal & { lastUsedAt: number };
 
 /** Everything the app needs, created once and passed down explicitly. */
 export type Services = {
@@ -20,6 +35,10 @@ export type Services = {
   limiter: RateLimiter;
   credits: CreditService;
   models: ModelGateway;
+  invalidations: InvalidationBus;
+  caches: { apiKeys: TtlCache<CachedApiKey>; chatbots: TtlCache<ChatbotRow> };
+  /** Answers true when Redis answers, or when there is no Redis to ask. */
+  pingRedis: () => Promise<boolean>;
   log: Logger;
   /** Set when the process is draining: readiness answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
@@ -36,6 +55,28 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   });
 }
 
+// Caches hold what every request reads (the key behind a bearer token, the chatbot it talks to);
+// the bus clears them everywhere on a change, and the TTL bounds anything the bus could miss.
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+function connectRedis(url: string, log: Logger): { client: Redis; subscriber: Redis } {
+  // No offline queue: while Redis is away a command fails at once instead of waiting for it.
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (!reported) log.error({ err: { message: error.message } }, 'Redis is unreachable');
+    reported = true;
+  });
+  client.on('ready', () => {
+    if (reported) log.info('Redis is reachable again');
+    reported = false;
+  });
+  subscriber.on('error', () => {});
+  return { client, subscriber };
+}
+
 export function createServices(
   config: Config,
   overrides: { clock?: Clock; log?: Logger; ids?: IdGenerator } = {},
@@ -48,23 +89,50 @@ export function createServices(
     respondLocally: composeLocalReply,
     onProviderError: (detail) => log.warn({ provider: detail }, 'AI provider call failed'),
   });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const invalidations = redis
+    ? createRedisInvalidationBus({
+        publisher: redis.client,
+        subscriber: redis.subscriber,
+        channel: `${config.redisKeyPrefix}invalidations`,
+      })
+    : createLocalInvalidationBus();
+  const cacheOptions = { clock, ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES, bus: invalidations };
+
   return {
     config,
     database,
     db: database.db,
     clock,
     ids,
-    limiter: createMemoryRateLimiter(),
-    // A reservation outlives its request only after a crash: by then every timeout has long passed.
-    credits: createCreditService({
-      db: database.db,
-      clock,
-      ids,
-      reservationTtlMs: Math.max(15 * 60_000, config.providers.timeoutMs * 4),
-    }),
+    limiter: redis ? createRedisRateLimiter(redis.client, config.redisKeyPrefix) : createMemoryRateLimiter(),
+    credits: createCreditService({ db: database.db, clock, ids, reservationTtlMs: config.reservationTtlMs }),
     models,
+    invalidations,
+    caches: {
+      apiKeys: createTtlCache<CachedApiKey>({
+        ...cacheOptions,
+        topic: 'api-key',
+        idOf: (key) => key.apiKeyId,
+      }),
+      chatbots: createTtlCache<ChatbotRow>({
+        ...cacheOptions,
+        topic: 'chatbot',
+        idOf: (chatbot) => chatbot.id,
+      }),
+    },
+    pingRedis: async () => {
+      if (!redis) return true;
+      return (await redis.client.ping().catch(() => 'unreachable')) === 'PONG';
+    },
     log,
     lifecycle: { shuttingDown: false },
-    close: () => database.close(),
+    close: async () => {
+      if (redis) {
+        redis.subscriber.disconnect();
+        await redis.client.quit().catch(() => redis.client.disconnect());
+      }
+      await database.close();
+    },
   };
 }

@@ -100,8 +100,13 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     throw error;
   }
 
-  const store = async (status: MessageStatus, content: string, usage: ChatReply['usage'] | null) => {
-    await insertMessage(db, {
+  const store = async (
+    trx: Kysely<Database>,
+    status: MessageStatus,
+    content: string,
+    usage: ChatReply['usage'] | null,
+  ) => {
+    await insertMessage(trx, {
       id: messageId,
       conversation_id: conversationId,
       workspace_id: chatbot.workspace_id,
@@ -134,9 +139,13 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         onDelta,
       });
 
+      // The reply and its charge (or refund) are stored in one transaction: a crash can never keep
+      // credits without the reply they paid for, nor store a reply whose reservation stays held.
       if (outcome.kind === 'failed') {
-        await store('failed', outcome.text, null);
-        await deps.credits.release(reservation.reservationId);
+        await db.transaction().execute(async (trx) => {
+          await store(trx, 'failed', outcome.text, null);
+          await deps.credits.release(reservation.reservationId, trx);
+        });
         return {
           kind: 'failed',
           error: new AppError(outcome.error.code, {
@@ -151,9 +160,11 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       const charged = outcome.kind === 'complete' || outcome.text.length > 0;
       const usage = { ...outcome.usage, credits: charged ? reservation.amount : 0 };
       const status = outcome.kind === 'complete' ? 'complete' : 'incomplete';
-      await store(status, outcome.text, usage);
-      if (charged) await deps.credits.settle(reservation.reservationId, messageId);
-      else await deps.credits.release(reservation.reservationId);
+      await db.transaction().execute(async (trx) => {
+        await store(trx, status, outcome.text, usage);
+        if (charged) await deps.credits.settle(reservation.reservationId, messageId, trx);
+        else await deps.credits.release(reservation.reservationId, trx);
+      });
       return { kind: status, reply: { response: outcome.text, conversationId, messageId, usage } };
     },
   };

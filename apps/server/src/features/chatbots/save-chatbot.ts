@@ -1,10 +1,10 @@
 import type { ChatbotCreate, ChatbotUpdate } from '@pollybot/contracts';
-import { findChatbot, insertChatbot, updateChatbot } from '../../db/chatbots.repository.ts';
+import { deleteChatbot, findChatbot, insertChatbot, updateChatbot } from '../../db/chatbots.repository.ts';
 import type { ChatbotRow, ChatbotRowUpdate } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Services } from '../../services.ts';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'models' | 'config'>;
+type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'models' | 'config' | 'invalidations'>;
 
 export const CHATBOT_DEFAULTS = {
   instructions: 'You are a helpful assistant.',
@@ -76,7 +76,19 @@ export async function patchChatbot(
   const updated = await updateChatbot(deps.db, workspaceId, id, changes);
   const row = updated ? await findChatbot(deps.db, workspaceId, id) : undefined;
   if (!row) throw new AppError('CHATBOT_NOT_FOUND');
+  await deps.invalidations.publish('chatbot', id);
   return row;
+}
+
+/** Deletes a chatbot with its conversations; every instance forgets it. */
+export async function removeChatbot(
+  deps: Pick<Deps, 'db' | 'invalidations'>,
+  workspaceId: string,
+  id: string,
+) {
+  const deleted = await deleteChatbot(deps.db, workspaceId, id);
+  if (!deleted) throw new AppError('CHATBOT_NOT_FOUND');
+  await deps.invalidations.publish('chatbot', id);
 }
 
 export async function getChatbot(

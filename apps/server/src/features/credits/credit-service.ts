@@ -16,10 +16,10 @@ export type Reservation = { ok: true; reservationId: string | null; amount: numb
 export type CreditService = {
   /** Takes `amount` from the balance before a response is generated; refused when the balance is short. */
   reserve: (workspaceId: string, amount: number) => Promise<Reservation>;
-  /** Keeps what a reservation took: the response was delivered. */
-  settle: (reservationId: string | null, messageId: string) => Promise<void>;
+  /** Keeps what a reservation took: the response was delivered. Pass `trx` to settle with the reply it paid for. */
+  settle: (reservationId: string | null, messageId: string, trx?: Kysely<Database>) => Promise<void>;
   /** Gives back what a reservation took: the response failed. Releasing twice gives back once. */
-  release: (reservationId: string | null) => Promise<void>;
+  release: (reservationId: string | null, trx?: Kysely<Database>) => Promise<void>;
   /** Adds (or, negative, removes) credits; answers the new balance, or undefined if it would go below zero. */
   adjust: (
     workspaceId: string,
@@ -38,20 +38,23 @@ export function createCreditService(deps: {
 }): CreditService {
   const { db, clock, ids } = deps;
 
-  const release = async (reservationId: string | null): Promise<void> => {
-    if (!reservationId) return;
-    await db.transaction().execute(async (trx) => {
-      const held = await markReservationReleased(trx, reservationId);
-      if (!held) return;
-      await moveCredits(trx, {
-        id: ids(),
-        workspace_id: held.workspace_id,
-        amount: held.amount,
-        reason: 'release',
-        reservation_id: reservationId,
-        created_at: clock.now().toISOString(),
-      });
+  const releaseWithin = async (trx: Kysely<Database>, reservationId: string): Promise<void> => {
+    const held = await markReservationReleased(trx, reservationId);
+    if (!held) return;
+    await moveCredits(trx, {
+      id: ids(),
+      workspace_id: held.workspace_id,
+      amount: held.amount,
+      reason: 'release',
+      reservation_id: reservationId,
+      created_at: clock.now().toISOString(),
     });
+  };
+
+  const release = async (reservationId: string | null, trx?: Kysely<Database>): Promise<void> => {
+    if (!reservationId) return;
+    if (trx) await releaseWithin(trx, reservationId);
+    else await db.transaction().execute((inner) => releaseWithin(inner, reservationId));
   };
 
   return {
@@ -81,9 +84,9 @@ export function createCreditService(deps: {
       return balance === undefined ? { ok: false } : { ok: true, reservationId, amount };
     },
 
-    async settle(reservationId, messageId) {
+    async settle(reservationId, messageId, trx) {
       if (!reservationId) return;
-      await settleReservation(db, reservationId, messageId);
+      await settleReservation(trx ?? db, reservationId, messageId);
     },
 
     release,

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export type RateLimit = { requests: number; windowSeconds: number };
 
@@ -61,6 +62,23 @@ export function createMemoryRateLimiter(): RateLimiter {
         keyPrefix: `chatbot:${limit.requests}:${limit.windowSeconds}`,
         points: limit.requests,
         duration: limit.windowSeconds,
+      }),
+  );
+}
+
+/**
+ * The limiter shared by every instance: one Lua script increments and expires each window in Redis,
+ * atomically. While Redis is unreachable it fails at once (never a guess about the limit).
+ */
+export function createRedisRateLimiter(client: Redis, keyPrefix: string): RateLimiter {
+  return createRateLimiter(
+    (limit) =>
+      new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: `${keyPrefix}ratelimit:${limit.requests}:${limit.windowSeconds}`,
+        points: limit.requests,
+        duration: limit.windowSeconds,
+        rejectIfRedisNotReady: true,
       }),
   );
 }

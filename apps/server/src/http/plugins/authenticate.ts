@@ -14,9 +14,10 @@ declare module 'fastify' {
 }
 
 /** The onRequest hook of every workspace-key route: headers only, so it runs before the body is read. */
-export function createApiKeyHook(services: Pick<Services, 'db' | 'clock'>) {
+export function createApiKeyHook(services: Pick<Services, 'db' | 'clock' | 'caches'>) {
+  const deps = { db: services.db, clock: services.clock, cache: services.caches.apiKeys };
   return async (request: FastifyRequest): Promise<void> => {
-    const principal = await authenticateApiKey(services, request.headers.authorization);
+    const principal = await authenticateApiKey(deps, request.headers.authorization);
     if (!principal) throw new AppError('INVALID_API_KEY');
     request.workspaceId = principal.workspaceId;
     request.apiKeyId = principal.apiKeyId;

@@ -29,6 +29,8 @@ export function registerApiKeysDelete(app: App, services: Services): void {
         services.clock.now().toISOString(),
       );
       if (!revoked) throw new AppError('API_KEY_NOT_FOUND');
+      // Every instance drops the key from its cache before this answers.
+      await services.invalidations.publish('api-key', request.params.id);
       return { success: true as const, data: { id: request.params.id, revoked: true as const } };
     },
   );

@@ -7,10 +7,10 @@ import {
 } from '@pollybot/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { findChatbot } from '../../db/chatbots.repository.ts';
 import type { ChatbotRow } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { startChatTurn } from '../../features/chat/send-message.ts';
+import { loadChatbot } from '../../features/chatbots/load-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
@@ -31,13 +31,22 @@ const paramsSchema = z.object({ chatbotId: idSchema });
 function createChatGate(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const { chatbotId } = request.params as { chatbotId: string };
-    const chatbot = await findChatbot(services.db, request.workspaceId, chatbotId);
+    const chatbot = await loadChatbot(services, request.workspaceId, chatbotId);
     if (!chatbot) throw new AppError('CHATBOT_NOT_FOUND');
     if (chatbot.status !== 'active') throw new AppError('CHATBOT_INACTIVE');
-    const decision = await services.limiter.consume(`chatbot:${chatbot.id}`, {
-      requests: chatbot.rate_limit_requests,
-      windowSeconds: chatbot.rate_limit_window_seconds,
-    });
+    const decision = await services.limiter
+      .consume(`chatbot:${chatbot.id}`, {
+        requests: chatbot.rate_limit_requests,
+        windowSeconds: chatbot.rate_limit_window_seconds,
+      })
+      .catch((error: unknown) => {
+        // Without the shared counter no instance can tell whether the request is within the limit.
+        throw new AppError('SERVICE_UNAVAILABLE', {
+          message:
+            'Rate limiting is unavailable right now (its shared store cannot be reached); retry shortly',
+          cause: error,
+        });
+      });
     reply.header('x-ratelimit-limit', decision.limit);
     reply.header('x-ratelimit-remaining', decision.remaining);
     reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt.getTime() / 1000));

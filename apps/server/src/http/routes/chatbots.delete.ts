@@ -1,7 +1,6 @@
 import { successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
-import { deleteChatbot } from '../../db/chatbots.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { removeChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
@@ -23,8 +22,7 @@ export function registerChatbotsDelete(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const deleted = await deleteChatbot(services.db, request.workspaceId, request.params.id);
-      if (!deleted) throw new AppError('CHATBOT_NOT_FOUND');
+      await removeChatbot(services, request.workspaceId, request.params.id);
       return { success: true as const, data: { id: request.params.id, deleted: true as const } };
     },
   );

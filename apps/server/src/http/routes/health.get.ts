@@ -24,18 +24,22 @@ export function registerHealth(app: App, services: Services): void {
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: the database answers and the process is not draining',
+        summary:
+          'Readiness: the database (and Redis, when configured) answers and the process is not draining',
         tags: ['operations'],
         response: { 200: healthSchema, 503: healthSchema },
       },
     },
     async (_request, reply) => {
-      const database = await services.database.ping().catch(() => false);
+      const [database, redis] = await Promise.all([
+        services.database.ping().catch(() => false),
+        services.pingRedis(),
+      ]);
       const accepting = !services.lifecycle.shuttingDown;
-      const ready = database && accepting;
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ok' : 'unavailable', checks: { database, accepting } });
+      const ready = database && redis && accepting;
+      const checks: Record<string, boolean> = { database, accepting };
+      if (services.config.redisUrl) checks.redis = redis;
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
     },
   );
 }
