@@ -4,12 +4,10 @@ import { migrateToLatest } from './db/connect.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
 
-const RESERVATION_SWEEP_MS = 60_000;
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const services = createServices(config);
-  await migrateToLatest(services.db);
+  await migrateToLatest(services.database);
   const app = await buildApp(services);
 
   const seed = config.demo ? await seedDemo(services) : undefined;
@@ -28,14 +26,16 @@ async function main(): Promise<void> {
     process.stdout.write(`\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n\n`);
   }
 
-  const sweep = setInterval(() => {
+  // Reservations left held by a crashed instance are released once they expire: at start, then regularly.
+  const sweepReservations = () =>
     services.credits
       .releaseExpired()
       .then(
         (released) => released > 0 && services.log.warn({ released }, 'released expired credit reservations'),
       )
       .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
-  }, RESERVATION_SWEEP_MS);
+  await sweepReservations();
+  const sweep = setInterval(sweepReservations, Math.min(60_000, Math.ceil(config.reservationTtlMs / 2)));
   sweep.unref();
 
   let stopping = false;

@@ -8,6 +8,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  sql,
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
@@ -63,8 +64,14 @@ export function connectDatabase(url: string): DatabaseHandle {
 }
 
 /** Runs every pending migration; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest({ db, dialect }: DatabaseHandle): Promise<void> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: name the schema the
+  // connection works in (its search_path), or a database with several PollyBot schemas would skip some.
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

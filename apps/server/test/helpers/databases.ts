@@ -55,7 +55,7 @@ export async function createTestDatabaseUrl(
 export async function createTestDatabase(dialect: DialectCase['dialect']): Promise<TestDatabase> {
   const { url, drop } = await createTestDatabaseUrl(dialect);
   const handle = connectDatabase(url);
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   return {
     url,
     handle,

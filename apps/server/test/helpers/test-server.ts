@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { migrateToLatest } from '../../src/db/connect.ts';
 import { createWorkspace } from '../../src/features/workspaces/create-workspace.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import { createTestDatabaseUrl } from './databases.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert their shape
 export type ApiResponse<T = any> = { status: number; headers: Headers; body: T; text: string };
@@ -42,6 +44,32 @@ export function apiClient(baseUrl: string, apiKey?: string) {
   };
 }
 
+/**
+ * Where a test server keeps its state. By default a fresh SQLite file; with POLLYBOT_TEST_BACKING=postgres
+ * (the postgres+redis test project) a fresh PostgreSQL schema and its own Redis key prefix, so the same
+ * test bodies run on both.
+ */
+async function createBacking(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (process.env.POLLYBOT_TEST_BACKING === 'postgres') {
+    const redisUrl = process.env.TEST_REDIS_URL;
+    if (!redisUrl) throw new Error('the postgres+redis project needs TEST_REDIS_URL');
+    const database = await createTestDatabaseUrl('postgres');
+    return {
+      env: {
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
+      },
+      drop: database.drop,
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pollybot-test-'));
+  return {
+    env: { DATABASE_URL: `sqlite:${join(dir, 'pollybot.db')}` },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** POSTs a chat message to any running server and answers the raw fetch Response. */
 export function postChat(
   baseUrl: string,
@@ -66,9 +94,9 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
  * replaces the system clock, for tests that move time instead of sleeping.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: { clock?: Clock } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'pollybot-test-'));
+  const backing = await createBacking();
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'pollybot.db')}`,
+    ...backing.env,
     POLLYBOT_DEMO: 'false',
     AI_PROVIDER_MAX_RETRIES: '0',
     LOG_LEVEL: 'info',
@@ -77,7 +105,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const logLines: string[] = [];
   const log = pino({ level: config.logLevel }, { write: (line: string) => void logLines.push(line) });
   const services: Services = createServices(config, { log, clock: options.clock });
-  await migrateToLatest(services.db);
+  await migrateToLatest(services.database);
   const app = await buildApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -109,7 +137,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     close: async () => {
       await app.close();
       await services.close();
-      rmSync(dir, { recursive: true, force: true });
+      await backing.drop();
     },
   };
 }
