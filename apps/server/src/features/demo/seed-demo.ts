@@ -1,17 +1,28 @@
-import { countWorkspaces } from '../../db/workspaces.repository.ts';
+import { countWorkspaces, findWorkspace } from '../../db/workspaces.repository.ts';
 import type { Services } from '../../services.ts';
 import { createChatbot } from '../chatbots/save-chatbot.ts';
 import { createWorkspace } from '../workspaces/create-workspace.ts';
+
+const DEMO_WORKSPACE_ID = 'demo';
 
 export type DemoSeed = { workspaceId: string; chatbotId: string; apiKey: string };
 
 /** On an empty database, creates a demo workspace, chatbot and key; answers undefined when there is data already. */
 export async function seedDemo(services: Services): Promise<DemoSeed | undefined> {
   if ((await countWorkspaces(services.db)) > 0) return undefined;
-  const { workspace, apiKey } = await createWorkspace(services, {
-    name: 'Demo workspace',
-    credits: services.config.demoCredits,
-  });
+  let created: Awaited<ReturnType<typeof createWorkspace>>;
+  try {
+    // A fixed id: when several instances start together on an empty database, one insert wins.
+    created = await createWorkspace(services, {
+      id: DEMO_WORKSPACE_ID,
+      name: 'Demo workspace',
+      credits: services.config.demoCredits,
+    });
+  } catch (error) {
+    if (await findWorkspace(services.db, DEMO_WORKSPACE_ID)) return undefined;
+    throw error;
+  }
+  const { workspace, apiKey } = created;
   const chatbot = await createChatbot(services, workspace.id, {
     name: 'PollyBot Demo',
     instructions: 'You are PollyBot Demo, a friendly assistant that helps people try PollyBot.',

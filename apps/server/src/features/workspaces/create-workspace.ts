@@ -8,11 +8,11 @@ type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'credits'>;
 /** Creates a workspace with its first API key; starting credits are granted through the ledger. */
 export async function createWorkspace(
   deps: Deps,
-  input: { name: string; credits: number },
+  input: { name: string; credits: number; id?: string },
 ): Promise<{ workspace: WorkspaceRow; apiKey: string }> {
   const now = deps.clock.now().toISOString();
   const workspace: WorkspaceRow = {
-    id: deps.ids(),
+    id: input.id ?? deps.ids(),
     name: input.name,
     credits: 0,
     created_at: now,
