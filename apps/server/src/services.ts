@@ -95,6 +95,8 @@ export function createServices(
         publisher: redis.client,
         subscriber: redis.subscriber,
         channel: `${config.redisKeyPrefix}invalidations`,
+        onPublishError: (error) =>
+          log.error({ err: { message: String(error) } }, 'could not publish a cache invalidation to Redis'),
       })
     : createLocalInvalidationBus();
   const cacheOptions = { clock, ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES, bus: invalidations };

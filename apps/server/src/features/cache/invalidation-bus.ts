@@ -34,6 +34,8 @@ export function createRedisInvalidationBus(options: {
   publisher: Redis;
   subscriber: Redis;
   channel: string;
+  /** Told when a message could not be sent; the change itself is already stored. */
+  onPublishError?: (error: unknown) => void;
 }): InvalidationBus {
   const { publisher, subscriber, channel } = options;
   const listeners: Listener[] = [];
@@ -71,7 +73,11 @@ export function createRedisInvalidationBus(options: {
     async publish(topic, id) {
       // Applied here first, so this instance never serves what it just changed, even if Redis is away.
       deliver(topic, id);
-      await publisher.publish(channel, `${topic}:${id}`);
+      // If Redis is away, instances that share this Redis lost their subscription too and answer from
+      // the database; one cut off alone still drops the entry when its cache TTL ends.
+      await publisher
+        .publish(channel, `${topic}:${id}`)
+        .catch((error: unknown) => options.onPublishError?.(error));
     },
     subscribe: (listener) => void listeners.push(listener),
     onReset: (listener) => void resetListeners.push(listener),
