@@ -81,10 +81,13 @@ export function createServices(
   config: Config,
   overrides: { clock?: Clock; log?: Logger; ids?: IdGenerator } = {},
 ): Services {
-  const database = connectDatabase(config.databaseUrl);
+  const log = overrides.log ?? createLogger(config);
+  const database = connectDatabase(config.databaseUrl, {
+    onIdleConnectionError: (error) =>
+      log.warn({ err: { message: error.message } }, 'PostgreSQL closed an idle connection'),
+  });
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? createIdGenerator();
-  const log = overrides.log ?? createLogger(config);
   const models = createModelGateway(config.providers, {
     respondLocally: composeLocalReply,
     onProviderError: (detail) => log.warn({ provider: detail }, 'AI provider call failed'),

@@ -32,7 +32,10 @@ const migrations: Record<string, Migration> = {
 const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Opens `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...`. */
-export function connectDatabase(url: string): DatabaseHandle {
+export function connectDatabase(
+  url: string,
+  options: { onIdleConnectionError?: (error: Error) => void } = {},
+): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const filename = path === ':memory:' ? ':memory:' : resolve(path);
@@ -51,6 +54,10 @@ export function connectDatabase(url: string): DatabaseHandle {
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // An idle connection that PostgreSQL drops (a restart, a failover, pg_terminate_backend) is reported as
+  // the pool's 'error' event, which would crash the process unheard. The pool has already discarded that
+  // connection and the next query opens a new one.
+  pool.on('error', (error) => options.onIdleConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -1,191 +1,38 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
+import {
+  EXIT_TIMEOUT_MS,
+  killStartedServers,
+  openStream,
+  type ServerProcess,
+  START_TIMEOUT_MS,
+  startServer,
+  stopServer,
+  waitForBaseUrl,
+  waitUntilRefused,
+} from '../helpers/server-process.ts';
 import { eventsOnly, parseSse } from '../helpers/sse.ts';
 
-// The server as a user starts it: the real entry point in its own process, configured only by environment.
-// `npm start` is not used: it runs `npm run start -w` under `sh -c`, and a SIGTERM sent to npm does not
-// reach the server (the shell in between dies and leaves the server running), so the drain could not be tested.
+// The server as a user starts it (see server-process.ts): the real entry point in its own process.
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join('apps', 'server', 'src', 'main.ts');
 const ADMIN_TOKEN = 'operator-token-0123456789abcdef';
-const START_TIMEOUT_MS = 20_000;
-const EXIT_TIMEOUT_MS = 15_000;
 /** A test that waits for a start and an exit stays within both bounds. */
 const TEST_TIMEOUT_MS = START_TIMEOUT_MS + EXIT_TIMEOUT_MS + 10_000;
 
 const run = promisify(execFile);
 
-type ServerProcess = {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout; rejects if the process ends or time runs out. */
-  waitForStdout: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
-  /** True until the process (tsx and the server it runs) has exited and its output is fully read. */
-  isRunning: () => boolean;
-  /** Resolves when the process has exited and its output is fully read. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves with the exit, failing the test if it does not come in time. */
-  waitForExit: (timeoutMs?: number) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-};
-
-const processes: ServerProcess[] = [];
 const directories: string[] = [];
 
 function makeDatabaseUrl(): { url: string; directory: string } {
   const directory = mkdtempSync(join(tmpdir(), 'pollybot-e2e-'));
   directories.push(directory);
   return { url: `sqlite:${join(directory, 'db.sqlite')}`, directory };
-}
-
-/** Starts `tsx apps/server/src/main.ts` from the repository root with only the given environment. */
-function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(TSX, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? tmpdir(),
-      TMPDIR: tmpdir(),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ...env,
-    },
-    // Its own process group, so cleanup can stop tsx and the node process it runs, whatever happens.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    for (const listener of listeners) listener();
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  let hasExited = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => {
-      hasExited = true;
-      for (const listener of listeners) listener();
-      resolve({ code, signal });
-    });
-  });
-
-  const server: ServerProcess = {
-    child,
-    isRunning: () => !hasExited,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    waitForStdout: (pattern, timeoutMs = START_TIMEOUT_MS) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no ${pattern} in stdout within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-        }, timeoutMs);
-        function check() {
-          const match = stdout.match(pattern);
-          if (!match && !hasExited) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          if (match) resolve(match);
-          else reject(new Error(`the server exited before printing ${pattern}:\n${stdout}\n${stderr}`));
-        }
-        listeners.add(check);
-        check();
-      }),
-    waitForExit: (timeoutMs = EXIT_TIMEOUT_MS) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms`)), timeoutMs);
-        void exited.then((result) => {
-          clearTimeout(timer);
-          resolve(result);
-        });
-      }),
-  };
-  processes.push(server);
-  return server;
-}
-
-/** The base URL the server printed once it was listening. */
-async function waitForBaseUrl(server: ServerProcess): Promise<string> {
-  const match = await server.waitForStdout(/PollyBot is running at (http:\/\/[^\s]+)/);
-  return match[1] as string;
-}
-
-async function stopServer(server: ServerProcess) {
-  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
-  return server.waitForExit();
-}
-
-/** Opens a fresh TCP connection: 'accepted' or the connection error's code. */
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('accepted');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
-}
-
-/** A POST whose response body is read as it arrives, over the given agent (a keep-alive client). */
-function openStream(agent: Agent, url: string, headers: Record<string, string>, body: unknown) {
-  return new Promise<{
-    status: number | undefined;
-    contentType: string | undefined;
-    text: () => string;
-    waitForText: (fragment: string) => Promise<void>;
-    ended: Promise<void>;
-  }>((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers, agent }, (response) => {
-      let text = '';
-      const waiters = new Set<() => void>();
-      response.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-        for (const waiter of waiters) waiter();
-      });
-      const ended = new Promise<void>((resolveEnd, rejectEnd) => {
-        response.once('end', resolveEnd);
-        response.once('error', rejectEnd);
-      });
-      resolve({
-        status: response.statusCode,
-        contentType: response.headers['content-type'],
-        text: () => text,
-        waitForText: (fragment) =>
-          new Promise<void>((resolveText, rejectText) => {
-            const check = () => {
-              if (!text.includes(fragment)) return;
-              waiters.delete(check);
-              resolveText();
-            };
-            waiters.add(check);
-            ended.then(
-              () => rejectText(new Error(`the stream ended without ${fragment}:\n${text}`)),
-              rejectText,
-            );
-            check();
-          }),
-        ended,
-      });
-    });
-    request.once('error', reject);
-    request.end(JSON.stringify(body));
-  });
 }
 
 async function listWorkspacesAsOperator(baseUrl: string) {
@@ -222,13 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of processes) {
-    if (!server.isRunning() || !server.child.pid) continue;
-    try {
-      process.kill(-server.child.pid, 'SIGKILL');
-    } catch {}
-    await server.exited;
-  }
+  await killStartedServers();
   await fake?.close();
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
@@ -316,12 +157,7 @@ describe('first start on an empty database', () => {
         await stream.waitForText('event: delta');
 
         first.child.kill('SIGTERM');
-        let refused = '';
-        for (let attempt = 0; attempt < 250 && refused !== 'ECONNREFUSED'; attempt++) {
-          refused = await tryConnect(port);
-          if (refused !== 'ECONNREFUSED') await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        expect(refused).toBe('ECONNREFUSED');
+        expect(await waitUntilRefused(port)).toBe('ECONNREFUSED');
         expect(first.isRunning()).toBe(true);
         release();
         await stream.ended;

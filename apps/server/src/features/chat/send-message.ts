@@ -158,12 +158,15 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       // A reply cut short by the client is charged when any of it was generated (the provider billed it),
       // and released when nothing was.
       const charged = outcome.kind === 'complete' || outcome.text.length > 0;
-      const usage = { ...outcome.usage, credits: charged ? reservation.amount : 0 };
+      const usage = { ...outcome.usage, credits: 0 };
       const status = outcome.kind === 'complete' ? 'complete' : 'incomplete';
       await db.transaction().execute(async (trx) => {
+        // A turn that outlived POLLYBOT_RESERVATION_TTL_MS may find its reservation already given back by the
+        // sweep: its reply is then stored as free, never as charged for credits the ledger has refunded.
+        if (charged && (await deps.credits.settle(reservation.reservationId, messageId, trx)))
+          usage.credits = reservation.amount;
+        if (!charged) await deps.credits.release(reservation.reservationId, trx);
         await store(trx, status, outcome.text, usage);
-        if (charged) await deps.credits.settle(reservation.reservationId, messageId, trx);
-        else await deps.credits.release(reservation.reservationId, trx);
       });
       return { kind: status, reply: { response: outcome.text, conversationId, messageId, usage } };
     },

@@ -16,8 +16,11 @@ export type Reservation = { ok: true; reservationId: string | null; amount: numb
 export type CreditService = {
   /** Takes `amount` from the balance before a response is generated; refused when the balance is short. */
   reserve: (workspaceId: string, amount: number) => Promise<Reservation>;
-  /** Keeps what a reservation took: the response was delivered. Pass `trx` to settle with the reply it paid for. */
-  settle: (reservationId: string | null, messageId: string, trx?: Kysely<Database>) => Promise<void>;
+  /**
+   * Keeps what a reservation took: the response was delivered. Pass `trx` to settle with the reply it paid for.
+   * Answers false when the reservation was no longer held (the sweep gave it back): nothing was kept.
+   */
+  settle: (reservationId: string | null, messageId: string, trx?: Kysely<Database>) => Promise<boolean>;
   /** Gives back what a reservation took: the response failed. Releasing twice gives back once. */
   release: (reservationId: string | null, trx?: Kysely<Database>) => Promise<void>;
   /** Adds (or, negative, removes) credits; answers the new balance, or undefined if it would go below zero. */
@@ -85,8 +88,8 @@ export function createCreditService(deps: {
     },
 
     async settle(reservationId, messageId, trx) {
-      if (!reservationId) return;
-      await settleReservation(trx ?? db, reservationId, messageId);
+      if (!reservationId) return true;
+      return settleReservation(trx ?? db, reservationId, messageId);
     },
 
     release,

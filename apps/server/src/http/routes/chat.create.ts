@@ -146,14 +146,25 @@ async function streamTurn(
     stream.send('start', { conversationId: turn.conversationId, messageId: turn.messageId });
   };
 
-  const result = await turn.run({
-    signal: clientGone.signal,
-    onDelta: (content) => {
-      openOnce();
-      stream.send('delta', { content });
-    },
-  });
-  reply.raw.off('close', onClose);
+  let result: Awaited<ReturnType<typeof turn.run>>;
+  try {
+    result = await turn.run({
+      signal: clientGone.signal,
+      onDelta: (content) => {
+        openOnce();
+        stream.send('delta', { content });
+      },
+    });
+  } catch (error) {
+    // The reply could not be stored (the database went away). Before `start` the error handler answers;
+    // after it, end the stream with one error event, or its heartbeat would keep it open forever.
+    if (!reply.sent) throw error;
+    request.log.error({ err: error }, 'unexpected error');
+    stream.finish('error', errorEnvelopeSchema.parse(new AppError('INTERNAL_ERROR').toEnvelope()));
+    return reply;
+  } finally {
+    reply.raw.off('close', onClose);
+  }
 
   if (result.kind === 'failed' && !reply.sent) throw result.error;
   if (clientGone.signal.aborted) {
