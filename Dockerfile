@@ -20,6 +20,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
 COPY packages/contracts/package.json packages/contracts/
+# The dashboard is built by the root postinstall, so its sources (and the contracts it reads) come first.
+COPY packages/contracts/ packages/contracts/
+COPY apps/web/ apps/web/
 # `npm install` with the lock file rather than `npm ci`: the lock omits Biome's binaries for other
 # platforms, which `npm ci` counts as out of sync (see .ci/run). The locked versions are installed all
 # the same. Runtime dependencies only: tsx (which runs the TypeScript sources) is one of them.

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
@@ -10,7 +11,7 @@ import {
 import { AppError } from './errors/app-error.ts';
 import type { App } from './http/app-types.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
-import { registerErrorHandlers, toAppError } from './http/plugins/error-handler.ts';
+import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
@@ -18,6 +19,11 @@ import { registerAdminWorkspacesList } from './http/routes/admin-workspaces.list
 import { registerApiKeysCreate } from './http/routes/api-keys.create.ts';
 import { registerApiKeysDelete } from './http/routes/api-keys.delete.ts';
 import { registerApiKeysList } from './http/routes/api-keys.list.ts';
+import { registerAuthLoginCreate } from './http/routes/auth-login.create.ts';
+import { registerAuthLogoutCreate } from './http/routes/auth-logout.create.ts';
+import { registerAuthSessionGet } from './http/routes/auth-session.get.ts';
+import { registerAuthSetupCreate } from './http/routes/auth-setup.create.ts';
+import { registerAuthStateGet } from './http/routes/auth-state.get.ts';
 import { registerChatCreate } from './http/routes/chat.create.ts';
 import { registerChatbotsCreate } from './http/routes/chatbots.create.ts';
 import { registerChatbotsDelete } from './http/routes/chatbots.delete.ts';
@@ -27,7 +33,16 @@ import { registerChatbotsUpdate } from './http/routes/chatbots.update.ts';
 import { registerConversationsDelete } from './http/routes/conversations.delete.ts';
 import { registerConversationsGet } from './http/routes/conversations.get.ts';
 import { registerConversationsList } from './http/routes/conversations.list.ts';
+import { registerCreditsLedgerList } from './http/routes/credits-ledger.list.ts';
+import { registerDashboardGet } from './http/routes/dashboard.get.ts';
 import { registerHealth } from './http/routes/health.get.ts';
+import { registerInboxList } from './http/routes/inbox.list.ts';
+import { registerInvitationsAccept } from './http/routes/invitations.accept.ts';
+import { registerInvitationsCreate } from './http/routes/invitations.create.ts';
+import { registerMembersDelete } from './http/routes/members.delete.ts';
+import { registerMembersList } from './http/routes/members.list.ts';
+import { registerModelsList } from './http/routes/models.list.ts';
+import { registerUsageGet } from './http/routes/usage.get.ts';
 import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
 import type { Services } from './services.ts';
 
@@ -45,12 +60,34 @@ const workspaceRoutes = [
   registerConversationsList,
   registerConversationsGet,
   registerConversationsDelete,
+  registerModelsList,
+  registerInboxList,
+  registerUsageGet,
+  registerCreditsLedgerList,
+  registerMembersList,
+  registerInvitationsCreate,
+  registerMembersDelete,
+];
+
+/** Signing in and out: no API key, the session cookie at most. */
+const authRoutes = [
+  registerAuthStateGet,
+  registerAuthSetupCreate,
+  registerAuthLoginCreate,
+  registerAuthLogoutCreate,
+  registerAuthSessionGet,
+  registerInvitationsAccept,
 ];
 
 /** Probes keep answering while the server drains, so a load balancer sees /readyz turn 503. */
 const PROBES = new Set(['/healthz', '/readyz']);
 
 const adminRoutes = [registerAdminWorkspacesCreate, registerAdminWorkspacesList, registerAdminCreditsCreate];
+
+/** A number of proxies means: believe that many hops of X-Forwarded-For, counted from this server. */
+function toTrustProxy(setting: Services['config']['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
 
 /** Builds the HTTP app on the given services; it never listens (main.ts and the tests do). */
 export async function buildApp(services: Services): Promise<App> {
@@ -59,6 +96,8 @@ export async function buildApp(services: Services): Promise<App> {
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: services.config.bodyLimitBytes,
+    // Behind a proxy, the client's address (per-IP sign-in limits) and protocol (Secure cookies).
+    trustProxy: toTrustProxy(services.config.trustProxy),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Draining is answered by our own hook below, in the contract's envelope.
@@ -77,6 +116,7 @@ export async function buildApp(services: Services): Promise<App> {
   // JSON only: Fastify parses text/plain by default, which would turn a 415 into a 400.
   app.removeContentTypeParser('text/plain');
 
+  await app.register(fastifyCookie);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
@@ -100,12 +140,21 @@ export async function buildApp(services: Services): Promise<App> {
         title: 'PollyBot API',
         version: '1.0.0',
         description:
-          'Send messages to chatbots and manage them with a workspace API key. Every JSON response uses the ' +
-          'envelope {success, data} or {success: false, error, code}.',
+          'Send messages to chatbots and manage them with a workspace API key, or, from the dashboard, with the ' +
+          'session cookie of a signed-in person (changes then also need its X-CSRF-Token header). Every JSON ' +
+          'response uses the envelope {success, data} or {success: false, error, code}.',
       },
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key, sk-workspace_...' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'pollybot_session',
+            description:
+              'The dashboard’s session (POST /api/auth/login). Requests other than GET, HEAD and OPTIONS also ' +
+              'send the session’s csrfToken as X-CSRF-Token.',
+          },
           adminToken: { type: 'http', scheme: 'bearer', description: 'POLLYBOT_ADMIN_TOKEN' },
         },
       },
@@ -116,6 +165,7 @@ export async function buildApp(services: Services): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealth(app, services);
+  for (const register of authRoutes) register(app, services);
 
   await app.register(async (scope) => {
     scope.addHook('onRequest', createApiKeyHook(services));
@@ -130,13 +180,13 @@ export async function buildApp(services: Services): Promise<App> {
       adminToken
         ? createAdminTokenHook(adminToken)
         : async (request) => {
-            throw new AppError('NOT_FOUND', {
-              message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
-            });
+            throw routeNotFound(request);
           },
     );
     for (const register of adminRoutes) register(scope, services);
   });
+
+  await registerDashboardGet(app, services);
 
   return app;
 }

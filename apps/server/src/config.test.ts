@@ -67,3 +67,32 @@ describe('REDIS_URL', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['1', 1],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+    ['loopback', ['loopback']],
+  ])('reads %j as %j', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses a value that is no address', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'nginx; rm -rf' })).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('POLLYBOT_DASHBOARD_DIR', () => {
+  it('defaults to the dashboard’s build beside the server, apps/web/dist', () => {
+    expect(loadConfig({}).dashboardDir.replaceAll('\\', '/')).toMatch(/\/apps\/web\/dist$/);
+  });
+
+  it('can point elsewhere', () => {
+    expect(loadConfig({ POLLYBOT_DASHBOARD_DIR: '/srv/pollybot-web' }).dashboardDir).toBe(
+      '/srv/pollybot-web',
+    );
+  });
+});

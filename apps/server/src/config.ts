@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -15,6 +16,24 @@ const modelPricesSchema = z
     }
   })
   .pipe(z.record(z.string().min(1), z.number().int().min(0)));
+
+// false: clients connect directly. A number: that many proxies in front (1 for one nginx), whose
+// X-Forwarded-For and X-Forwarded-Proto are believed. Otherwise the proxies' addresses or CIDR ranges
+// (or proxy-addr's names: loopback, linklocal, uniquelocal).
+const trustProxySchema = z
+  .string()
+  .regex(/^[\w.:/, -]+$/, 'must be true, false, a number of proxies, or their addresses')
+  .transform((value): boolean | number | string[] => {
+    if (value === 'true' || value === 'false') return value === 'true';
+    if (/^\d+$/.test(value)) return Number(value);
+    return value
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean);
+  });
+
+/** Where the dashboard's build lands (apps/web/dist), next to this server's sources. */
+const BUILT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -48,6 +67,8 @@ const envSchema = z.object({
   POLLYBOT_RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  TRUST_PROXY: trustProxySchema.default(false),
+  POLLYBOT_DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD_DIR),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -76,6 +97,10 @@ export type Config = {
   sseHeartbeatMs: number;
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** Fastify's trustProxy: which X-Forwarded-* headers to believe for the client's address and protocol. */
+  trustProxy: boolean | number | string[];
+  /** The dashboard's built files, served at `/`. */
+  dashboardDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -122,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sseHeartbeatMs: values.SSE_HEARTBEAT_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    trustProxy: values.TRUST_PROXY,
+    dashboardDir: values.POLLYBOT_DASHBOARD_DIR,
     logLevel: values.LOG_LEVEL,
   };
 }

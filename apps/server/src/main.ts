@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/connect.ts';
+import { isSetupNeeded } from './features/accounts/set-up-owner.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
 
@@ -16,14 +17,18 @@ async function main(): Promise<void> {
   const baseUrl = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${new URL(address).port}`;
 
   // Printed to the terminal, not the log: the key exists nowhere else and is shown this once.
+  const running = `\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n`;
+  const dashboard = (await isSetupNeeded(services.db))
+    ? `Open the dashboard at ${baseUrl}/ to create the owner account.\n`
+    : `Dashboard: ${baseUrl}/\n`;
   if (seed) {
     process.stdout.write(
-      `\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n` +
+      `${running}${dashboard}` +
         `A demo workspace, chatbot and API key were created. Try it:\n\n${formatDemoCurl(baseUrl, seed)}\n\n` +
         'The API key above is shown only this once; keep it.\n\n',
     );
   } else {
-    process.stdout.write(`\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n\n`);
+    process.stdout.write(`${running}${dashboard}\n`);
   }
 
   // Reservations left held by a crashed instance are released once they expire: at start, then regularly.

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import type { ChatbotRow, Database } from './db/database.ts';
@@ -45,14 +45,29 @@ export type Services = {
   close: () => Promise<void>;
 };
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+/** The server's logger; credentials (keys, cookies, CSRF tokens, passwords) are redacted wherever they appear. */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+  const options = {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.key'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'req.headers.cookie',
+        'headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+        '*.apiKey',
+        '*.key',
+        '*.password',
+        '*.token',
+        '*.csrfToken',
+      ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 // Caches hold what every request reads (the key behind a bearer token, the chatbot it talks to);

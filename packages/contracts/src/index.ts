@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { idSchema, listLimitSchema, storableText } from './common.ts';
+
+export * from './accounts.ts';
+export { idSchema, workspaceSchema } from './common.ts';
+export * from './dashboard.ts';
 
 // The request and response shapes of the public API, shared by the server and its clients.
 
@@ -14,12 +19,6 @@ const countCharacters = (text: string): number => {
   return count;
 };
 
-/** Text that is well-formed Unicode and free of NUL, which no database stores faithfully. */
-const storableText = z
-  .string()
-  .refine((text) => text.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
-  .refine((text) => !text.includes('\u0000'), 'must not contain NUL characters');
-
 /** Every key and string in a JSON value is well-formed; JSON.stringify escapes lone surrogates, so its text cannot tell. */
 function isWellFormedJson(value: unknown): boolean {
   let wellFormed = true;
@@ -29,8 +28,6 @@ function isWellFormedJson(value: unknown): boolean {
   });
   return wellFormed;
 }
-
-export const idSchema = z.string().min(1).max(64);
 
 export const metadataSchema = z
   .record(z.string(), z.unknown())
@@ -159,8 +156,6 @@ export const apiKeyCreatedSchema = z.object({
   createdAt: z.string(),
 });
 
-export const workspaceSchema = z.object({ id: z.string(), name: z.string(), credits: z.number().int() });
-
 export const workspaceCreateSchema = z.object({
   name: storableText.pipe(z.string().trim().min(1).max(200)),
   credits: z.number().int().min(0).max(1_000_000_000).optional(),
@@ -175,10 +170,7 @@ export const creditAdjustmentSchema = z.object({
     .refine((amount) => amount !== 0, 'must not be zero'),
 });
 
-export const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: idSchema.optional(),
-});
+export const listQuerySchema = z.object({ limit: listLimitSchema, cursor: idSchema.optional() });
 
 /** The failure envelope; some codes add fields (retryAfter, details, conversationId, messageId). */
 export const errorEnvelopeSchema = z.looseObject({

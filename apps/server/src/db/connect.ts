@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import type { Database } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as accounts from './migrations/0002-accounts.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
@@ -27,6 +28,7 @@ export type DatabaseHandle = {
 // Listed statically so migrations load the same way under every runner and bundler.
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-accounts': accounts,
 };
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -60,6 +60,8 @@ export type MessageTable = {
   input_tokens: number | null;
   output_tokens: number | null;
   credits: number | null;
+  /** metadata.userId when it is a string of at most 200 characters, for the inbox's filter. */
+  user_id: string | null;
   created_at: string;
 };
 
@@ -83,6 +85,50 @@ export type CreditLedgerTable = {
   created_at: string;
 };
 
+/** What a person may do in a workspace: the owner everything, an admin all but remove the owner. */
+export type WorkspaceRole = 'owner' | 'admin' | 'member';
+
+export type UserTable = {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** scrypt, with its parameters: see features/accounts/password-hash.ts. */
+  password_hash: string;
+  created_at: string;
+};
+
+export type MembershipTable = {
+  workspace_id: string;
+  user_id: string;
+  role: WorkspaceRole;
+  created_at: string;
+};
+
+export type SessionTable = {
+  id: string;
+  /** SHA-256 of the cookie's token; the token itself is stored nowhere. */
+  token_hash: string;
+  user_id: string;
+  workspace_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+};
+
+export type InvitationTable = {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: Exclude<WorkspaceRole, 'owner'>;
+  /** SHA-256 of the token the invitee received. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+};
+
 /** The database schema as Kysely sees it. */
 export type Database = {
   workspaces: WorkspaceTable;
@@ -92,6 +138,10 @@ export type Database = {
   messages: MessageTable;
   credit_reservations: CreditReservationTable;
   credit_ledger: CreditLedgerTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  invitations: InvitationTable;
 };
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
@@ -103,3 +153,7 @@ export type ConversationRow = Selectable<ConversationTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type NewMessageRow = Insertable<MessageTable>;
 export type CreditLedgerRow = Selectable<CreditLedgerTable>;
+export type UserRow = Selectable<UserTable>;
+export type MembershipRow = Selectable<MembershipTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type InvitationRow = Selectable<InvitationTable>;

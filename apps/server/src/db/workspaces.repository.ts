@@ -30,3 +30,14 @@ export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** The oldest workspace (the demo one on a fresh install), or undefined when there is none. */
+export function findFirstWorkspace(db: Kysely<Database>): Promise<WorkspaceRow | undefined> {
+  return db
+    .selectFrom('workspaces')
+    .selectAll()
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+}

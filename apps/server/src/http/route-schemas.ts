@@ -29,7 +29,13 @@ export function errorResponses(codes: ErrorCode[]): Record<number, z.ZodType> {
   );
 }
 
+/** Every workspace route: neither a valid API key nor a session cookie. */
 export const API_KEY_ERRORS: ErrorCode[] = ['INVALID_API_KEY'];
+/** Workspace routes that change something: with the session cookie, X-CSRF-Token is required too. */
+export const CHANGE_ERRORS: ErrorCode[] = [...API_KEY_ERRORS, 'CSRF_TOKEN_INVALID'];
 export const ADMIN_ERRORS: ErrorCode[] = ['INVALID_ADMIN_TOKEN'];
-export const apiKeySecurity = [{ apiKey: [] }];
-export const adminSecurity = [{ adminToken: [] }];
+/** A workspace API key, or the dashboard's session cookie. */
+export const workspaceSecurity: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
+/** Routes for people only: the session cookie. */
+export const sessionSecurity: Record<string, string[]>[] = [{ session: [] }];
+export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }];

@@ -1,18 +1,29 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { errorCatalog } from '../../src/errors/catalog.ts';
-import type { ApiResponse, TestServer } from './test-server.ts';
+import { type ApiResponse, sessionHeaders, type TestServer } from './test-server.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A resource a route can address by id; each belongs to exactly one workspace. */
-export type ResourceKind = 'chatbot' | 'conversation' | 'apiKey';
+export type ResourceKind = 'chatbot' | 'conversation' | 'apiKey' | 'member';
 
 export type ResourceIds = Record<ResourceKind, string>;
 
-/** A workspace set up for the checks: its key, and one resource of each kind (the API key is a spare one). */
-export type SecurityWorkspace = { workspaceId: string; apiKey: string; ids: ResourceIds };
+/**
+ * A workspace set up for the checks: its key, its owner's session (cookie and CSRF token, as headers), and one
+ * resource of each kind (the API key is a spare one, the member someone who may be removed).
+ */
+export type SecurityWorkspace = {
+  workspaceId: string;
+  apiKey: string;
+  session: Record<string, string>;
+  ids: ResourceIds;
+};
+
+/** How a check authenticates: the workspace's API key, or its owner's session cookie (with the CSRF token). */
+export type AuthMode = 'apiKey' | 'session';
 
 /** One authenticated route, as the security checks call it. */
 export type AuthenticatedRoute = {
@@ -27,12 +38,26 @@ export type AuthenticatedRoute = {
   bodyRefersTo?: ResourceKind[];
   /** The status a valid request of the key's own workspace answers. */
   successStatus: number;
+  /** Only for signed-in people: the checks use the owner's session, and an API key is answered 403 FORBIDDEN. */
+  sessionOnly?: boolean;
+  /** Only for the owner and admins: a member's session is answered 403 FORBIDDEN. */
+  adminOnly?: boolean;
 };
+
+/** The ways a route accepts to be called, each of which the checks try. */
+export function authModesOf(route: AuthenticatedRoute): AuthMode[] {
+  return route.sessionOnly ? ['session'] : ['apiKey', 'session'];
+}
+
+function authHeaders(workspace: SecurityWorkspace, mode: AuthMode): Record<string, string> {
+  return mode === 'apiKey' ? { authorization: `Bearer ${workspace.apiKey}` } : workspace.session;
+}
 
 const NOT_FOUND_CODE = {
   chatbot: 'CHATBOT_NOT_FOUND',
   conversation: 'CONVERSATION_NOT_FOUND',
   apiKey: 'API_KEY_NOT_FOUND',
+  member: 'MEMBER_NOT_FOUND',
 } as const satisfies Record<ResourceKind, keyof typeof errorCatalog>;
 
 // A conversation lives in its chatbot: another workspace's chatbot comes with its own conversation.
@@ -40,6 +65,7 @@ const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
   chatbot: ['chatbot', 'conversation'],
   conversation: ['conversation'],
   apiKey: ['apiKey'],
+  member: ['member'],
 };
 
 export const INVALID_API_KEY_BODY = {
@@ -124,7 +150,7 @@ export function createSecurityChecks(server: TestServer) {
   const send = (route: AuthenticatedRoute, ids: ResourceIds, headers: Record<string, string>) =>
     server.api().send(route.method, fillPath(route, ids), route.body?.(ids), headers);
 
-  /** A workspace with a chatbot, a conversation of that chatbot and a spare API key. */
+  /** A workspace with a chatbot, a conversation of that chatbot, a spare API key, a signed-in owner and a member. */
   const createWorkspaceWithResources = async (name: string): Promise<SecurityWorkspace> => {
     const { workspaceId, apiKey } = await server.createWorkspace(1000, name);
     const client = server.api(apiKey);
@@ -133,11 +159,54 @@ export function createSecurityChecks(server: TestServer) {
     expect(chat.status, chat.text).toBe(200);
     const spare = await client.post('/api/v1/api-keys', { name: `${name} spare key` });
     expect(spare.status, spare.text).toBe(201);
+    const owner = await server.createUser(workspaceId, 'owner');
+    const member = await server.createUser(workspaceId, 'member');
+    const session = await server.signIn(owner.userId, workspaceId);
     return {
       workspaceId,
       apiKey,
-      ids: { chatbot: chatbot.id, conversation: chat.body.data.conversationId, apiKey: spare.body.data.id },
+      session: session.headers,
+      ids: {
+        chatbot: chatbot.id,
+        conversation: chat.body.data.conversationId,
+        apiKey: spare.body.data.id,
+        member: member.userId,
+      },
     };
+  };
+
+  /** Session cookies that must open nothing: signed out, expired, of a removed member, or never issued. */
+  const createBadSessions = async (owner: SecurityWorkspace): Promise<Credential[]> => {
+    const signedOut = await server.signIn(owner.ids.member, owner.workspaceId);
+    const logout = await server.api().post('/api/auth/logout', undefined, signedOut.headers);
+    expect(logout.status, logout.text).toBe(200);
+    const leaver = await server.createUser(owner.workspaceId, 'member');
+    const removed = await server.signIn(leaver.userId, owner.workspaceId);
+    const removal = await server.api().delete(`/api/v1/members/${leaver.userId}`, owner.session);
+    expect(removal.status, removal.text).toBe(200);
+    const valid = await server.signIn(owner.ids.member, owner.workspaceId);
+    // Started eight days ago, so it lasted until yesterday. Started last: starting a session sweeps expired ones,
+    // and this one must still be there to be refused for its age.
+    const eightDaysAgo = { now: () => new Date(Date.now() - 8 * 24 * 60 * 60 * 1000) };
+    const expired = await server.signIn(owner.ids.member, owner.workspaceId, eightDaysAgo);
+    return [
+      { label: 'a signed-out session', headers: signedOut.headers },
+      { label: 'an expired session', headers: expired.headers },
+      { label: 'the session of a removed member', headers: removed.headers },
+      {
+        label: 'a session cookie never issued',
+        headers: sessionHeaders(randomBytes(32).toString('base64url'), valid.csrfToken),
+      },
+      { label: 'a malformed session cookie', headers: sessionHeaders('not-a-token', valid.csrfToken) },
+      {
+        label: 'a valid session token under another cookie name',
+        headers: { cookie: `session=${valid.token}`, 'x-csrf-token': valid.csrfToken },
+      },
+      {
+        label: 'a valid session cookie with a malformed Authorization header (the header decides)',
+        headers: { ...valid.headers, authorization: 'Bearer not-a-key' },
+      },
+    ];
   };
 
   /** Every way to fail authentication: no header, malformed values, an unknown key, a revoked key. */
@@ -178,11 +247,25 @@ export function createSecurityChecks(server: TestServer) {
     const { adminToken } = server.services.config;
     if (adminToken)
       credentials.push({ label: 'the operator token', headers: { authorization: `Bearer ${adminToken}` } });
-    return credentials;
+    return [...credentials, ...(await createBadSessions(owner))];
+  };
+
+  const expectFailure = (
+    response: ApiResponse,
+    status: number,
+    code: keyof typeof errorCatalog,
+    label: string,
+  ) => {
+    expect(response.status, `${label}: ${response.text}`).toBe(status);
+    // The sentence may say more than the catalog's (which role, which rule); the code is what clients read.
+    expect(response.body, label).toStrictEqual({ success: false, error: expect.any(String), code });
   };
 
   return {
-    /** 401 INVALID_API_KEY, exactly, for every bad credential (HEAD too for a GET route); nothing changes. */
+    /**
+     * 401 INVALID_API_KEY, exactly, for every bad credential, API key or session cookie (HEAD too for a GET
+     * route); nothing changes.
+     */
     async rejectsBadCredentials(route: AuthenticatedRoute): Promise<void> {
       const owner = await createWorkspaceWithResources('Owner');
       const credentials = await createBadCredentials(owner);
@@ -213,9 +296,11 @@ export function createSecurityChecks(server: TestServer) {
       const own = await createWorkspaceWithResources('Own');
       const other = await createWorkspaceWithResources('Other');
       const kinds = [...new Set([...Object.values(route.params ?? {}), ...(route.bodyRefersTo ?? [])])];
-      const auth = { authorization: `Bearer ${own.apiKey}` };
       const before = await snapshotDatabase(server);
-      for (const kind of kinds) {
+      for (const [mode, kind] of authModesOf(route).flatMap((mode) =>
+        kinds.map((kind) => [mode, kind] as const),
+      )) {
+        const auth = authHeaders(own, mode);
         const mixed = { ...own.ids };
         const unknown = { ...own.ids };
         for (const contained of CONTAINED[kind]) {
@@ -224,7 +309,7 @@ export function createSecurityChecks(server: TestServer) {
         }
         const code = NOT_FOUND_CODE[kind];
         const expected = { success: false, error: errorCatalog[code].message, code };
-        const label = `${route.method} ${route.path} with another workspace's ${kind}`;
+        const label = `${route.method} ${route.path} (${mode}) with another workspace's ${kind}`;
         const foreign = await send(route, mixed, auth);
         expect(foreign.status, `${label}: ${foreign.text}`).toBe(404);
         expect(foreign.body, label).toStrictEqual(expected);
@@ -248,15 +333,88 @@ export function createSecurityChecks(server: TestServer) {
       );
     },
 
-    /** The key's own valid request succeeds, and names nothing of another workspace. */
+    /** The own workspace's valid request succeeds, by key and by session, and names nothing of another workspace. */
     async servesOwnWorkspace(route: AuthenticatedRoute): Promise<void> {
+      for (const mode of authModesOf(route)) {
+        const own = await createWorkspaceWithResources('Own');
+        const other = await createWorkspaceWithResources('Other');
+        const response = await send(route, own.ids, authHeaders(own, mode));
+        const label = `${route.method} ${route.path} (${mode})`;
+        expect(response.status, `${label}: ${response.text}`).toBe(route.successStatus);
+        expect(response.body.success, label).toBe(true);
+        expectNoForeignData(response, other, label);
+      }
+    },
+
+    /**
+     * A change made with the session cookie needs the session's own CSRF token: none, another session's, or a
+     * mangled one is 403 CSRF_TOKEN_INVALID, and nothing changes. (API keys need none: see servesOwnWorkspace.)
+     */
+    async requiresCsrfToken(route: AuthenticatedRoute): Promise<void> {
       const own = await createWorkspaceWithResources('Own');
       const other = await createWorkspaceWithResources('Other');
+      const { cookie = '' } = own.session;
+      const token = own.session['x-csrf-token'] ?? '';
+      const attempts: Credential[] = [
+        { label: 'no X-CSRF-Token', headers: { cookie } },
+        { label: 'an empty X-CSRF-Token', headers: { cookie, 'x-csrf-token': '' } },
+        {
+          label: 'another session’s token',
+          headers: { cookie, 'x-csrf-token': other.session['x-csrf-token'] ?? '' },
+        },
+        {
+          label: 'the token with a character changed',
+          headers: { cookie, 'x-csrf-token': `${token.slice(0, -1)}!` },
+        },
+        { label: 'the token in the query', headers: { cookie } },
+      ];
+      const before = await snapshotDatabase(server);
+      for (const attempt of attempts) {
+        const path = attempt.label.includes('query') ? `?csrfToken=${encodeURIComponent(token)}` : '';
+        const response = await server
+          .api()
+          .send(route.method, `${fillPath(route, own.ids)}${path}`, route.body?.(own.ids), attempt.headers);
+        expectFailure(
+          response,
+          403,
+          'CSRF_TOKEN_INVALID',
+          `${route.method} ${route.path} with ${attempt.label}`,
+        );
+      }
+      expect(await snapshotDatabase(server), `${route.method} ${route.path} changed the database`).toEqual(
+        before,
+      );
+    },
+
+    /** A route for people answers an API key 403 FORBIDDEN, and changes nothing. */
+    async refusesApiKeys(route: AuthenticatedRoute): Promise<void> {
+      const own = await createWorkspaceWithResources('Own');
+      const before = await snapshotDatabase(server);
       const response = await send(route, own.ids, { authorization: `Bearer ${own.apiKey}` });
-      const label = `${route.method} ${route.path}`;
-      expect(response.status, `${label}: ${response.text}`).toBe(route.successStatus);
-      expect(response.body.success, label).toBe(true);
-      expectNoForeignData(response, other, label);
+      expectFailure(response, 403, 'FORBIDDEN', `${route.method} ${route.path} with an API key`);
+      expect(await snapshotDatabase(server), `${route.method} ${route.path} changed the database`).toEqual(
+        before,
+      );
+    },
+
+    /** A route for the owner and admins answers a member 403 FORBIDDEN, and changes nothing; an admin succeeds. */
+    async refusesMembers(route: AuthenticatedRoute): Promise<void> {
+      const own = await createWorkspaceWithResources('Own');
+      const member = await server.createUser(own.workspaceId, 'member');
+      const memberSession = await server.signIn(member.userId, own.workspaceId);
+      const before = await snapshotDatabase(server);
+      const refused = await send(route, own.ids, memberSession.headers);
+      expectFailure(refused, 403, 'FORBIDDEN', `${route.method} ${route.path} as a member`);
+      expect(await snapshotDatabase(server), `${route.method} ${route.path} changed the database`).toEqual(
+        before,
+      );
+
+      const admin = await server.createUser(own.workspaceId, 'admin');
+      const adminSession = await server.signIn(admin.userId, own.workspaceId);
+      const allowed = await send(route, own.ids, adminSession.headers);
+      expect(allowed.status, `${route.method} ${route.path} as an admin: ${allowed.text}`).toBe(
+        route.successStatus,
+      );
     },
   };
 }

@@ -3,26 +3,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrateToLatest } from '../../src/db/connect.ts';
+import type { WorkspaceRole } from '../../src/db/database.ts';
+import { insertMembership } from '../../src/db/memberships.repository.ts';
+import { insertUser } from '../../src/db/users.repository.ts';
+import { hashPassword } from '../../src/features/accounts/password-hash.ts';
+import { startSession } from '../../src/features/accounts/sessions.ts';
 import { createWorkspace } from '../../src/features/workspaces/create-workspace.ts';
 import type { Clock } from '../../src/lib/clock.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createLogger, createServices, type Services } from '../../src/services.ts';
 import { createTestDatabaseUrl } from './databases.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert their shape
 export type ApiResponse<T = any> = { status: number; headers: Headers; body: T; text: string };
 
-/** A tiny client for the public API: real HTTP on loopback. */
-export function apiClient(baseUrl: string, apiKey?: string) {
+/** A tiny client for the public API: real HTTP on loopback, with a key or any headers (a session's cookie). */
+export function apiClient(baseUrl: string, apiKey?: string, defaultHeaders: Record<string, string> = {}) {
   const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...defaultHeaders,
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -38,8 +43,9 @@ export function apiClient(baseUrl: string, apiKey?: string) {
     get: (path: string, headers?: Record<string, string>) => send('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
       send('POST', path, body, headers),
-    patch: (path: string, body?: unknown) => send('PATCH', path, body),
-    delete: (path: string) => send('DELETE', path),
+    patch: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      send('PATCH', path, body, headers),
+    delete: (path: string, headers?: Record<string, string>) => send('DELETE', path, undefined, headers),
     send,
   };
 }
@@ -88,6 +94,38 @@ export function postChat(
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+/** The password of every person `createUser` makes, unless told otherwise. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+let testPasswordHash: Promise<string> | undefined;
+
+/** A signed-in person's credentials: the cookie header, and the CSRF token (also as headers, ready to send). */
+export type TestSession = { token: string; csrfToken: string; headers: Record<string, string> };
+
+export function sessionHeaders(token: string, csrfToken: string): Record<string, string> {
+  return { cookie: `pollybot_session=${token}`, 'x-csrf-token': csrfToken };
+}
+
+/** The session a sign-in response (setup, login, accepted invitation) carries: its cookie and CSRF token. */
+export function sessionOf(response: ApiResponse): TestSession {
+  const cookie = readSessionCookie(response);
+  if (!cookie || response.body?.success !== true)
+    throw new Error(`no session: ${response.status} ${response.text}`);
+  const { csrfToken } = response.body.data;
+  return { token: cookie.value, csrfToken, headers: sessionHeaders(cookie.value, csrfToken) };
+}
+
+/** The `pollybot_session` cookie a response sets, with its attributes; undefined when it sets none. */
+export function readSessionCookie(response: { headers: Headers }) {
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith('pollybot_session='));
+  if (!header) return undefined;
+  const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
+  return {
+    value: decodeURIComponent(pair.slice('pollybot_session='.length)),
+    attributes: attributes.map((attribute) => attribute.toLowerCase()),
+    header,
+  };
+}
+
 /**
  * The real app over a real SQLite file, listening on a loopback port. `env` is the same environment a
  * user would set; the log is captured so tests can read what the server logged. `options.clock`
@@ -103,7 +141,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...env,
   });
   const logLines: string[] = [];
-  const log = pino({ level: config.logLevel }, { write: (line: string) => void logLines.push(line) });
+  // The server's own logger (redactions included), writing where the tests can read it.
+  const log = createLogger(config, { write: (line: string) => void logLines.push(line) });
   const services: Services = createServices(config, { log, clock: options.clock });
   await migrateToLatest(services.database);
   const app = await buildApp(services);
@@ -116,10 +155,49 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     app,
     logLines,
     api: (apiKey?: string) => apiClient(baseUrl, apiKey),
+    /** A client that sends a session's cookie, and its CSRF token. */
+    sessionApi: (session: TestSession) => apiClient(baseUrl, undefined, session.headers),
     /** A new workspace with its first key, as the operator API creates it. */
     createWorkspace: async (credits = 1000, name = 'Test workspace') => {
       const { workspace, apiKey } = await createWorkspace(services, { name, credits });
       return { workspaceId: workspace.id, apiKey };
+    },
+    /**
+     * A person with a role in the workspace, stored as setup or an accepted invitation stores one (the password
+     * is hashed once per test process, so making many people stays fast).
+     */
+    createUser: async (
+      workspaceId: string,
+      role: WorkspaceRole = 'owner',
+      fields: { email?: string; name?: string } = {},
+    ) => {
+      testPasswordHash ??= hashPassword(TEST_PASSWORD);
+      const userId = services.ids();
+      const now = services.clock.now().toISOString();
+      const email = fields.email ?? `${role}-${userId}@example.com`;
+      await insertUser(services.db, {
+        id: userId,
+        email,
+        name: fields.name ?? `The ${role}`,
+        password_hash: await testPasswordHash,
+        created_at: now,
+      });
+      await insertMembership(services.db, {
+        workspace_id: workspaceId,
+        user_id: userId,
+        role,
+        created_at: now,
+      });
+      return { userId, email, password: TEST_PASSWORD };
+    },
+    /** A session as signing in starts one, without scrypt's tenth of a second: for tests about other things. */
+    signIn: async (
+      userId: string,
+      workspaceId: string,
+      clock: Clock = services.clock,
+    ): Promise<TestSession> => {
+      const grant = await startSession({ ...services, clock }, services.db, { userId, workspaceId });
+      return { ...grant, headers: sessionHeaders(grant.token, grant.csrfToken) };
     },
     /** A chatbot created through the public API. */
     createChatbot: async (apiKey: string, fields: Record<string, unknown> = {}) => {

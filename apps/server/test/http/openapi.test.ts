@@ -62,24 +62,28 @@ const API_KEY_ROUTE: [number, string][] = [
   [500, 'INTERNAL_ERROR'],
   [503, 'SERVICE_UNAVAILABLE'],
 ];
+/** A change made with the session cookie needs the session's X-CSRF-Token as well. */
+const CHANGE_ROUTE: [number, string][] = [...API_KEY_ROUTE, [403, 'CSRF_TOKEN_INVALID']];
 const ADMIN_ROUTE: [number, string][] = [
   ...API_KEY_ROUTE.filter(([, code]) => code !== 'INVALID_API_KEY'),
   [401, 'INVALID_ADMIN_TOKEN'],
 ];
+/** Signing in: no credentials needed. */
+const AUTH_ROUTE: [number, string][] = API_KEY_ROUTE.filter(([, code]) => code !== 'INVALID_API_KEY');
 
-/** Every failure each route can answer, as the contract lists them (sections 3, 6 and 7). */
+/** Every failure each route can answer, as the contract (sections 3, 6 and 7) and docs/dashboard-api.md list them. */
 const EXPECTED_ERRORS: Record<string, [number, string][]> = {
   'GET /api/v1/workspace': API_KEY_ROUTE,
-  'POST /api/v1/api-keys': API_KEY_ROUTE,
+  'POST /api/v1/api-keys': CHANGE_ROUTE,
   'GET /api/v1/api-keys': API_KEY_ROUTE,
-  'DELETE /api/v1/api-keys/{}': [...API_KEY_ROUTE, [404, 'API_KEY_NOT_FOUND']],
-  'POST /api/v1/chatbots': API_KEY_ROUTE,
+  'DELETE /api/v1/api-keys/{}': [...CHANGE_ROUTE, [404, 'API_KEY_NOT_FOUND']],
+  'POST /api/v1/chatbots': CHANGE_ROUTE,
   'GET /api/v1/chatbots': API_KEY_ROUTE,
   'GET /api/v1/chatbots/{}': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
-  'PATCH /api/v1/chatbots/{}': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
-  'DELETE /api/v1/chatbots/{}': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'PATCH /api/v1/chatbots/{}': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'DELETE /api/v1/chatbots/{}': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'POST /api/v1/chatbots/{}/chat': [
-    ...API_KEY_ROUTE,
+    ...CHANGE_ROUTE,
     [404, 'CHATBOT_NOT_FOUND'],
     [403, 'CHATBOT_INACTIVE'],
     [429, 'RATE_LIMIT_EXCEEDED'],
@@ -95,9 +99,26 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [404, 'CONVERSATION_NOT_FOUND'],
   ],
   'DELETE /api/v1/chatbots/{}/conversations/{}': [
-    ...API_KEY_ROUTE,
+    ...CHANGE_ROUTE,
     [404, 'CHATBOT_NOT_FOUND'],
     [404, 'CONVERSATION_NOT_FOUND'],
+  ],
+  'GET /api/v1/models': API_KEY_ROUTE,
+  'GET /api/v1/conversations': API_KEY_ROUTE,
+  'GET /api/v1/usage': API_KEY_ROUTE,
+  'GET /api/v1/credits/ledger': API_KEY_ROUTE,
+  'GET /api/v1/members': [...API_KEY_ROUTE, [403, 'FORBIDDEN']],
+  'POST /api/v1/invitations': [...CHANGE_ROUTE, [403, 'FORBIDDEN']],
+  'DELETE /api/v1/members/{}': [...CHANGE_ROUTE, [403, 'FORBIDDEN'], [404, 'MEMBER_NOT_FOUND']],
+  'GET /api/auth/state': AUTH_ROUTE,
+  'POST /api/auth/setup': [...AUTH_ROUTE, [409, 'SETUP_ALREADY_DONE']],
+  'POST /api/auth/login': [...AUTH_ROUTE, [401, 'INVALID_CREDENTIALS'], [429, 'RATE_LIMIT_EXCEEDED']],
+  'POST /api/auth/logout': [...AUTH_ROUTE, [403, 'CSRF_TOKEN_INVALID']],
+  'GET /api/auth/session': [...AUTH_ROUTE, [401, 'NOT_AUTHENTICATED']],
+  'POST /api/auth/invitations/accept': [
+    ...AUTH_ROUTE,
+    [404, 'INVITATION_NOT_FOUND'],
+    [401, 'INVALID_CREDENTIALS'],
   ],
   'POST /api/admin/workspaces': ADMIN_ROUTE,
   'GET /api/admin/workspaces': ADMIN_ROUTE,
@@ -114,10 +135,13 @@ describe('GET /openapi.json', () => {
 
   it('documents every route the app registers, and no route it does not', async () => {
     const document = await readDocument();
-    // HEAD mirrors GET; the reference UI and the document itself are not part of the API.
+    // HEAD mirrors GET; the reference UI, the document itself and the dashboard's files are not part of the API.
     const served = [...registered].filter(
       (route) =>
-        !route.startsWith('HEAD ') && !/^\w+ \/docs(\/|$)/.test(route) && route !== 'GET /openapi.json',
+        !route.startsWith('HEAD ') &&
+        !/^\w+ \/docs(\/|$)/.test(route) &&
+        route !== 'GET /openapi.json' &&
+        route !== 'GET /*',
     );
 
     expect(served.length).toBeGreaterThanOrEqual(18);
@@ -191,21 +215,29 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(routes.get('GET /healthz')?.responses ?? {})).toContain('200');
   });
 
-  it('marks API routes with their bearer scheme: workspace key or operator token', async () => {
+  it('marks API routes with their scheme: workspace key or session cookie, session alone, operator token', async () => {
     const document = (await readDocument()) as OpenApiDocument & {
-      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+      components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
       paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
     };
 
     expect(document.components.securitySchemes).toMatchObject({
       apiKey: { type: 'http', scheme: 'bearer' },
+      session: { type: 'apiKey', in: 'cookie', name: 'pollybot_session' },
       adminToken: { type: 'http', scheme: 'bearer' },
     });
+    const forPeople = new Set(['/api/v1/members', '/api/v1/members/{userId}', '/api/v1/invitations']);
+    const signingIn = new Set(['/api/auth/state', '/api/auth/setup', '/api/auth/login', '/api/auth/logout']);
     for (const [path, operations] of Object.entries(document.paths)) {
       if (!path.startsWith('/api/')) continue;
-      const expected = path.startsWith('/api/admin/') ? 'adminToken' : 'apiKey';
-      for (const operation of Object.values(operations))
-        expect(operation.security).toEqual([{ [expected]: [] }]);
+      const expected = path.startsWith('/api/admin/')
+        ? [{ adminToken: [] }]
+        : forPeople.has(path) || path === '/api/auth/session'
+          ? [{ session: [] }]
+          : signingIn.has(path) || path.startsWith('/api/auth/')
+            ? undefined
+            : [{ apiKey: [] }, { session: [] }];
+      for (const operation of Object.values(operations)) expect(operation.security, path).toEqual(expected);
     }
   });
 });

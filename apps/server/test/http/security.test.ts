@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AuthenticatedRoute,
+  authModesOf,
   createSecurityChecks,
   listRegisteredRoutes,
   routeShape,
@@ -10,7 +11,10 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const ADMIN_TOKEN = 'operator-token-for-the-tests-0123456789';
 
-/** Every route under /api/v1: a registered route missing here fails the first test below. */
+/**
+ * Every route under /api/v1: a registered route missing here fails the first test below. Each is checked with
+ * a workspace API key and with a signed-in owner's session cookie, unless it is for people only.
+ */
 const apiRoutes: AuthenticatedRoute[] = [
   { method: 'GET', path: '/api/v1/workspace', successStatus: 200 },
   { method: 'POST', path: '/api/v1/api-keys', body: () => ({ name: 'Deploy key' }), successStatus: 201 },
@@ -53,6 +57,27 @@ const apiRoutes: AuthenticatedRoute[] = [
     params: { id: 'chatbot', conversationId: 'conversation' },
     successStatus: 200,
   },
+  { method: 'GET', path: '/api/v1/models', successStatus: 200 },
+  { method: 'GET', path: '/api/v1/conversations', successStatus: 200 },
+  { method: 'GET', path: '/api/v1/usage', successStatus: 200 },
+  { method: 'GET', path: '/api/v1/credits/ledger', successStatus: 200 },
+  { method: 'GET', path: '/api/v1/members', sessionOnly: true, successStatus: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/invitations',
+    body: () => ({ email: 'new.colleague@example.com', role: 'member' }),
+    sessionOnly: true,
+    adminOnly: true,
+    successStatus: 201,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/members/:userId',
+    params: { userId: 'member' },
+    sessionOnly: true,
+    adminOnly: true,
+    successStatus: 200,
+  },
 ];
 
 type AdminRoute = { method: string; path: string; url: (workspaceId: string) => string; body?: unknown };
@@ -74,9 +99,15 @@ const adminRoutes: AdminRoute[] = [
   },
 ];
 
-/** Routes anyone may call: the API documentation and the health probes. */
+/**
+ * Routes anyone may call: the API documentation, the health probes, the dashboard's files (`/*`) and signing in
+ * (`/api/auth/*`, whose own tests are in accounts.test.ts).
+ */
 const isPublicPath = (path: string) =>
-  path === '/docs' || path.startsWith('/docs/') || ['/openapi.json', '/healthz', '/readyz'].includes(path);
+  path === '/docs' ||
+  path.startsWith('/docs/') ||
+  path.startsWith('/api/auth/') ||
+  ['/openapi.json', '/healthz', '/readyz', '/*', '*'].includes(path);
 
 /** The table's routes in comparable form; a GET route also stands for the HEAD route Fastify adds to it. */
 function shapesOf(routes: { method: string; path: string }[]): Set<string> {
@@ -138,9 +169,27 @@ describe.each(apiRoutes)('$method $path', (route) => {
     });
   }
 
-  it(`answers ${route.successStatus} to a valid request of the key’s own workspace, naming nothing of another`, async () => {
+  it(`answers ${route.successStatus} to a valid request of the own workspace (${authModesOf(route).join(' and ')}), naming nothing of another`, async () => {
     await createSecurityChecks(server).servesOwnWorkspace(route);
   });
+
+  if (route.method !== 'GET') {
+    it('answers 403 CSRF_TOKEN_INVALID to the session cookie without the session’s own X-CSRF-Token, and changes nothing', async () => {
+      await createSecurityChecks(server).requiresCsrfToken(route);
+    });
+  }
+
+  if (route.sessionOnly) {
+    it('answers 403 FORBIDDEN to an API key, which is no one’s, and changes nothing', async () => {
+      await createSecurityChecks(server).refusesApiKeys(route);
+    });
+  }
+
+  if (route.adminOnly) {
+    it('answers 403 FORBIDDEN to a member’s session, and changes nothing; an admin’s succeeds', async () => {
+      await createSecurityChecks(server).refusesMembers(route);
+    });
+  }
 });
 
 describe('the operator API (/api/admin/*)', () => {

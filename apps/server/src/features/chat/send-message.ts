@@ -67,6 +67,7 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     : [];
   const userMessageId = ids();
   const messageId = ids();
+  const userId = readUserId(request.metadata);
   try {
     const now = clock.now().toISOString();
     await db.transaction().execute(async (trx) => {
@@ -87,6 +88,7 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         role: 'user',
         content: request.message,
         metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+        user_id: userId,
         status: 'complete',
         model: null,
         input_tokens: null,
@@ -113,6 +115,7 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       role: 'assistant',
       content,
       metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+      user_id: userId,
       status,
       model: chatbot.model,
       input_tokens: usage?.inputTokens ?? null,
@@ -171,6 +174,17 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       return { kind: status, reply: { response: outcome.text, conversationId, messageId, usage } };
     },
   };
+}
+
+/** The longest metadata.userId the inbox can filter on: an identifier, short enough for any index. */
+const MAX_USER_ID_LENGTH = 200;
+
+/** metadata.userId, copied to its own column so the inbox can filter on it; only a non-empty string counts. */
+function readUserId(metadata: Record<string, unknown> | undefined): string | null {
+  const userId = metadata?.userId;
+  return typeof userId === 'string' && userId.length > 0 && userId.length <= MAX_USER_ID_LENGTH
+    ? userId
+    : null;
 }
 
 /** A window cut mid-exchange can open on a reply; models expect the user to speak first. */

@@ -14,9 +14,14 @@ export type RateLimitDecision = {
 
 export type RateLimiter = {
   consume: (key: string, limit: RateLimit) => Promise<RateLimitDecision>;
+  /** Gives back one request counted in the current window (a sign-in that succeeded is not a failed attempt). */
+  refund: (key: string, limit: RateLimit) => Promise<void>;
 };
 
-type FlexibleLimiter = { consume: (key: string, points?: number) => Promise<RateLimiterRes> };
+type FlexibleLimiter = {
+  consume: (key: string, points?: number) => Promise<RateLimiterRes>;
+  reward: (key: string, points?: number) => Promise<unknown>;
+};
 
 /**
  * Wraps rate-limiter-flexible: a fixed window per key, counted atomically by the store.
@@ -51,6 +56,9 @@ export function createRateLimiter(
         throw rejection;
       }
     },
+    async refund(key, limit) {
+      await limiterFor(limit).reward(key, 1);
+    },
   };
 }
 
@@ -59,7 +67,7 @@ export function createMemoryRateLimiter(): RateLimiter {
   return createRateLimiter(
     (limit) =>
       new RateLimiterMemory({
-        keyPrefix: `chatbot:${limit.requests}:${limit.windowSeconds}`,
+        keyPrefix: `ratelimit:${limit.requests}:${limit.windowSeconds}`,
         points: limit.requests,
         duration: limit.windowSeconds,
       }),

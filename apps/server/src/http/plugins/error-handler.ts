@@ -49,6 +49,13 @@ export function toAppError(error: FastifyError | Error): AppError {
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 
+/** The 404 of a path no route serves, naming it. */
+export function routeNotFound(request: FastifyRequest): AppError {
+  return new AppError('NOT_FOUND', {
+    message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+  });
+}
+
 export function registerErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
@@ -58,9 +65,7 @@ export function registerErrorHandlers(app: App): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new AppError('NOT_FOUND', {
-      message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
-    });
+    const error = routeNotFound(request);
     return reply.code(error.status).send(error.toEnvelope());
   });
 }

@@ -2,7 +2,7 @@ import { apiKeyCreatedSchema, apiKeyCreateSchema, successEnvelope } from '@polly
 import { createApiKey } from '../../features/api-keys/create-api-key.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerApiKeysCreate(app: App, services: Services): void {
   app.post(
@@ -11,9 +11,9 @@ export function registerApiKeysCreate(app: App, services: Services): void {
       schema: {
         summary: 'Create an API key (the secret is shown only in this response)',
         tags: ['api-keys'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         body: apiKeyCreateSchema,
-        response: { 201: successEnvelope(apiKeyCreatedSchema), ...errorResponses(API_KEY_ERRORS) },
+        response: { 201: successEnvelope(apiKeyCreatedSchema), ...errorResponses(CHANGE_ERRORS) },
       },
     },
     async (request, reply) => {

@@ -4,7 +4,7 @@ import { revokeApiKey } from '../../db/api-keys.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerApiKeysDelete(app: App, services: Services): void {
   app.delete(
@@ -13,11 +13,11 @@ export function registerApiKeysDelete(app: App, services: Services): void {
       schema: {
         summary: 'Revoke an API key; later use of it gives 401',
         tags: ['api-keys'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: z.object({ id: idSchema }),
         response: {
           200: successEnvelope(z.object({ id: z.string(), revoked: z.literal(true) })),
-          ...errorResponses([...API_KEY_ERRORS, 'API_KEY_NOT_FOUND']),
+          ...errorResponses([...CHANGE_ERRORS, 'API_KEY_NOT_FOUND']),
         },
       },
     },

@@ -3,7 +3,7 @@ import { listApiKeys } from '../../db/api-keys.repository.ts';
 import { toApiKeyView } from '../../features/api-keys/create-api-key.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerApiKeysList(app: App, services: Services): void {
   app.get(
@@ -12,7 +12,7 @@ export function registerApiKeysList(app: App, services: Services): void {
       schema: {
         summary: 'List API keys, newest first, without their secrets',
         tags: ['api-keys'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         querystring: listQuerySchema,
         response: { 200: listEnvelope(apiKeySchema), ...errorResponses(API_KEY_ERRORS) },
       },

@@ -13,7 +13,7 @@ import { startChatTurn } from '../../features/chat/send-message.ts';
 import { loadChatbot } from '../../features/chatbots/load-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 import { SseStream } from '../sse.ts';
 
 declare module 'fastify' {
@@ -74,7 +74,7 @@ export function registerChatCreate(app: App, services: Services): void {
           '`stream` is true (or absent and the chatbot streams by default). Every response after the chatbot is ' +
           'known carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.',
         tags: ['chat'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: paramsSchema,
         body: chatRequestSchema,
         response: {
@@ -82,7 +82,7 @@ export function registerChatCreate(app: App, services: Services): void {
             'The reply as JSON, or a text/event-stream of start, delta, done/error events',
           ),
           ...errorResponses([
-            ...API_KEY_ERRORS,
+            ...CHANGE_ERRORS,
             'CHATBOT_NOT_FOUND',
             'CHATBOT_INACTIVE',
             'RATE_LIMIT_EXCEEDED',

@@ -3,7 +3,7 @@ import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import { createChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerChatbotsCreate(app: App, services: Services): void {
   app.post(
@@ -12,9 +12,9 @@ export function registerChatbotsCreate(app: App, services: Services): void {
       schema: {
         summary: 'Create a chatbot',
         tags: ['chatbots'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         body: chatbotCreateSchema,
-        response: { 201: successEnvelope(chatbotSchema), ...errorResponses(API_KEY_ERRORS) },
+        response: { 201: successEnvelope(chatbotSchema), ...errorResponses(CHANGE_ERRORS) },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { removeChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 import { chatbotParamsSchema } from './chatbots.get.ts';
 
 export function registerChatbotsDelete(app: App, services: Services): void {
@@ -13,11 +13,11 @@ export function registerChatbotsDelete(app: App, services: Services): void {
       schema: {
         summary: 'Delete a chatbot with its conversations',
         tags: ['chatbots'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: chatbotParamsSchema,
         response: {
           200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
-          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND']),
         },
       },
     },

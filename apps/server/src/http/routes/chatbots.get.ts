@@ -4,7 +4,7 @@ import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export const chatbotParamsSchema = z.object({ id: idSchema });
 
@@ -15,7 +15,7 @@ export function registerChatbotsGet(app: App, services: Services): void {
       schema: {
         summary: 'Read a chatbot',
         tags: ['chatbots'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: chatbotParamsSchema,
         response: {
           200: successEnvelope(chatbotSchema),

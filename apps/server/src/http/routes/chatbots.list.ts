@@ -3,7 +3,7 @@ import { listChatbots } from '../../db/chatbots.repository.ts';
 import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerChatbotsList(app: App, services: Services): void {
   app.get(
@@ -12,7 +12,7 @@ export function registerChatbotsList(app: App, services: Services): void {
       schema: {
         summary: 'List chatbots, newest first',
         tags: ['chatbots'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         querystring: listQuerySchema,
         response: { 200: listEnvelope(chatbotSchema), ...errorResponses(API_KEY_ERRORS) },
       },

@@ -3,7 +3,7 @@ import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import { patchChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 import { chatbotParamsSchema } from './chatbots.get.ts';
 
 export function registerChatbotsUpdate(app: App, services: Services): void {
@@ -13,12 +13,12 @@ export function registerChatbotsUpdate(app: App, services: Services): void {
       schema: {
         summary: 'Update some of a chatbot’s settings',
         tags: ['chatbots'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: chatbotParamsSchema,
         body: chatbotUpdateSchema,
         response: {
           200: successEnvelope(chatbotSchema),
-          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND']),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND']),
         },
       },
     },

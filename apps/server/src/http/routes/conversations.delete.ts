@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 import { conversationParamsSchema } from './conversations.get.ts';
 
 export function registerConversationsDelete(app: App, services: Services): void {
@@ -15,11 +15,11 @@ export function registerConversationsDelete(app: App, services: Services): void 
       schema: {
         summary: 'Delete a conversation and its messages',
         tags: ['conversations'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: conversationParamsSchema,
         response: {
           200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
-          ...errorResponses([...API_KEY_ERRORS, 'CHATBOT_NOT_FOUND', 'CONVERSATION_NOT_FOUND']),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'CONVERSATION_NOT_FOUND']),
         },
       },
     },

@@ -6,7 +6,7 @@ import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { toConversationSummary, toMessageView } from '../../features/conversations/conversation-view.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export const conversationParamsSchema = z.object({ id: idSchema, conversationId: idSchema });
 
@@ -17,7 +17,7 @@ export function registerConversationsGet(app: App, services: Services): void {
       schema: {
         summary: 'Read a conversation with its messages, oldest first',
         tags: ['conversations'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: conversationParamsSchema,
         response: {
           200: successEnvelope(conversationSchema),

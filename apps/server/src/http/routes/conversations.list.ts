@@ -5,7 +5,7 @@ import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { toConversationSummary } from '../../features/conversations/conversation-view.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerConversationsList(app: App, services: Services): void {
   app.get(
@@ -14,7 +14,7 @@ export function registerConversationsList(app: App, services: Services): void {
       schema: {
         summary: 'List a chatbot’s conversations, newest first',
         tags: ['conversations'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         params: z.object({ id: idSchema }),
         querystring: listQuerySchema,
         response: {

@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { toWorkspaceView } from '../../features/workspaces/create-workspace.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, apiKeySecurity, errorResponses } from '../route-schemas.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerWorkspaceGet(app: App, services: Services): void {
   app.get(
@@ -13,7 +13,7 @@ export function registerWorkspaceGet(app: App, services: Services): void {
       schema: {
         summary: 'Read the key’s workspace and its credit balance',
         tags: ['workspace'],
-        security: apiKeySecurity,
+        security: workspaceSecurity,
         response: { 200: successEnvelope(workspaceSchema), ...errorResponses(API_KEY_ERRORS) },
       },
     },

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import {
+  countMembershipsOfUser,
+  deleteNonOwnerMembership,
+  findMembership,
+  listMembers,
+} from '../../db/memberships.repository.ts';
+import { deleteSessionsOfMember } from '../../db/sessions.repository.ts';
+import { deleteUser } from '../../db/users.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { assertCanManageMembers, assertIsPerson, type RequestRole } from './roles.ts';
+
+/** Everyone in the workspace, the owner first; for signed-in people of any role. */
+export async function listWorkspaceMembers(db: Kysely<Database>, workspaceId: string, role: RequestRole) {
+  assertIsPerson(role);
+  const rows = await listMembers(db, workspaceId);
+  return rows.map((row) => ({
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    joinedAt: row.created_at,
+  }));
+}
+
+/**
+ * Removes someone from the workspace and ends their sessions there; an account left in no workspace is
+ * deleted. The owner cannot be removed (FORBIDDEN); someone outside the workspace is MEMBER_NOT_FOUND.
+ */
+export async function removeMember(
+  db: Kysely<Database>,
+  remover: { workspaceId: string; role: RequestRole },
+  userId: string,
+): Promise<void> {
+  assertCanManageMembers(remover.role);
+  const membership = await findMembership(db, remover.workspaceId, userId);
+  if (!membership) throw new AppError('MEMBER_NOT_FOUND');
+  if (membership.role === 'owner')
+    throw new AppError('FORBIDDEN', { message: 'The owner of a workspace cannot be removed' });
+  await db.transaction().execute(async (trx) => {
+    if (!(await deleteNonOwnerMembership(trx, remover.workspaceId, userId)))
+      throw new AppError('MEMBER_NOT_FOUND');
+    await deleteSessionsOfMember(trx, remover.workspaceId, userId);
+    if ((await countMembershipsOfUser(trx, userId)) === 0) await deleteUser(trx, userId);
+  });
+}

@@ -1,0 +1,66 @@
+import type { SetupRequest } from '@pollybot/contracts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { insertMembership } from '../../db/memberships.repository.ts';
+import { hasAnyUser, insertUser } from '../../db/users.repository.ts';
+import { findFirstWorkspace, insertWorkspace } from '../../db/workspaces.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { IdGenerator } from '../../lib/ids.ts';
+import { hashPassword } from './password-hash.ts';
+import { type SignedIn, startSession } from './sessions.ts';
+
+/** The workspace a first-time setup creates when there is none; a fixed id, so two racing setups collide. */
+const DEFAULT_WORKSPACE = { id: 'default', name: 'Default workspace' };
+
+type Deps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
+
+/** True until the first account exists. */
+export async function isSetupNeeded(db: Kysely<Database>): Promise<boolean> {
+  return !(await hasAnyUser(db));
+}
+
+/**
+ * Creates the first account, the owner of the first workspace (created when there is none), and signs it in.
+ * Throws SETUP_ALREADY_DONE once any account exists, also to the loser of two simultaneous setups.
+ */
+export async function setUpOwner(deps: Deps, input: SetupRequest): Promise<SignedIn> {
+  if (!(await isSetupNeeded(deps.db))) throw new AppError('SETUP_ALREADY_DONE');
+  const passwordHash = await hashPassword(input.password);
+  const now = deps.clock.now().toISOString();
+  const userId = deps.ids();
+  try {
+    // Serializable on PostgreSQL: of two setups that both saw no user, one fails to commit.
+    return await deps.db
+      .transaction()
+      .setIsolationLevel('serializable')
+      .execute(async (trx) => {
+        if (await hasAnyUser(trx)) throw new AppError('SETUP_ALREADY_DONE');
+        let workspace = await findFirstWorkspace(trx);
+        if (!workspace) {
+          workspace = { ...DEFAULT_WORKSPACE, credits: 0, created_at: now, updated_at: now };
+          await insertWorkspace(trx, workspace);
+        }
+        await insertUser(trx, {
+          id: userId,
+          email: input.email,
+          name: input.name,
+          password_hash: passwordHash,
+          created_at: now,
+        });
+        await insertMembership(trx, {
+          workspace_id: workspace.id,
+          user_id: userId,
+          role: 'owner',
+          created_at: now,
+        });
+        const member = { userId, workspaceId: workspace.id };
+        const grant = await startSession(deps, trx, member);
+        return { ...member, role: 'owner' as const, grant };
+      });
+  } catch (error) {
+    if (!(error instanceof AppError) && !(await isSetupNeeded(deps.db)))
+      throw new AppError('SETUP_ALREADY_DONE');
+    throw error;
+  }
+}

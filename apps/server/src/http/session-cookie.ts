@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { AppError } from '../errors/app-error.ts';
+import { secretsMatch } from '../features/accounts/secret-token.ts';
+import {
+  describeSession,
+  endSession,
+  SESSION_TTL_MS,
+  type SessionGrant,
+  type SignedIn,
+} from '../features/accounts/sessions.ts';
+
+/** The dashboard's session cookie: a random token whose SHA-256 is the session's key in the database. */
+export const SESSION_COOKIE = 'pollybot_session';
+
+// Secure whenever the request came over HTTPS (behind a proxy, as X-Forwarded-Proto says when TRUST_PROXY
+// trusts it); plain-HTTP setups such as `npm start` on localhost keep working.
+function cookieOptions(request: FastifyRequest) {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https' } as const;
+}
+
+export function readSessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies[SESSION_COOKIE];
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, grant: SessionGrant): void {
+  reply.setCookie(SESSION_COOKIE, grant.token, {
+    ...cookieOptions(request),
+    expires: grant.expiresAt,
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+}
+
+/** Whether the request carries the session's CSRF token in X-CSRF-Token (compared in constant time). */
+export function hasCsrfToken(request: FastifyRequest, expected: string): boolean {
+  const header = request.headers['x-csrf-token'];
+  return secretsMatch(expected, typeof header === 'string' ? header : undefined);
+}
+
+/**
+ * Answers a sign-in (setup, login, accepted invitation): ends the session the browser held before, sets the
+ * new session's cookie and sends the session's view.
+ */
+export async function sendSignedIn(
+  db: Kysely<Database>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signedIn: SignedIn,
+  status: 200 | 201,
+) {
+  const previous = readSessionToken(request);
+  if (previous) await endSession({ db }, previous);
+  const view = await describeSession(db, { ...signedIn, csrfToken: signedIn.grant.csrfToken });
+  if (!view)
+    throw new AppError('INTERNAL_ERROR', { cause: new Error('a new session has no user or workspace') });
+  setSessionCookie(request, reply, signedIn.grant);
+  return reply.code(status).send({ success: true as const, data: view });
+}

@@ -1,0 +1,77 @@
+import { buildUrl, requestHeaders, toApiError } from './client.ts';
+import { SseParser, toChatStreamEvent } from './sse.ts';
+import type { ChatStreamEvent } from './types.ts';
+
+export interface StreamChatInput {
+  chatbotId: string;
+  message: string;
+  conversationId?: string;
+  metadata?: Record<string, unknown>;
+  signal?: AbortSignal;
+  onEvent: (event: ChatStreamEvent) => void;
+  /** Where the server is; the page's own origin when left out. */
+  origin?: string;
+}
+
+/**
+ * Sends a message with `stream: true` as an API client would and reports each event as it is read
+ * from the response body. A failure before the stream starts is thrown as an ApiError; one after it
+ * arrives as an `error` event. A stream cut without its terminal event is reported as an `error` too.
+ */
+export async function streamChat(input: StreamChatInput): Promise<void> {
+  const body = {
+    message: input.message,
+    stream: true,
+    ...(input.conversationId ? { conversationId: input.conversationId } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+  };
+  const path = buildUrl(`/api/v1/chatbots/${encodeURIComponent(input.chatbotId)}/chat`);
+  const response = await fetch(`${input.origin ?? ''}${path}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { ...requestHeaders('POST', true), Accept: 'text/event-stream' },
+    body: JSON.stringify(body),
+    signal: input.signal,
+  });
+  if (!response.ok) throw await toApiError(response);
+
+  let isFinished = false;
+  const deliver = (event: ChatStreamEvent) => {
+    if (isFinished) return;
+    if (event.event === 'done' || event.event === 'error') isFinished = true;
+    input.onEvent(event);
+  };
+  const parser = new SseParser((message) => {
+    const event = toChatStreamEvent(message);
+    if (event) deliver(event);
+  });
+
+  if (!response.headers.get('content-type')?.includes('text/event-stream') || !response.body) {
+    // The server answered with one JSON reply (it should not for stream: true, but be forgiving).
+    const envelope = (await response.json()) as { success: true; data: ChatStreamEvent['data'] };
+    deliver({ event: 'done', data: envelope } as ChatStreamEvent);
+    return;
+  }
+
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parser.push(value);
+    if (isFinished) {
+      await reader.cancel();
+      break;
+    }
+  }
+  parser.end();
+  if (!isFinished) {
+    deliver({
+      event: 'error',
+      data: {
+        success: false,
+        code: 'STREAM_INTERRUPTED',
+        error: 'The connection closed before the reply finished.',
+      },
+    });
+  }
+}

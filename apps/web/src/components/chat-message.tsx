@@ -1,0 +1,147 @@
+import { useEffect, useState } from 'react';
+import type { Usage } from '../api/types.ts';
+import type { ChatErrorExplanation } from '../lib/chat-errors.ts';
+import { formatCredits, formatDuration, formatNumber } from '../lib/format.ts';
+import { CodeBlock } from './copy.tsx';
+import { Badge } from './feedback.tsx';
+import { Icon } from './icons.tsx';
+
+export interface PlaygroundMessage {
+  key: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: 'streaming' | 'complete' | 'incomplete' | 'failed';
+  usage?: Usage | null;
+  error?: ChatErrorExplanation & { code: string; at: number };
+}
+
+/** "12 in · 30 out · 1 credit" */
+export function UsageLine({ usage }: { usage: Usage }) {
+  return (
+    <span
+      className="usage-line"
+      title="Tokens as the provider reported them, and the credits this reply cost"
+    >
+      <span>{formatNumber(usage.inputTokens)} in</span>
+      <span aria-hidden="true">·</span>
+      <span>{formatNumber(usage.outputTokens)} out</span>
+      <span aria-hidden="true">·</span>
+      <span>{formatCredits(usage.credits)}</span>
+    </span>
+  );
+}
+
+/** Seconds left until `until` (a Date.now() value), ticking every second; 0 once passed. */
+export function useCountdown(until: number | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!until || until <= Date.now()) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [until]);
+  return until ? Math.max(0, Math.ceil((until - now) / 1000)) : 0;
+}
+
+/** What an operator runs to add credits to a workspace. */
+export function addCreditsCommand(origin: string, workspaceId: string): string {
+  return [
+    `curl -s -X POST ${origin}/api/admin/workspaces/${workspaceId}/credits \\`,
+    '  -H "Authorization: Bearer $POLLYBOT_ADMIN_TOKEN" \\',
+    '  -H "Content-Type: application/json" \\',
+    `  -d '{"amount": 1000}'`,
+  ].join('\n');
+}
+
+function ErrorCard({
+  error,
+  workspaceId,
+  chatbotId,
+}: {
+  error: NonNullable<PlaygroundMessage['error']>;
+  workspaceId: string;
+  chatbotId: string;
+}) {
+  const secondsLeft = useCountdown(
+    error.retryAfter !== undefined ? error.at + error.retryAfter * 1000 : undefined,
+  );
+  return (
+    <div className={`chat-error chat-error--${error.kind}`} role="alert">
+      <div className="chat-error__head">
+        <Icon name="alert" size={16} />
+        <strong>{error.title}</strong>
+        <code>{error.code}</code>
+      </div>
+      <p>{error.description}</p>
+      {error.kind === 'rate-limit' && error.retryAfter !== undefined ? (
+        <p className="chat-error__countdown">
+          {secondsLeft > 0
+            ? `You can send again in ${formatDuration(secondsLeft)}.`
+            : 'You can send again now.'}
+        </p>
+      ) : null}
+      {error.kind === 'credits' ? (
+        <details className="chat-error__details">
+          <summary>How to add credits</summary>
+          <p>
+            The server's operator sets <code>POLLYBOT_ADMIN_TOKEN</code> and adds credits to this workspace
+            with the operator API:
+          </p>
+          <CodeBlock code={addCreditsCommand(window.location.origin, workspaceId)} label="Operator API" />
+        </details>
+      ) : null}
+      {error.kind === 'inactive' ? (
+        <p>
+          <a href={`#/chatbots/${encodeURIComponent(chatbotId)}`}>Open the chatbot settings</a> and set its
+          status to Active.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** One bubble of the playground transcript. */
+export function ChatBubble({
+  message,
+  workspaceId,
+  chatbotId,
+}: {
+  message: PlaygroundMessage;
+  workspaceId: string;
+  chatbotId: string;
+}) {
+  const isUser = message.role === 'user';
+  return (
+    <div className={`bubble-row bubble-row--${message.role}`}>
+      <div className={`bubble-avatar bubble-avatar--${message.role}`} aria-hidden="true">
+        <Icon name={isUser ? 'user' : 'bot'} size={16} />
+      </div>
+      <div className="bubble-column">
+        {message.content || message.status === 'streaming' ? (
+          <div className={`bubble bubble--${message.role}`}>
+            {message.content}
+            {message.status === 'streaming' ? (
+              <>
+                <span className={`caret${message.content ? '' : ' caret--thinking'}`} aria-hidden="true" />
+                <span className="visually-hidden">Writing…</span>
+              </>
+            ) : null}
+          </div>
+        ) : null}
+        {message.status === 'incomplete' && !message.content ? (
+          <div className="bubble bubble--assistant bubble--note">
+            Stopped before any text arrived; nothing was charged.
+          </div>
+        ) : null}
+        {message.error ? (
+          <ErrorCard error={message.error} workspaceId={workspaceId} chatbotId={chatbotId} />
+        ) : null}
+        {!isUser && (message.usage || message.status === 'incomplete') ? (
+          <div className="bubble-meta">
+            {message.status === 'incomplete' ? <Badge tone="warning">Stopped</Badge> : null}
+            {message.usage ? <UsageLine usage={message.usage} /> : null}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { Button } from './button.tsx';
+import { Icon } from './icons.tsx';
+
+export interface DialogProps {
+  title: string;
+  description?: ReactNode;
+  children?: ReactNode;
+  footer?: ReactNode;
+  onClose: () => void;
+  size?: 'sm' | 'md' | 'lg';
+  /** While an action runs the dialog cannot be dismissed. */
+  isBusy?: boolean;
+}
+
+/** A modal dialog on the native <dialog> element: focus trapped, Escape and the backdrop close it. */
+export function Dialog({
+  title,
+  description,
+  children,
+  footer,
+  onClose,
+  size = 'md',
+  isBusy = false,
+}: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  const busyRef = useRef(isBusy);
+  busyRef.current = isBusy;
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    const onCancel = (event: Event) => {
+      event.preventDefault();
+      if (!busyRef.current) closeRef.current();
+    };
+    dialog.addEventListener('cancel', onCancel);
+    return () => {
+      dialog.removeEventListener('cancel', onCancel);
+      if (dialog.open) dialog.close();
+    };
+  }, []);
+
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes it through the dialog's own cancel event
+    <dialog
+      ref={ref}
+      className={`dialog dialog--${size}`}
+      aria-labelledby={titleId}
+      onClick={(event) => {
+        if (event.target === ref.current && !busyRef.current) onClose();
+      }}
+    >
+      <div className="dialog__panel">
+        <header className="dialog__header">
+          <div>
+            <h2 id={titleId} className="dialog__title">
+              {title}
+            </h2>
+            {description ? <div className="dialog__description">{description}</div> : null}
+          </div>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={onClose}
+            disabled={isBusy}
+            aria-label="Close"
+          >
+            <Icon name="close" size={18} />
+          </button>
+        </header>
+        {children ? <div className="dialog__body">{children}</div> : null}
+        {footer ? <footer className="dialog__footer">{footer}</footer> : null}
+      </div>
+    </dialog>
+  );
+}
+
+export interface ConfirmDialogProps {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+  tone?: 'danger' | 'primary';
+}
+
+/** "Are you sure?" for actions that cannot be undone; stays open while the action runs. */
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+  tone = 'danger',
+}: ConfirmDialogProps) {
+  const [isBusy, setIsBusy] = useState(false);
+  const confirm = async () => {
+    setIsBusy(true);
+    try {
+      await onConfirm();
+      onClose();
+    } catch {
+      // The caller reported the failure; keep the dialog so the person can retry or cancel.
+      setIsBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={title}
+      size="sm"
+      onClose={onClose}
+      isBusy={isBusy}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={isBusy}>
+            Cancel
+          </Button>
+          <Button variant={tone} onClick={confirm} isLoading={isBusy} autoFocus>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      <div className="dialog__text">{children}</div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { API_KEY_PLACEHOLDER, buildSnippets, chatUrl } from './snippets.ts';
+
+describe('buildSnippets', () => {
+  const snippets = buildSnippets({ origin: 'http://127.0.0.1:3000/', chatbotId: 'cb_123' });
+  const byLanguage = Object.fromEntries(snippets.map((snippet) => [snippet.language, snippet.code]));
+
+  it('writes one snippet per language, each with the chat URL and the key placeholder', () => {
+    expect(snippets.map((snippet) => snippet.language)).toEqual([
+      'curl',
+      'curl-stream',
+      'javascript',
+      'javascript-stream',
+      'python',
+      'python-stream',
+    ]);
+    for (const snippet of snippets) {
+      expect(snippet.code).toContain('http://127.0.0.1:3000/api/v1/chatbots/cb_123/chat');
+      expect(snippet.code).toContain(`Bearer ${API_KEY_PLACEHOLDER}`);
+    }
+  });
+
+  it('asks for a stream only in the streaming variants', () => {
+    expect(byLanguage.curl).not.toContain('stream');
+    expect(byLanguage['curl-stream']).toContain('"stream":true');
+    expect(byLanguage['curl-stream']).toContain('curl -N');
+    expect(byLanguage['javascript-stream']).toContain('stream: true');
+    expect(byLanguage['javascript-stream']).toContain("event === 'delta'");
+    expect(byLanguage['python-stream']).toContain('"stream": True');
+    expect(byLanguage.python).toContain('import requests');
+  });
+
+  it('quotes a message with quotes safely for the shell, JavaScript and Python', () => {
+    const [curl, , javascript, , python] = buildSnippets({
+      origin: 'https://bots.example.com',
+      chatbotId: 'cb',
+      message: 'It\'s "quoted"',
+      apiKey: 'sk-workspace_abc',
+    }).map((snippet) => snippet.code);
+    expect(curl).toContain(`-d '{"message":"It'\\''s \\"quoted\\""}'`);
+    expect(javascript).toContain(`message: 'It\\'s "quoted"'`);
+    expect(python).toContain(`json={"message": "It's \\"quoted\\""}`);
+    expect(curl).toContain('Bearer sk-workspace_abc');
+  });
+
+  it('encodes the chatbot id in the URL', () => {
+    expect(chatUrl('http://h', 'a/b')).toBe('http://h/api/v1/chatbots/a%2Fb/chat');
+  });
+});

@@ -1,0 +1,169 @@
+// Ready-to-paste code that calls a chatbot, for the Getting started page.
+
+export type SnippetLanguage =
+  | 'curl'
+  | 'curl-stream'
+  | 'javascript'
+  | 'javascript-stream'
+  | 'python'
+  | 'python-stream';
+
+export interface Snippet {
+  language: SnippetLanguage;
+  label: string;
+  code: string;
+}
+
+export interface SnippetInput {
+  /** Where the server is reached, e.g. `location.origin`. */
+  origin: string;
+  chatbotId: string;
+  apiKey?: string;
+  message?: string;
+}
+
+export const API_KEY_PLACEHOLDER = 'YOUR_API_KEY';
+
+/** A JavaScript/Python string literal in single quotes. */
+function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A Python string literal (JSON's double-quoted strings are valid Python). */
+function pythonQuote(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** A string safe inside single quotes in a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The chat URL of a chatbot on a server. */
+export function chatUrl(origin: string, chatbotId: string): string {
+  return `${origin.replace(/\/+$/, '')}/api/v1/chatbots/${encodeURIComponent(chatbotId)}/chat`;
+}
+
+/** Every snippet for one chatbot: curl, JavaScript (fetch) and Python (requests), with and without streaming. */
+export function buildSnippets(input: SnippetInput): Snippet[] {
+  const url = chatUrl(input.origin, input.chatbotId);
+  const key = input.apiKey ?? API_KEY_PLACEHOLDER;
+  const message = input.message ?? 'Hello, how can you help me?';
+  const body = JSON.stringify({ message });
+  const streamBody = JSON.stringify({ message, stream: true });
+
+  const curl = [
+    `curl -s ${shellQuote(url)} \\`,
+    `  -H ${shellQuote(`Authorization: Bearer ${key}`)} \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -d ${shellQuote(body)}`,
+  ].join('\n');
+
+  const curlStream = [
+    `curl -N ${shellQuote(url)} \\`,
+    `  -H ${shellQuote(`Authorization: Bearer ${key}`)} \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -d ${shellQuote(streamBody)}`,
+  ].join('\n');
+
+  const javascript = `// Node.js 18+ as an ES module. Keep API keys on your server, never in a web page.
+const response = await fetch(${quote(url)}, {
+  method: 'POST',
+  headers: {
+    Authorization: ${quote(`Bearer ${key}`)},
+    'Content-Type': 'application/json',
+  },
+  body: JSON.stringify({ message: ${quote(message)} }),
+});
+const result = await response.json();
+if (!result.success) throw new Error(\`\${result.code}: \${result.error}\`);
+
+console.log(result.data.response);
+// Continue the conversation: send { message, conversationId: result.data.conversationId }
+console.log(result.data.conversationId, result.data.usage);`;
+
+  const javascriptStream = `// Node.js 18+ as an ES module. Keep API keys on your server, never in a web page.
+const response = await fetch(${quote(url)}, {
+  method: 'POST',
+  headers: {
+    Authorization: ${quote(`Bearer ${key}`)},
+    'Content-Type': 'application/json',
+  },
+  body: JSON.stringify({ message: ${quote(message)}, stream: true }),
+});
+if (!response.ok) throw new Error((await response.json()).error);
+
+// Server-Sent Events: "event: start | delta | done | error", then "data: {json}", then a blank line.
+const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+let buffer = '';
+for (;;) {
+  const { value, done } = await reader.read();
+  if (done) break;
+  buffer += value;
+  let end;
+  while ((end = buffer.indexOf('\\n\\n')) !== -1) {
+    const frame = buffer.slice(0, end);
+    buffer = buffer.slice(end + 2);
+    const event = /^event: (.*)$/m.exec(frame)?.[1];
+    const data = /^data: (.*)$/m.exec(frame)?.[1];
+    if (!event || !data) continue; // ": ping" keep-alive comments
+    const payload = JSON.parse(data);
+    if (event === 'delta') process.stdout.write(payload.content);
+    if (event === 'done') console.log('\\n', payload.data.usage);
+    if (event === 'error') throw new Error(payload.error);
+  }
+}`;
+
+  const python = `import requests
+
+response = requests.post(
+    ${pythonQuote(url)},
+    headers={"Authorization": ${pythonQuote(`Bearer ${key}`)}},
+    json={"message": ${pythonQuote(message)}},
+    timeout=120,
+)
+result = response.json()
+if not result["success"]:
+    raise RuntimeError(f"{result['code']}: {result['error']}")
+
+print(result["data"]["response"])
+# Continue the conversation: json={"message": ..., "conversationId": result["data"]["conversationId"]}
+print(result["data"]["conversationId"], result["data"]["usage"])`;
+
+  const pythonStream = `import json
+
+import requests
+
+with requests.post(
+    ${pythonQuote(url)},
+    headers={"Authorization": ${pythonQuote(`Bearer ${key}`)}},
+    json={"message": ${pythonQuote(message)}, "stream": True},
+    stream=True,
+    timeout=120,
+) as response:
+    if response.status_code != 200:
+        raise RuntimeError(response.json()["error"])
+    event = None
+    # Server-Sent Events: "event: start | delta | done | error", then "data: {json}".
+    for line in response.iter_lines(decode_unicode=True):
+        if line.startswith("event: "):
+            event = line[len("event: "):]
+        elif line.startswith("data: "):
+            payload = json.loads(line[len("data: "):])
+            if event == "delta":
+                print(payload["content"], end="", flush=True)
+            elif event == "done":
+                print()
+                print(payload["data"]["usage"])
+            elif event == "error":
+                raise RuntimeError(payload["error"])`;
+
+  return [
+    { language: 'curl', label: 'curl', code: curl },
+    { language: 'curl-stream', label: 'curl (streaming)', code: curlStream },
+    { language: 'javascript', label: 'JavaScript', code: javascript },
+    { language: 'javascript-stream', label: 'JavaScript (streaming)', code: javascriptStream },
+    { language: 'python', label: 'Python', code: python },
+    { language: 'python-stream', label: 'Python (streaming)', code: pythonStream },
+  ];
+}

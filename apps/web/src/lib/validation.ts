@@ -1,0 +1,101 @@
+// Inline form validation, mirroring the contract's rules so mistakes show before a round trip.
+
+export type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
+
+export interface ChatbotFormValues {
+  name: string;
+  instructions: string;
+  model: string;
+  temperature: number;
+  maxTokens: string;
+  streaming: boolean;
+  rateLimitRequests: string;
+  rateLimitWindowSeconds: string;
+  status: 'active' | 'inactive';
+}
+
+export type ChatbotField = keyof ChatbotFormValues;
+
+const MODEL_PATTERN = /^(openai|anthropic|ollama|local)\/\S+$/;
+
+/** A whole number within [min, max], or an error sentence. */
+function checkInteger(text: string, min: number, max: number, label: string): string | undefined {
+  if (text.trim() === '') return `${label} is required.`;
+  const value = Number(text);
+  if (!Number.isInteger(value)) return `${label} must be a whole number.`;
+  if (value < min || value > max)
+    return `${label} must be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')}.`;
+  return undefined;
+}
+
+/** Errors of a chatbot form, by field; empty when it can be saved. */
+export function validateChatbotForm(values: ChatbotFormValues): FieldErrors<ChatbotField> {
+  const errors: FieldErrors<ChatbotField> = {};
+  const name = values.name.trim();
+  if (!name) errors.name = 'Give the chatbot a name.';
+  else if (name.length > 200) errors.name = 'Keep the name under 200 characters.';
+  if (values.instructions.length > 32_000)
+    errors.instructions = 'Instructions are limited to 32,000 characters.';
+  if (!values.model) errors.model = 'Choose a model.';
+  else if (!MODEL_PATTERN.test(values.model))
+    errors.model = 'A model is written <provider>/<model name>, e.g. openai/gpt-4o-mini.';
+  if (!(values.temperature >= 0 && values.temperature <= 2))
+    errors.temperature = 'Temperature is between 0 and 2.';
+  const maxTokens = checkInteger(values.maxTokens, 1, 200_000, 'Max tokens');
+  if (maxTokens) errors.maxTokens = maxTokens;
+  const requests = checkInteger(values.rateLimitRequests, 1, 1_000_000, 'Requests');
+  if (requests) errors.rateLimitRequests = requests;
+  const window = checkInteger(values.rateLimitWindowSeconds, 1, 86_400, 'The window');
+  if (window) errors.rateLimitWindowSeconds = window;
+  return errors;
+}
+
+/** Maps the server's validation paths (`rateLimit.requests`) to the form's fields. */
+export function chatbotFieldOf(path: string): ChatbotField | undefined {
+  const fields: Record<string, ChatbotField> = {
+    name: 'name',
+    instructions: 'instructions',
+    model: 'model',
+    temperature: 'temperature',
+    maxTokens: 'maxTokens',
+    streaming: 'streaming',
+    status: 'status',
+    'rateLimit.requests': 'rateLimitRequests',
+    'rateLimit.windowSeconds': 'rateLimitWindowSeconds',
+    rateLimit: 'rateLimitRequests',
+  };
+  return fields[path];
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An error sentence for an e-mail address, or undefined. */
+export function checkEmail(email: string): string | undefined {
+  if (!email.trim()) return 'Enter an email address.';
+  if (!EMAIL_PATTERN.test(email.trim())) return 'That does not look like an email address.';
+  return undefined;
+}
+
+/** Passwords: at least 10 characters (the server's rule). */
+export function checkPassword(password: string): string | undefined {
+  if (!password) return 'Choose a password.';
+  if (password.length < 10) return 'Use at least 10 characters.';
+  return undefined;
+}
+
+/** A metadata text box: empty, or a JSON object. */
+export function parseMetadata(
+  text: string,
+): { ok: true; value: Record<string, unknown> | undefined } | { ok: false; error: string } {
+  if (!text.trim()) return { ok: true, value: undefined };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'Metadata must be valid JSON, e.g. {"userId": "u_123"}.' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, error: 'Metadata must be a JSON object, e.g. {"userId": "u_123"}.' };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}

@@ -1,0 +1,254 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api, apiPage } from '../api/client.ts';
+import type { ApiKey, ApiKeyCreated } from '../api/types.ts';
+import { Button } from '../components/button.tsx';
+import { SecretField } from '../components/copy.tsx';
+import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
+import { Badge, Callout, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
+import { Field } from '../components/form.tsx';
+import { Card, PageHeader } from '../components/layout.tsx';
+import { useToast } from '../components/toast.tsx';
+import { usePagedList } from '../hooks/use-resource.ts';
+import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
+
+/** Workspace API keys: create (the secret is shown once), see when each was used, revoke. */
+export function ApiKeysPage() {
+  const toast = useToast();
+  const list = usePagedList<ApiKey>(
+    (cursor, signal) => apiPage<ApiKey>('/api/v1/api-keys', { limit: 50, cursor }, signal),
+    [],
+  );
+  const [isCreating, setIsCreating] = useState(false);
+  const [created, setCreated] = useState<ApiKeyCreated>();
+  const [toRevoke, setToRevoke] = useState<ApiKey>();
+
+  const revoke = async (key: ApiKey) => {
+    try {
+      await api('DELETE', `/api/v1/api-keys/${encodeURIComponent(key.id)}`);
+      const revokedAt = new Date().toISOString();
+      list.setItems((items) => items.map((item) => (item.id === key.id ? { ...item, revokedAt } : item)));
+      toast.success('API key revoked', `Requests with ${key.prefix}… now get 401.`);
+    } catch (error) {
+      toast.error('Could not revoke the key', error);
+      throw error;
+    }
+  };
+
+  const isEmpty = !list.isLoading && !list.error && list.items.length === 0;
+  const newKeyButton = (
+    <Button variant="primary" icon="plus" onClick={() => setIsCreating(true)}>
+      Create API key
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description="Your software calls PollyBot with a workspace key: Authorization: Bearer sk-workspace_…"
+        actions={newKeyButton}
+      />
+      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
+      {isEmpty ? (
+        <Card>
+          <EmptyState icon="key" title="No API keys yet" action={newKeyButton}>
+            Create a key for each app or environment, so that you can revoke one without touching the others.
+          </EmptyState>
+        </Card>
+      ) : null}
+      {!isEmpty && !list.error ? (
+        <Card flush>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Key</th>
+                  <th>Created</th>
+                  <th>Last used</th>
+                  <th>Status</th>
+                  <th className="table__actions-head">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.isLoading ? <SkeletonRows columns={6} /> : null}
+                {list.items.map((key) => (
+                  <tr key={key.id} className={key.revokedAt ? 'table__row--muted' : undefined}>
+                    <td className="table__strong">{key.name}</td>
+                    <td>
+                      <span className="chip mono">{key.prefix}…</span>
+                    </td>
+                    <td className="nowrap" title={key.createdAt}>
+                      {formatDateTime(key.createdAt)}
+                    </td>
+                    <td className="nowrap" title={key.lastUsedAt ?? undefined}>
+                      {key.lastUsedAt ? (
+                        formatRelativeTime(key.lastUsedAt)
+                      ) : (
+                        <span className="muted">Never</span>
+                      )}
+                    </td>
+                    <td>
+                      {key.revokedAt ? (
+                        <span title={`Revoked ${formatDateTime(key.revokedAt)}`}>
+                          <Badge tone="danger">Revoked</Badge>
+                        </span>
+                      ) : (
+                        <Badge tone="success" dot>
+                          Active
+                        </Badge>
+                      )}
+                    </td>
+                    <td>
+                      <div className="row-actions">
+                        {key.revokedAt ? (
+                          <span className="muted small nowrap">{formatRelativeTime(key.revokedAt)}</span>
+                        ) : (
+                          <Button size="sm" variant="danger" onClick={() => setToRevoke(key)}>
+                            Revoke
+                          </Button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore
+            hasMore={Boolean(list.nextCursor)}
+            isLoading={list.isLoadingMore}
+            onClick={list.loadMore}
+          />
+        </Card>
+      ) : null}
+      {isCreating ? (
+        <CreateKeyDialog
+          onClose={() => setIsCreating(false)}
+          onCreated={(key) => {
+            setIsCreating(false);
+            setCreated(key);
+            list.setItems((items) => [
+              {
+                id: key.id,
+                name: key.name,
+                prefix: key.prefix,
+                createdAt: key.createdAt,
+                lastUsedAt: null,
+                revokedAt: null,
+              },
+              ...items,
+            ]);
+          }}
+        />
+      ) : null}
+      {created ? (
+        <Dialog
+          title="Your new API key"
+          description={`“${created.name}” is ready.`}
+          onClose={() => setCreated(undefined)}
+          footer={
+            <Button variant="primary" onClick={() => setCreated(undefined)}>
+              I have stored it safely
+            </Button>
+          }
+        >
+          <div className="stack">
+            <Callout tone="warning" title="Copy it now: it is shown only once">
+              PollyBot keeps only a hash of the key. If you lose it, revoke it and create another.
+            </Callout>
+            <SecretField value={created.key} label="API key" />
+            <p className="muted small">
+              Send it as <code>Authorization: Bearer {created.prefix}…</code>. Keep it on your server, never
+              in a web page or app bundle.
+            </p>
+          </div>
+        </Dialog>
+      ) : null}
+      {toRevoke ? (
+        <ConfirmDialog
+          title={`Revoke “${toRevoke.name}”?`}
+          confirmLabel="Revoke key"
+          onConfirm={() => revoke(toRevoke)}
+          onClose={() => setToRevoke(undefined)}
+        >
+          <p>
+            Every request that uses <code>{toRevoke.prefix}…</code> will be refused with 401 at once. This
+            cannot be undone.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+function CreateKeyDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (key: ApiKeyCreated) => void;
+}) {
+  const toast = useToast();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string>();
+  const [isBusy, setIsBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = name.trim();
+    if (!trimmed) {
+      setError('Name the key after where it will be used, e.g. “Production website”.');
+      return;
+    }
+    if (trimmed.length > 200) {
+      setError('Keep the name under 200 characters.');
+      return;
+    }
+    setIsBusy(true);
+    try {
+      onCreated(await api<ApiKeyCreated>('POST', '/api/v1/api-keys', { body: { name: trimmed } }));
+    } catch (cause) {
+      setIsBusy(false);
+      if (cause instanceof ApiError && cause.code === 'VALIDATION_ERROR')
+        setError(cause.fieldErrors.name ?? cause.message);
+      else toast.error('Could not create the key', cause);
+    }
+  };
+  return (
+    <Dialog
+      title="Create an API key"
+      description="The key can call every chatbot of this workspace and manage its resources."
+      onClose={onClose}
+      isBusy={isBusy}
+      size="sm"
+    >
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label="Name" error={error} hint="Only you see it; it helps you recognise the key later.">
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              autoFocus
+              placeholder="Production website"
+              value={name}
+              onChange={(event) => {
+                setName(event.target.value);
+                setError(undefined);
+              }}
+            />
+          )}
+        </Field>
+        <div className="form__actions">
+          <Button onClick={onClose} disabled={isBusy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" isLoading={isBusy}>
+            Create key
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

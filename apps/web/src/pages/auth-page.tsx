@@ -1,0 +1,205 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import type { Session } from '../api/types.ts';
+import { Button } from '../components/button.tsx';
+import { Callout } from '../components/feedback.tsx';
+import { Field } from '../components/form.tsx';
+import { Logo } from '../components/icons.tsx';
+import { formatDuration } from '../lib/format.ts';
+import { checkEmail, checkPassword, type FieldErrors } from '../lib/validation.ts';
+
+/** The frame of the signed-out pages: the brand on one side, a form card on the other. */
+export function AuthFrame({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="auth">
+      <div className="auth__aside" aria-hidden="true">
+        <div className="auth__brand">
+          <Logo size={40} />
+          <strong>PollyBot</strong>
+        </div>
+        <p className="auth__tagline">Smart Conversations, Seamless Automation.</p>
+        <ul className="auth__points">
+          <li>Chatbots on OpenAI, Anthropic, Ollama or the built-in model</li>
+          <li>Streaming replies, conversations and metadata through one API</li>
+          <li>Exact rate limits and credits, API keys stored only as hashes</li>
+        </ul>
+      </div>
+      <div className="auth__main">
+        <div className="auth__card">
+          <div className="auth__mobile-brand">
+            <Logo size={34} />
+            <strong>PollyBot</strong>
+          </div>
+          <h1 className="auth__title">{title}</h1>
+          <p className="auth__subtitle">{subtitle}</p>
+          {children}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+type AuthField = 'name' | 'email' | 'password' | 'confirm';
+
+/** A sign-in failure in words people can act on. */
+export function describeAuthError(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Try again.';
+  if (error.code === 'INVALID_CREDENTIALS') return 'That email and password do not match an account.';
+  if (error.code === 'RATE_LIMIT_EXCEEDED') {
+    const wait = error.retryAfter;
+    return `Too many attempts. Try again${wait ? ` in ${formatDuration(wait)}` : ' later'}.`;
+  }
+  if (error.code === 'SETUP_ALREADY_DONE')
+    return 'The owner account already exists. Reload the page to sign in.';
+  return error.message;
+}
+
+/** First run: create the owner account. Afterwards: sign in. */
+export function AuthPage({
+  needsSetup,
+  onSignedIn,
+}: {
+  needsSetup: boolean;
+  onSignedIn: (session: Session) => void;
+}) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<FieldErrors<AuthField>>({});
+  const [formError, setFormError] = useState<string>();
+  const [isSubmitting, setIsSubmitting] = useState(false);
+
+  const validate = (): FieldErrors<AuthField> => {
+    const found: FieldErrors<AuthField> = {};
+    const emailError = checkEmail(email);
+    if (emailError) found.email = emailError;
+    if (needsSetup) {
+      if (!name.trim()) found.name = 'Tell us your name.';
+      const passwordError = checkPassword(password);
+      if (passwordError) found.password = passwordError;
+      if (!found.password && confirm !== password) found.confirm = 'The passwords do not match.';
+    } else if (!password) {
+      found.password = 'Enter your password.';
+    }
+    return found;
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = validate();
+    setErrors(found);
+    setFormError(undefined);
+    if (Object.keys(found).length > 0) return;
+    setIsSubmitting(true);
+    try {
+      const session = needsSetup
+        ? await api<Session>('POST', '/api/auth/setup', {
+            body: { email: email.trim(), name: name.trim(), password },
+          })
+        : await api<Session>('POST', '/api/auth/login', { body: { email: email.trim(), password } });
+      onSignedIn(session);
+    } catch (error) {
+      setFormError(describeAuthError(error));
+      setIsSubmitting(false);
+    }
+  };
+
+  const clear = (field: AuthField) => setErrors((current) => ({ ...current, [field]: undefined }));
+
+  return (
+    <AuthFrame
+      title={needsSetup ? 'Create the owner account' : 'Sign in to PollyBot'}
+      subtitle={
+        needsSetup
+          ? 'Welcome! This account owns the workspace and can invite your team later.'
+          : 'Welcome back. Sign in to manage your chatbots.'
+      }
+    >
+      <form className="form" onSubmit={submit} noValidate>
+        {formError ? <Callout tone="danger">{formError}</Callout> : null}
+        {needsSetup ? (
+          <Field label="Your name" error={errors.name}>
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                autoComplete="name"
+                value={name}
+                onChange={(event) => {
+                  setName(event.target.value);
+                  clear('name');
+                }}
+              />
+            )}
+          </Field>
+        ) : null}
+        <Field label="Email" error={errors.email}>
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              type="email"
+              autoComplete={needsSetup ? 'email' : 'username'}
+              value={email}
+              onChange={(event) => {
+                setEmail(event.target.value);
+                clear('email');
+              }}
+            />
+          )}
+        </Field>
+        <Field
+          label="Password"
+          error={errors.password}
+          hint={needsSetup ? 'At least 10 characters.' : undefined}
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              type="password"
+              autoComplete={needsSetup ? 'new-password' : 'current-password'}
+              value={password}
+              onChange={(event) => {
+                setPassword(event.target.value);
+                clear('password');
+              }}
+            />
+          )}
+        </Field>
+        {needsSetup ? (
+          <Field label="Confirm password" error={errors.confirm}>
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                type="password"
+                autoComplete="new-password"
+                value={confirm}
+                onChange={(event) => {
+                  setConfirm(event.target.value);
+                  clear('confirm');
+                }}
+              />
+            )}
+          </Field>
+        ) : null}
+        <Button type="submit" variant="primary" isLoading={isSubmitting} className="button--block">
+          {needsSetup ? 'Create account and continue' : 'Sign in'}
+        </Button>
+        {!needsSetup ? (
+          <p className="form__note">Invited to a workspace? Open the invitation link you were sent.</p>
+        ) : null}
+      </form>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,227 @@
+import type { ModelCatalog } from '../api/types.ts';
+import { Field, Segmented, Toggle } from '../components/form.tsx';
+import { Card } from '../components/layout.tsx';
+import { ModelPicker, unconfiguredProviders } from '../components/model-picker.tsx';
+import { describeTemperature } from '../lib/chatbot-form.ts';
+import { formatNumber, formatRateLimit } from '../lib/format.ts';
+import type { ChatbotField, ChatbotFormValues, FieldErrors } from '../lib/validation.ts';
+
+const WINDOW_PRESETS = [
+  { label: 'per minute', seconds: 60 },
+  { label: 'per hour', seconds: 3600 },
+  { label: 'per day', seconds: 86_400 },
+];
+
+/** Every setting of a chatbot, grouped: what it says, how it generates, how it may be called. */
+export function ChatbotFields({
+  values,
+  errors,
+  catalog,
+  onChange,
+}: {
+  values: ChatbotFormValues;
+  errors: FieldErrors<ChatbotField>;
+  catalog: ModelCatalog;
+  onChange: <Field extends ChatbotField>(field: Field, value: ChatbotFormValues[Field]) => void;
+}) {
+  const missing = unconfiguredProviders(catalog);
+  const requests = Number(values.rateLimitRequests);
+  const windowSeconds = Number(values.rateLimitWindowSeconds);
+  const isLimitReadable =
+    Number.isInteger(requests) && requests > 0 && Number.isInteger(windowSeconds) && windowSeconds > 0;
+
+  return (
+    <div className="form-layout">
+      <div className="stack stack--lg">
+        <Card
+          title="Basics"
+          description="How the chatbot is named in the dashboard and what it is told before every conversation."
+        >
+          <div className="form">
+            <Field label="Name" error={errors.name}>
+              {(props) => (
+                <input
+                  {...props}
+                  className="input"
+                  value={values.name}
+                  placeholder="Support assistant"
+                  maxLength={200}
+                  onChange={(event) => onChange('name', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field
+              label="Instructions"
+              error={errors.instructions}
+              hint={`The system prompt. ${formatNumber(values.instructions.length)} / 32,000 characters.`}
+            >
+              {(props) => (
+                <textarea
+                  {...props}
+                  className="input textarea"
+                  rows={9}
+                  value={values.instructions}
+                  placeholder="You are a friendly assistant for Acme Inc. Answer briefly and politely…"
+                  onChange={(event) => onChange('instructions', event.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+        </Card>
+        <Card title="Model" description="Which model answers, and how it samples.">
+          <div className="form">
+            <Field
+              label="Model"
+              error={errors.model}
+              hint={
+                missing.length > 0
+                  ? `Only providers configured on this server are listed. Not configured: ${missing
+                      .map((provider) =>
+                        provider.variable ? `${provider.label} (${provider.variable})` : provider.label,
+                      )
+                      .join(', ')}.`
+                  : 'Every provider is configured on this server.'
+              }
+            >
+              {(props) => (
+                <ModelPicker
+                  id={props.id}
+                  value={values.model}
+                  invalid={props['aria-invalid']}
+                  describedBy={props['aria-describedby']}
+                  catalog={catalog}
+                  onChange={(model) => onChange('model', model)}
+                />
+              )}
+            </Field>
+            <Field
+              label="Temperature"
+              error={errors.temperature}
+              hint={describeTemperature(values.temperature)}
+            >
+              {(props) => (
+                <div className="slider">
+                  <input
+                    {...props}
+                    type="range"
+                    min={0}
+                    max={2}
+                    step={0.05}
+                    value={values.temperature}
+                    onChange={(event) => onChange('temperature', Number(event.target.value))}
+                  />
+                  <output className="slider__value">{values.temperature.toFixed(2)}</output>
+                </div>
+              )}
+            </Field>
+            <Field
+              label="Max tokens"
+              error={errors.maxTokens}
+              hint="The longest reply, in tokens (1 to 200,000)."
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  className="input input--narrow"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={200_000}
+                  value={values.maxTokens}
+                  onChange={(event) => onChange('maxTokens', event.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+        </Card>
+      </div>
+      <div className="stack stack--lg">
+        <Card title="Availability">
+          <div className="form">
+            <div className="field">
+              <span className="field__label">Status</span>
+              <Segmented
+                label="Status"
+                value={values.status}
+                options={[
+                  { value: 'active', label: 'Active' },
+                  { value: 'inactive', label: 'Inactive' },
+                ]}
+                onChange={(status) => onChange('status', status)}
+              />
+              <p className="field__hint">
+                {values.status === 'active'
+                  ? 'Answers every valid request.'
+                  : 'Refuses every message with 403 CHATBOT_INACTIVE.'}
+              </p>
+            </div>
+            <Toggle
+              label="Stream replies by default"
+              description={
+                <>
+                  Used when a request does not set <code>stream</code>. Replies then arrive token by token as
+                  Server-Sent Events.
+                </>
+              }
+              checked={values.streaming}
+              onChange={(streaming) => onChange('streaming', streaming)}
+            />
+          </div>
+        </Card>
+        <Card
+          title="Rate limit"
+          description="How many chat requests this chatbot accepts per window, shared by every API key."
+        >
+          <div className="form">
+            <div className="form-row">
+              <Field label="Requests" error={errors.rateLimitRequests}>
+                {(props) => (
+                  <input
+                    {...props}
+                    className="input"
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    value={values.rateLimitRequests}
+                    onChange={(event) => onChange('rateLimitRequests', event.target.value)}
+                  />
+                )}
+              </Field>
+              <Field label="Window (seconds)" error={errors.rateLimitWindowSeconds}>
+                {(props) => (
+                  <input
+                    {...props}
+                    className="input"
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={86_400}
+                    value={values.rateLimitWindowSeconds}
+                    onChange={(event) => onChange('rateLimitWindowSeconds', event.target.value)}
+                  />
+                )}
+              </Field>
+            </div>
+            <div className="preset-row">
+              {WINDOW_PRESETS.map((preset) => (
+                <button
+                  key={preset.seconds}
+                  type="button"
+                  className={`chip chip--button${windowSeconds === preset.seconds ? ' chip--active' : ''}`}
+                  onClick={() => onChange('rateLimitWindowSeconds', String(preset.seconds))}
+                >
+                  {preset.label}
+                </button>
+              ))}
+            </div>
+            <p className="field__hint">
+              {isLimitReadable
+                ? `Up to ${formatRateLimit({ requests, windowSeconds })}. Over the limit, requests get 429 with Retry-After.`
+                : 'Enter whole numbers.'}
+            </p>
+          </div>
+        </Card>
+      </div>
+    </div>
+  );
+}

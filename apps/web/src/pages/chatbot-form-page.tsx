@@ -1,0 +1,266 @@
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import { fetchModels } from '../api/resources.ts';
+import type { Chatbot, ModelCatalog } from '../api/types.ts';
+import { Button, LinkButton } from '../components/button.tsx';
+import { ConfirmDialog } from '../components/dialog.tsx';
+import { Callout, EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
+import { Card, PageHeader } from '../components/layout.tsx';
+import { useToast } from '../components/toast.tsx';
+import { useResource } from '../hooks/use-resource.ts';
+import { navigate } from '../hooks/use-route.ts';
+import {
+  chatbotToValues,
+  defaultChatbotValues,
+  valuesToCreate,
+  valuesToUpdate,
+} from '../lib/chatbot-form.ts';
+import { href } from '../lib/route.ts';
+import {
+  type ChatbotField,
+  type ChatbotFormValues,
+  chatbotFieldOf,
+  type FieldErrors,
+  validateChatbotForm,
+} from '../lib/validation.ts';
+import { ChatbotFields } from './chatbot-fields.tsx';
+
+interface Loaded {
+  catalog: ModelCatalog;
+  chatbot?: Chatbot;
+}
+
+/** Create a chatbot (no id) or edit every setting of one. */
+export function ChatbotFormPage({ chatbotId }: { chatbotId?: string }) {
+  const resource = useResource<Loaded>(
+    async (signal) => {
+      const [catalog, chatbot] = await Promise.all([
+        fetchModels(signal),
+        chatbotId
+          ? api<Chatbot>('GET', `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`, { signal })
+          : undefined,
+      ]);
+      return { catalog, chatbot };
+    },
+    [chatbotId],
+  );
+  const title = chatbotId ? (resource.data?.chatbot?.name ?? 'Chatbot') : 'New chatbot';
+  const back = { href: '#/chatbots', label: 'All chatbots' };
+
+  if (resource.error) {
+    if (resource.error instanceof ApiError && resource.error.status === 404) {
+      return (
+        <>
+          <PageHeader title="Chatbot not found" back={back} />
+          <Card>
+            <EmptyState
+              icon="bot"
+              title="This chatbot does not exist"
+              action={<LinkButton href="#/chatbots">See all chatbots</LinkButton>}
+            >
+              It may have been deleted.
+            </EmptyState>
+          </Card>
+        </>
+      );
+    }
+    return (
+      <>
+        <PageHeader title={title} back={back} />
+        <ErrorState error={resource.error} onRetry={resource.reload} />
+      </>
+    );
+  }
+  if (resource.isLoading || !resource.data) {
+    return (
+      <>
+        <PageHeader title={chatbotId ? <Skeleton width={220} height={26} /> : title} back={back} />
+        <div className="form-layout">
+          <Card>
+            <div className="stack">
+              <Skeleton width="30%" />
+              <Skeleton height={38} />
+              <Skeleton width="30%" />
+              <Skeleton height={140} />
+            </div>
+          </Card>
+          <Card>
+            <div className="stack">
+              <Skeleton width="50%" />
+              <Skeleton height={38} />
+              <Skeleton height={38} />
+            </div>
+          </Card>
+        </div>
+      </>
+    );
+  }
+  return <ChatbotForm key={resource.data.chatbot?.updatedAt ?? 'new'} {...resource.data} back={back} />;
+}
+
+function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string; label: string } }) {
+  const toast = useToast();
+  const initial = useMemo(
+    () => (chatbot ? chatbotToValues(chatbot) : defaultChatbotValues(catalog.default)),
+    [chatbot, catalog.default],
+  );
+  const [values, setValues] = useState<ChatbotFormValues>(initial);
+  const [saved, setSaved] = useState<ChatbotFormValues>(initial);
+  const [errors, setErrors] = useState<FieldErrors<ChatbotField>>({});
+  const [formError, setFormError] = useState<string>();
+  const [isSaving, setIsSaving] = useState(false);
+  const [isDeleting, setIsDeleting] = useState(false);
+  const [current, setCurrent] = useState(chatbot);
+
+  const isDirty = JSON.stringify(values) !== JSON.stringify(saved);
+  useEffect(() => {
+    if (!isDirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [isDirty]);
+
+  const change = <Field extends ChatbotField>(field: Field, value: ChatbotFormValues[Field]) => {
+    setValues((previous) => ({ ...previous, [field]: value }));
+    setErrors((previous) => ({ ...previous, [field]: undefined }));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = validateChatbotForm(values);
+    setErrors(found);
+    setFormError(undefined);
+    if (Object.keys(found).length > 0) return;
+    setIsSaving(true);
+    try {
+      if (current) {
+        const updated = await api<Chatbot>('PATCH', `/api/v1/chatbots/${encodeURIComponent(current.id)}`, {
+          body: valuesToUpdate(saved, values),
+        });
+        setCurrent(updated);
+        const next = chatbotToValues(updated);
+        setValues(next);
+        setSaved(next);
+        toast.success('Changes saved', `${updated.name} uses them from its next message.`);
+      } else {
+        const created = await api<Chatbot>('POST', '/api/v1/chatbots', { body: valuesToCreate(values) });
+        setSaved(values);
+        toast.success('Chatbot created', 'Try it in the playground or copy the code to call it.');
+        navigate(`/chatbots/${created.id}`, { replace: true });
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'VALIDATION_ERROR') {
+        const fieldErrors: FieldErrors<ChatbotField> = {};
+        for (const [path, message] of Object.entries(error.fieldErrors)) {
+          const field = chatbotFieldOf(path);
+          if (field) fieldErrors[field] = message;
+        }
+        setErrors(fieldErrors);
+        setFormError(Object.keys(fieldErrors).length > 0 ? 'Some settings need attention.' : error.message);
+      } else {
+        setFormError(error instanceof Error ? error.message : 'The chatbot could not be saved.');
+        toast.error('Could not save the chatbot', error);
+      }
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  const remove = async () => {
+    if (!current) return;
+    try {
+      await api('DELETE', `/api/v1/chatbots/${encodeURIComponent(current.id)}`);
+      toast.success('Chatbot deleted', `${current.name} and its conversations are gone.`);
+      setSaved(values);
+      navigate('/chatbots');
+    } catch (error) {
+      toast.error('Could not delete the chatbot', error);
+      throw error;
+    }
+  };
+
+  return (
+    <form className="page-form" onSubmit={submit} noValidate>
+      <PageHeader
+        back={back}
+        title={current ? current.name : 'New chatbot'}
+        description={
+          current ? (
+            <span className="mono">{current.id}</span>
+          ) : (
+            'Set how it answers, which model it uses and how often it may be called.'
+          )
+        }
+        actions={
+          current ? (
+            <>
+              <LinkButton href={href('/getting-started', { chatbot: current.id })} icon="code">
+                Get code
+              </LinkButton>
+              <LinkButton href={href('/playground', { chatbot: current.id })} icon="message">
+                Open playground
+              </LinkButton>
+            </>
+          ) : undefined
+        }
+      />
+      {formError ? <Callout tone="danger">{formError}</Callout> : null}
+      <ChatbotFields values={values} errors={errors} catalog={catalog} onChange={change} />
+      {current ? (
+        <Card title="Danger zone" className="card--danger">
+          <div className="danger-row">
+            <div>
+              <strong>Delete this chatbot</strong>
+              <p className="muted">Its conversations are deleted with it. This cannot be undone.</p>
+            </div>
+            <Button variant="danger" icon="trash" onClick={() => setIsDeleting(true)}>
+              Delete chatbot
+            </Button>
+          </div>
+        </Card>
+      ) : null}
+      <div className={`save-bar${isDirty || !current ? ' save-bar--visible' : ''}`}>
+        <span className="save-bar__text">
+          {current ? 'You have unsaved changes.' : 'Ready when you are.'}
+        </span>
+        <div className="save-bar__actions">
+          {current ? (
+            <Button
+              onClick={() => {
+                setValues(saved);
+                setErrors({});
+                setFormError(undefined);
+              }}
+              disabled={!isDirty || isSaving}
+            >
+              Discard
+            </Button>
+          ) : (
+            <LinkButton href="#/chatbots">Cancel</LinkButton>
+          )}
+          <Button
+            type="submit"
+            variant="primary"
+            isLoading={isSaving}
+            disabled={Boolean(current) && !isDirty}
+          >
+            {current ? 'Save changes' : 'Create chatbot'}
+          </Button>
+        </div>
+      </div>
+      {isDeleting && current ? (
+        <ConfirmDialog
+          title={`Delete ${current.name}?`}
+          confirmLabel="Delete chatbot"
+          onConfirm={remove}
+          onClose={() => setIsDeleting(false)}
+        >
+          <p>
+            The chatbot and <strong>all of its conversations</strong> are deleted for good. Apps calling it
+            will get 404 <code>CHATBOT_NOT_FOUND</code>.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </form>
+  );
+}

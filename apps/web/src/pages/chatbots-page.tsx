@@ -1,0 +1,173 @@
+import { useState } from 'react';
+import { api, apiPage } from '../api/client.ts';
+import type { Chatbot } from '../api/types.ts';
+import { LinkButton } from '../components/button.tsx';
+import { ConfirmDialog } from '../components/dialog.tsx';
+import { Badge, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Card, PageHeader } from '../components/layout.tsx';
+import { useToast } from '../components/toast.tsx';
+import { usePagedList } from '../hooks/use-resource.ts';
+import { formatRateLimit, formatRelativeTime } from '../lib/format.ts';
+import { href } from '../lib/route.ts';
+
+/** The workspace's chatbots, with their model, status and limits at a glance. */
+export function ChatbotsPage() {
+  const toast = useToast();
+  const list = usePagedList<Chatbot>(
+    (cursor, signal) => apiPage<Chatbot>('/api/v1/chatbots', { limit: 50, cursor }, signal),
+    [],
+  );
+  const [toDelete, setToDelete] = useState<Chatbot>();
+
+  const remove = async (chatbot: Chatbot) => {
+    try {
+      await api('DELETE', `/api/v1/chatbots/${encodeURIComponent(chatbot.id)}`);
+      list.setItems((items) => items.filter((item) => item.id !== chatbot.id));
+      toast.success('Chatbot deleted', `${chatbot.name} and its conversations are gone.`);
+    } catch (error) {
+      toast.error('Could not delete the chatbot', error);
+      throw error;
+    }
+  };
+
+  const isEmpty = !list.isLoading && !list.error && list.items.length === 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Chatbots"
+        description="Each chatbot answers through one model with its own instructions, limits and conversations."
+        actions={
+          <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
+            New chatbot
+          </LinkButton>
+        }
+      />
+      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
+      {isEmpty ? (
+        <Card>
+          <EmptyState
+            icon="bot"
+            title="Create your first chatbot"
+            action={
+              <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
+                New chatbot
+              </LinkButton>
+            }
+          >
+            Give it a name and instructions, pick a model, and call it from your app with an API key.
+          </EmptyState>
+        </Card>
+      ) : null}
+      {!isEmpty && !list.error ? (
+        <Card flush>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th className="hide-sm">Model</th>
+                  <th>Status</th>
+                  <th className="hide-sm">Streaming</th>
+                  <th className="hide-sm">Rate limit</th>
+                  <th className="hide-sm">Updated</th>
+                  <th className="table__actions-head">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.isLoading ? <SkeletonRows columns={7} /> : null}
+                {list.items.map((chatbot) => (
+                  <tr key={chatbot.id}>
+                    <td>
+                      <a className="table__primary-link" href={href(`/chatbots/${chatbot.id}`)}>
+                        {chatbot.name}
+                      </a>
+                      <div className="table__sub mono hide-sm">{chatbot.id}</div>
+                    </td>
+                    <td className="hide-sm">
+                      <span className="chip mono">{chatbot.model}</span>
+                    </td>
+                    <td>
+                      <Badge tone={chatbot.status === 'active' ? 'success' : 'neutral'} dot>
+                        {chatbot.status === 'active' ? 'Active' : 'Inactive'}
+                      </Badge>
+                    </td>
+                    <td className="hide-sm">
+                      {chatbot.streaming ? (
+                        <Badge tone="info">Streaming</Badge>
+                      ) : (
+                        <span className="muted">Off</span>
+                      )}
+                    </td>
+                    <td className="nowrap hide-sm">{formatRateLimit(chatbot.rateLimit)}</td>
+                    <td className="nowrap muted hide-sm" title={chatbot.updatedAt}>
+                      {formatRelativeTime(chatbot.updatedAt)}
+                    </td>
+                    <td>
+                      <div className="row-actions">
+                        <a
+                          className="icon-button"
+                          href={href('/playground', { chatbot: chatbot.id })}
+                          title="Open in playground"
+                        >
+                          <Icon name="message" size={17} />
+                          <span className="visually-hidden">Open {chatbot.name} in the playground</span>
+                        </a>
+                        <a
+                          className="icon-button hide-sm"
+                          href={href('/getting-started', { chatbot: chatbot.id })}
+                          title="Get code"
+                        >
+                          <Icon name="code" size={17} />
+                          <span className="visually-hidden">Code to call {chatbot.name}</span>
+                        </a>
+                        <a
+                          className="icon-button hide-sm"
+                          href={href(`/chatbots/${chatbot.id}`)}
+                          title="Edit"
+                        >
+                          <Icon name="edit" size={17} />
+                          <span className="visually-hidden">Edit {chatbot.name}</span>
+                        </a>
+                        <button
+                          type="button"
+                          className="icon-button icon-button--danger"
+                          title="Delete"
+                          onClick={() => setToDelete(chatbot)}
+                        >
+                          <Icon name="trash" size={17} />
+                          <span className="visually-hidden">Delete {chatbot.name}</span>
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore
+            hasMore={Boolean(list.nextCursor)}
+            isLoading={list.isLoadingMore}
+            onClick={list.loadMore}
+          />
+        </Card>
+      ) : null}
+      {toDelete ? (
+        <ConfirmDialog
+          title={`Delete ${toDelete.name}?`}
+          confirmLabel="Delete chatbot"
+          onConfirm={() => remove(toDelete)}
+          onClose={() => setToDelete(undefined)}
+        >
+          <p>
+            The chatbot and <strong>all of its conversations</strong> are deleted for good. Apps calling it
+            will get 404 <code>CHATBOT_NOT_FOUND</code>.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}

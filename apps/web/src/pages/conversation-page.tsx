@@ -1,0 +1,190 @@
+import { useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import type { Chatbot, Conversation, Message } from '../api/types.ts';
+import { Button, LinkButton } from '../components/button.tsx';
+import { UsageLine } from '../components/chat-message.tsx';
+import { ConfirmDialog } from '../components/dialog.tsx';
+import { Badge, type BadgeTone, EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Card, PageHeader } from '../components/layout.tsx';
+import { useToast } from '../components/toast.tsx';
+import { useResource } from '../hooks/use-resource.ts';
+import { navigate } from '../hooks/use-route.ts';
+import { formatCredits, formatDateTime, formatJson, pluralize } from '../lib/format.ts';
+import { href } from '../lib/route.ts';
+
+const STATUS_TONES: Record<Message['status'], BadgeTone> = {
+  complete: 'success',
+  incomplete: 'warning',
+  failed: 'danger',
+};
+const STATUS_HINTS: Record<Message['status'], string> = {
+  complete: 'The reply finished normally',
+  incomplete: 'The client disconnected mid-stream; this is what was generated',
+  failed: 'The AI provider failed; this reply cost nothing',
+};
+
+/** One conversation, message by message: role, text, status, metadata and usage. */
+export function ConversationPage({
+  chatbotId,
+  conversationId,
+}: {
+  chatbotId: string;
+  conversationId: string;
+}) {
+  const toast = useToast();
+  const [isDeleting, setIsDeleting] = useState(false);
+  const resource = useResource(
+    async (signal) => {
+      const base = `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`;
+      const [conversation, chatbot] = await Promise.all([
+        api<Conversation>('GET', `${base}/conversations/${encodeURIComponent(conversationId)}`, { signal }),
+        api<Chatbot>('GET', base, { signal }).catch(() => undefined),
+      ]);
+      return { conversation, chatbot };
+    },
+    [chatbotId, conversationId],
+  );
+  const back = { href: '#/conversations', label: 'All conversations' };
+
+  if (resource.error) {
+    const isMissing = resource.error instanceof ApiError && resource.error.status === 404;
+    return (
+      <>
+        <PageHeader title="Conversation" back={back} />
+        {isMissing ? (
+          <Card>
+            <EmptyState
+              icon="inbox"
+              title="This conversation does not exist"
+              action={<LinkButton href="#/conversations">See all conversations</LinkButton>}
+            >
+              It, or its chatbot, may have been deleted.
+            </EmptyState>
+          </Card>
+        ) : (
+          <ErrorState error={resource.error} onRetry={resource.reload} />
+        )}
+      </>
+    );
+  }
+  if (resource.isLoading || !resource.data) {
+    return (
+      <>
+        <PageHeader title={<Skeleton width={260} height={26} />} back={back} />
+        <div className="stack stack--lg">
+          {[0, 1, 2].map((row) => (
+            <Card key={row}>
+              <div className="stack">
+                <Skeleton width={140} />
+                <Skeleton width="80%" />
+                <Skeleton width="55%" />
+              </div>
+            </Card>
+          ))}
+        </div>
+      </>
+    );
+  }
+
+  const { conversation, chatbot } = resource.data;
+  const credits = conversation.messages.reduce((sum, message) => sum + (message.usage?.credits ?? 0), 0);
+  const remove = async () => {
+    try {
+      await api(
+        'DELETE',
+        `/api/v1/chatbots/${encodeURIComponent(chatbotId)}/conversations/${encodeURIComponent(conversationId)}`,
+      );
+      toast.success('Conversation deleted');
+      navigate('/conversations');
+    } catch (error) {
+      toast.error('Could not delete the conversation', error);
+      throw error;
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        back={back}
+        title={chatbot ? `Conversation with ${chatbot.name}` : 'Conversation'}
+        description={
+          <span className="meta-row">
+            <span className="mono">{conversation.id}</span>
+            <span>Started {formatDateTime(conversation.createdAt)}</span>
+            <span>{pluralize(conversation.messages.length, 'message')}</span>
+            <span>{formatCredits(credits)}</span>
+          </span>
+        }
+        actions={
+          <>
+            <LinkButton
+              href={href('/playground', { chatbot: chatbotId, conversation: conversationId })}
+              icon="message"
+            >
+              Continue in playground
+            </LinkButton>
+            <Button variant="danger" icon="trash" onClick={() => setIsDeleting(true)}>
+              Delete
+            </Button>
+          </>
+        }
+      />
+      {conversation.messages.length === 0 ? (
+        <Card>
+          <EmptyState icon="message" title="No messages in this conversation" />
+        </Card>
+      ) : (
+        <ol className="transcript">
+          {conversation.messages.map((message) => (
+            <TranscriptMessage key={message.id} message={message} />
+          ))}
+        </ol>
+      )}
+      {isDeleting ? (
+        <ConfirmDialog
+          title="Delete this conversation?"
+          confirmLabel="Delete conversation"
+          onConfirm={remove}
+          onClose={() => setIsDeleting(false)}
+        >
+          <p>
+            Its {pluralize(conversation.messages.length, 'message')} are deleted for good. Credits already
+            spent are not returned.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+function TranscriptMessage({ message }: { message: Message }) {
+  const hasMetadata = message.metadata !== null && Object.keys(message.metadata).length > 0;
+  return (
+    <li className={`transcript__item transcript__item--${message.role}`}>
+      <div className={`bubble-avatar bubble-avatar--${message.role}`} aria-hidden="true">
+        <Icon name={message.role === 'user' ? 'user' : 'bot'} size={16} />
+      </div>
+      <article className="transcript__card">
+        <header className="transcript__head">
+          <strong>{message.role === 'user' ? 'User' : 'Assistant'}</strong>
+          <span title={STATUS_HINTS[message.status]}>
+            <Badge tone={STATUS_TONES[message.status]}>{message.status}</Badge>
+          </span>
+          <time className="muted small" dateTime={message.createdAt}>
+            {formatDateTime(message.createdAt)}
+          </time>
+          {message.usage ? <UsageLine usage={message.usage} /> : null}
+        </header>
+        <div className="transcript__content">{message.content || <em className="muted">(no text)</em>}</div>
+        {hasMetadata ? (
+          <details className="transcript__metadata" open>
+            <summary>Metadata</summary>
+            <pre className="json">{formatJson(message.metadata)}</pre>
+          </details>
+        ) : null}
+        <footer className="transcript__foot mono small muted">{message.id}</footer>
+      </article>
+    </li>
+  );
+}

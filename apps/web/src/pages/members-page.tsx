@@ -1,0 +1,262 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import type { Invitation, Member, Role } from '../api/types.ts';
+import { Button } from '../components/button.tsx';
+import { SecretField } from '../components/copy.tsx';
+import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
+import { Badge, Callout, EmptyState, ErrorState, SkeletonRows } from '../components/feedback.tsx';
+import { Field, Segmented } from '../components/form.tsx';
+import { Card, PageHeader } from '../components/layout.tsx';
+import { useToast } from '../components/toast.tsx';
+import { useResource } from '../hooks/use-resource.ts';
+import { capitalize, formatDateTime, initials } from '../lib/format.ts';
+import { checkEmail } from '../lib/validation.ts';
+import { useSession } from '../session.tsx';
+
+const ROLE_TONES: Record<Role, 'accent' | 'info' | 'neutral'> = {
+  owner: 'accent',
+  admin: 'info',
+  member: 'neutral',
+};
+
+/** The link an invitee opens to accept. */
+export function invitationLink(origin: string, token: string): string {
+  return `${origin}/#/accept?token=${encodeURIComponent(token)}`;
+}
+
+/** Who belongs to the workspace; owners and admins invite and remove people. */
+export function MembersPage() {
+  const { session, canManageMembers } = useSession();
+  const toast = useToast();
+  const members = useResource((signal) => api<Member[]>('GET', '/api/v1/members', { signal }), []);
+  const [isInviting, setIsInviting] = useState(false);
+  const [invitation, setInvitation] = useState<Invitation>();
+  const [toRemove, setToRemove] = useState<Member>();
+
+  if (!canManageMembers) {
+    return (
+      <>
+        <PageHeader title="Members" />
+        <Card>
+          <EmptyState icon="shield" title="Only owners and admins manage members">
+            Ask the workspace owner if you need to invite someone.
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+
+  const remove = async (member: Member) => {
+    try {
+      await api('DELETE', `/api/v1/members/${encodeURIComponent(member.userId)}`);
+      members.setData((current) => current?.filter((item) => item.userId !== member.userId));
+      toast.success('Member removed', `${member.name} no longer has access to this workspace.`);
+    } catch (error) {
+      toast.error('Could not remove the member', error);
+      throw error;
+    }
+  };
+
+  // Nobody removes the owner (admins may do everything else); leaving is not offered here.
+  const canRemove = (member: Member) => member.role !== 'owner' && member.userId !== session.user.id;
+  const inviteButton = (
+    <Button variant="primary" icon="mail" onClick={() => setIsInviting(true)}>
+      Invite member
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Members"
+        description="People who can sign in to this workspace. Admins manage members; members use chatbots, keys and conversations."
+        actions={inviteButton}
+      />
+      {members.error ? <ErrorState error={members.error} onRetry={members.reload} /> : null}
+      {!members.error ? (
+        <Card flush>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Role</th>
+                  <th>Joined</th>
+                  <th className="table__actions-head">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.isLoading ? <SkeletonRows columns={4} rows={3} /> : null}
+                {(members.data ?? []).map((member) => (
+                  <tr key={member.userId}>
+                    <td>
+                      <div className="person">
+                        <span className="avatar avatar--sm">{initials(member.name || member.email)}</span>
+                        <div>
+                          <div className="table__strong">
+                            {member.name}
+                            {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
+                          </div>
+                          <div className="table__sub">{member.email}</div>
+                        </div>
+                      </div>
+                    </td>
+                    <td>
+                      <Badge tone={ROLE_TONES[member.role]}>{capitalize(member.role)}</Badge>
+                    </td>
+                    <td className="nowrap">{formatDateTime(member.joinedAt)}</td>
+                    <td>
+                      <div className="row-actions">
+                        {canRemove(member) ? (
+                          <Button size="sm" variant="danger" onClick={() => setToRemove(member)}>
+                            Remove
+                          </Button>
+                        ) : null}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {!members.isLoading && (members.data ?? []).length <= 1 ? (
+            <EmptyState icon="users" title="Just you so far" action={inviteButton}>
+              Invite teammates to build and monitor chatbots with you.
+            </EmptyState>
+          ) : null}
+        </Card>
+      ) : null}
+      {isInviting ? (
+        <InviteDialog
+          onClose={() => setIsInviting(false)}
+          onInvited={(created) => {
+            setIsInviting(false);
+            setInvitation(created);
+          }}
+        />
+      ) : null}
+      {invitation ? (
+        <Dialog
+          title="Invitation created"
+          description={`Send this link to ${invitation.email}.`}
+          onClose={() => setInvitation(undefined)}
+          footer={
+            <Button variant="primary" onClick={() => setInvitation(undefined)}>
+              Done
+            </Button>
+          }
+        >
+          <div className="stack">
+            <Callout tone="warning" title="Copy the link now: it is shown only once">
+              It works once, for the role {invitation.role}, until {formatDateTime(invitation.expiresAt)}.
+              PollyBot does not send email; share it the way you prefer.
+            </Callout>
+            <SecretField
+              value={invitationLink(window.location.origin, invitation.token)}
+              label="Invitation link"
+            />
+          </div>
+        </Dialog>
+      ) : null}
+      {toRemove ? (
+        <ConfirmDialog
+          title={`Remove ${toRemove.name}?`}
+          confirmLabel="Remove member"
+          onConfirm={() => remove(toRemove)}
+          onClose={() => setToRemove(undefined)}
+        >
+          <p>
+            {toRemove.name} ({toRemove.email}) loses access to this workspace at once. Their chatbots, keys
+            and conversations stay.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+function InviteDialog({
+  onClose,
+  onInvited,
+}: {
+  onClose: () => void;
+  onInvited: (invitation: Invitation) => void;
+}) {
+  const toast = useToast();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<'member' | 'admin'>('member');
+  const [error, setError] = useState<string>();
+  const [isBusy, setIsBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const emailError = checkEmail(email);
+    setError(emailError);
+    if (emailError) return;
+    setIsBusy(true);
+    try {
+      onInvited(
+        await api<Invitation>('POST', '/api/v1/invitations', { body: { email: email.trim(), role } }),
+      );
+    } catch (cause) {
+      setIsBusy(false);
+      if (cause instanceof ApiError && cause.code === 'VALIDATION_ERROR')
+        setError(cause.fieldErrors.email ?? cause.message);
+      else toast.error('Could not create the invitation', cause);
+    }
+  };
+  return (
+    <Dialog
+      title="Invite a member"
+      description="You get a link to send them; it works once."
+      onClose={onClose}
+      isBusy={isBusy}
+      size="sm"
+    >
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label="Email" error={error}>
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              type="email"
+              autoFocus
+              placeholder="teammate@company.com"
+              value={email}
+              onChange={(event) => {
+                setEmail(event.target.value);
+                setError(undefined);
+              }}
+            />
+          )}
+        </Field>
+        <div className="field">
+          <span className="field__label">Role</span>
+          <Segmented
+            label="Role"
+            value={role}
+            onChange={setRole}
+            options={[
+              { value: 'member', label: 'Member' },
+              { value: 'admin', label: 'Admin' },
+            ]}
+          />
+          <p className="field__hint">
+            {role === 'admin'
+              ? 'Admins can do everything, including inviting and removing members (but not the owner).'
+              : 'Members use chatbots, the playground, conversations and API keys.'}
+          </p>
+        </div>
+        <div className="form__actions">
+          <Button onClick={onClose} disabled={isBusy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" isLoading={isBusy}>
+            Create invitation
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,249 @@
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { fetchAllChatbots } from '../api/resources.ts';
+import type { Chatbot } from '../api/types.ts';
+import { Button, LinkButton } from '../components/button.tsx';
+import { ChatBubble, useCountdown } from '../components/chat-message.tsx';
+import { Callout, EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Card, PageHeader } from '../components/layout.tsx';
+import { usePlaygroundChat } from '../hooks/use-playground-chat.ts';
+import { useResource } from '../hooks/use-resource.ts';
+import { navigate } from '../hooks/use-route.ts';
+import { href } from '../lib/route.ts';
+import { parseMetadata } from '../lib/validation.ts';
+import { useSession } from '../session.tsx';
+import { PlaygroundSidebar } from './playground-sidebar.tsx';
+
+/** Talk to a chatbot exactly as an API client would: streamed replies, usage, and errors explained. */
+export function PlaygroundPage({
+  chatbotId,
+  conversationId,
+}: {
+  chatbotId?: string;
+  conversationId?: string;
+}) {
+  const chatbots = useResource((signal) => fetchAllChatbots(signal), []);
+  const list = chatbots.data ?? [];
+  const selected = list.find((chatbot) => chatbot.id === chatbotId) ?? (chatbotId ? undefined : list[0]);
+
+  if (chatbots.error) {
+    return (
+      <>
+        <PageHeader title="Playground" />
+        <ErrorState error={chatbots.error} onRetry={chatbots.reload} />
+      </>
+    );
+  }
+  if (chatbots.isLoading) {
+    return (
+      <>
+        <PageHeader title="Playground" description="Chat with a chatbot as your users will." />
+        <div className="playground">
+          <Card>
+            <div className="stack">
+              <Skeleton height={38} />
+              <Skeleton width="60%" />
+              <Skeleton width="40%" />
+            </div>
+          </Card>
+          <Card className="chat">
+            <div className="stack">
+              <Skeleton width="50%" height={40} />
+              <Skeleton width="70%" height={60} />
+            </div>
+          </Card>
+        </div>
+      </>
+    );
+  }
+  if (list.length === 0) {
+    return (
+      <>
+        <PageHeader title="Playground" description="Chat with a chatbot as your users will." />
+        <Card>
+          <EmptyState
+            icon="message"
+            title="No chatbot to talk to yet"
+            action={
+              <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
+                Create a chatbot
+              </LinkButton>
+            }
+          >
+            Create a chatbot first, then come back to try it here.
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+  if (!selected) {
+    return (
+      <>
+        <PageHeader title="Playground" />
+        <Card>
+          <EmptyState
+            icon="bot"
+            title="That chatbot does not exist"
+            action={<LinkButton href="#/playground">Pick another</LinkButton>}
+          >
+            It may have been deleted.
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+  return (
+    <PlaygroundChat
+      key={`${selected.id}:${conversationId ?? ''}`}
+      chatbots={list}
+      chatbot={selected}
+      resumeId={conversationId}
+    />
+  );
+}
+
+function PlaygroundChat({
+  chatbots,
+  chatbot,
+  resumeId,
+}: {
+  chatbots: Chatbot[];
+  chatbot: Chatbot;
+  resumeId?: string;
+}) {
+  const { session, refreshBalance } = useSession();
+  const chat = usePlaygroundChat(chatbot.id, resumeId, () => void refreshBalance());
+  const { messages, conversationId, isSending, isResuming, resumeError } = chat;
+  const [input, setInput] = useState('');
+  const [metadataText, setMetadataText] = useState('{\n  "source": "playground"\n}');
+  const [metadataError, setMetadataError] = useState<string>();
+  const endRef = useRef<HTMLDivElement>(null);
+  const secondsToWait = useCountdown(chat.retryAt);
+
+  const lastContent = messages.at(-1)?.content;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll as the last reply grows
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  }, [messages.length, lastContent]);
+
+  const send = (event?: FormEvent) => {
+    event?.preventDefault();
+    const text = input.trim();
+    if (!text || isSending) return;
+    const metadata = parseMetadata(metadataText);
+    if (!metadata.ok) {
+      setMetadataError(metadata.error);
+      return;
+    }
+    setInput('');
+    void chat.send(text, metadata.value);
+  };
+
+  const startNew = () => {
+    chat.reset();
+    if (resumeId) navigate(href('/playground', { chatbot: chatbot.id }), { replace: true });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const lastUsage = [...messages].reverse().find((message) => message.usage)?.usage ?? undefined;
+
+  return (
+    <>
+      <PageHeader
+        title="Playground"
+        description="Chat with a chatbot exactly as an API client would: streamed replies, real usage and credits."
+        actions={
+          <Button icon="plus" onClick={startNew} disabled={messages.length === 0 && !conversationId}>
+            New conversation
+          </Button>
+        }
+      />
+      <div className="playground">
+        <PlaygroundSidebar
+          chatbots={chatbots}
+          chatbot={chatbot}
+          conversationId={conversationId}
+          lastUsage={lastUsage}
+          metadataText={metadataText}
+          metadataError={metadataError}
+          onMetadataChange={(text) => {
+            setMetadataText(text);
+            setMetadataError(undefined);
+          }}
+          onSelect={(id) => navigate(href('/playground', { chatbot: id }))}
+        />
+        <section className="card chat" aria-label="Conversation">
+          {chatbot.status === 'inactive' ? (
+            <Callout tone="warning" title="This chatbot is inactive">
+              It refuses every message.{' '}
+              <a href={href(`/chatbots/${chatbot.id}`)}>Activate it in its settings</a> to chat.
+            </Callout>
+          ) : null}
+          {resumeError ? (
+            <ErrorState title="The conversation could not be loaded" error={resumeError} />
+          ) : null}
+          <div className="chat__transcript" aria-live="polite">
+            {isResuming ? (
+              <div className="stack">
+                <Skeleton width="45%" height={40} />
+                <Skeleton width="65%" height={60} />
+              </div>
+            ) : null}
+            {!isResuming && messages.length === 0 ? (
+              <div className="chat__welcome">
+                <div className="empty-state__icon">
+                  <Icon name="sparkles" size={26} />
+                </div>
+                <h3>Say hello to {chatbot.name}</h3>
+                <p className="muted">
+                  Messages go through <code>POST /api/v1/chatbots/{'{id}'}/chat</code> with{' '}
+                  <code>stream: true</code>, cost credits and count against the rate limit, like any API call.
+                </p>
+              </div>
+            ) : null}
+            {messages.map((message) => (
+              <ChatBubble
+                key={message.key}
+                message={message}
+                workspaceId={session.workspace.id}
+                chatbotId={chatbot.id}
+              />
+            ))}
+            <div ref={endRef} />
+          </div>
+          <form className="composer" onSubmit={send}>
+            <textarea
+              className="input composer__input"
+              rows={2}
+              value={input}
+              placeholder={`Message ${chatbot.name}…  (Enter to send, Shift+Enter for a new line)`}
+              aria-label="Message"
+              onChange={(event) => setInput(event.target.value)}
+              onKeyDown={onKeyDown}
+            />
+            {isSending ? (
+              <Button variant="secondary" icon="stop" onClick={chat.stop}>
+                Stop
+              </Button>
+            ) : (
+              <Button
+                type="submit"
+                variant="primary"
+                icon="send"
+                disabled={!input.trim() || secondsToWait > 0}
+              >
+                {secondsToWait > 0 ? `Wait ${secondsToWait} s` : 'Send'}
+              </Button>
+            )}
+          </form>
+        </section>
+      </div>
+    </>
+  );
+}
