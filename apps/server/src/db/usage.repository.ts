@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from './database.ts';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import type { Database, MessageTable } from './database.ts';
 
 export type UsageTotals = { messages: number; credits: number };
 
@@ -7,6 +7,21 @@ export type UsageTotals = { messages: number; credits: number };
 const day = sql<string>`substr(${sql.ref('m.created_at')}, 1, 10)`;
 
 /** Replies (assistant messages that did not fail) and their credits in the period, per UTC day. */
+/** Replies that count as usage: the workspace's assistant messages in the period that did not fail. */
+function isCountedReply(
+  eb: ExpressionBuilder<{ m: MessageTable }, 'm'>,
+  workspaceId: string,
+  period: { since: string; until: string },
+) {
+  return eb.and([
+    eb('m.workspace_id', '=', workspaceId),
+    eb('m.role', '=', 'assistant'),
+    eb('m.status', '!=', 'failed'),
+    eb('m.created_at', '>=', period.since),
+    eb('m.created_at', '<', period.until),
+  ]);
+}
+
 export async function sumRepliesByDay(
   db: Kysely<Database>,
   workspaceId: string,
@@ -19,11 +34,7 @@ export async function sumRepliesByDay(
       (eb) => eb.fn.countAll<number | string>().as('messages'),
       (eb) => eb.fn.coalesce(eb.fn.sum<number | string>('m.credits'), sql<number>`0`).as('credits'),
     ])
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.role', '=', 'assistant')
-    .where('m.status', '!=', 'failed')
-    .where('m.created_at', '>=', period.since)
-    .where('m.created_at', '<', period.until)
+    .where((eb) => isCountedReply(eb, workspaceId, period))
     .groupBy(day)
     .execute();
   return rows.map((row) => ({
@@ -49,11 +60,7 @@ export async function sumRepliesByChatbot(
       (eb) => eb.fn.countAll<number | string>().as('messages'),
       (eb) => eb.fn.coalesce(eb.fn.sum<number | string>('m.credits'), sql<number>`0`).as('credits'),
     ])
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.role', '=', 'assistant')
-    .where('m.status', '!=', 'failed')
-    .where('m.created_at', '>=', period.since)
-    .where('m.created_at', '<', period.until)
+    .where((eb) => isCountedReply(eb, workspaceId, period))
     .groupBy(['b.id', 'b.name'])
     .execute();
   return rows
