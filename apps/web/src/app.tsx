@@ -73,22 +73,31 @@ export function App() {
         // Only a signed-in dashboard is affected; while booting, a 401 is the expected answer.
         if (bootRef.current.kind !== 'signed-in') return;
         setCsrfToken(undefined);
+        toast.clear();
         toast.info('Your session ended', 'Sign in again to continue.');
         setBoot({ kind: 'signed-out', needsSetup: false });
       }),
     [toast],
   );
 
-  const signIn = useCallback((session: Session) => {
-    setCsrfToken(session.csrfToken);
-    setBoot({ kind: 'signed-in', session });
-    const target = window.location.hash;
-    if (!target || target === '#/' || target.startsWith('#/accept')) navigate('/chatbots', { replace: true });
-  }, []);
+  const signIn = useCallback(
+    (session: Session) => {
+      // Notices of the signed-out pages ("Your session ended") are over once signed in.
+      toast.clear();
+      setCsrfToken(session.csrfToken);
+      setBoot({ kind: 'signed-in', session });
+      const target = window.location.hash;
+      if (!target || target === '#/' || target.startsWith('#/accept'))
+        navigate('/chatbots', { replace: true });
+    },
+    [toast],
+  );
   const signOut = useCallback(() => {
+    // Nothing of the session that ended ("API key revoked", …) follows onto the sign-in page.
+    toast.clear();
     setBoot({ kind: 'signed-out', needsSetup: false });
     navigate('/', { replace: true });
-  }, []);
+  }, [toast]);
 
   if (route.path === '/accept') {
     return (

@@ -48,7 +48,10 @@ export function ModelPicker({
 }) {
   const configured = catalog.providers.filter((provider) => provider.configured);
   const known = new Set(configured.flatMap((provider) => qualifiedModelIds(provider.id, provider.models)));
-  const [isCustom, setIsCustom] = useState(() => value !== '' && !known.has(value));
+  const isUnlisted = value !== '' && !known.has(value);
+  const [isCustomChosen, setIsCustom] = useState(isUnlisted);
+  // A saved or typed model that is not among the suggestions is always shown as the custom choice.
+  const isCustom = isCustomChosen || isUnlisted;
   const currentProvider = value.split('/')[0] ?? '';
   const isCurrentUnconfigured =
     value !== '' && !configured.some((provider) => provider.id === currentProvider);
@@ -85,7 +88,7 @@ export function ModelPicker({
             </optgroup>
           );
         })}
-        <option value={CUSTOM}>Another model…</option>
+        <option value={CUSTOM}>{isUnlisted ? `Custom: ${value}` : 'Another model…'}</option>
       </select>
       {isCustom ? (
         <input

@@ -15,6 +15,8 @@ export interface Toaster {
   success: (title: string, description?: string) => void;
   error: (title: string, cause?: unknown) => void;
   info: (title: string, description?: string) => void;
+  /** Removes every notice, e.g. on sign-out, so that none outlives the session it was about. */
+  clear: () => void;
 }
 
 const ToastContext = createContext<Toaster | undefined>(undefined);
@@ -45,13 +47,15 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     },
     [dismiss],
   );
+  const clear = useCallback(() => setToasts([]), []);
   const toaster = useMemo<Toaster>(
     () => ({
       success: (title, description) => show('success', title, description),
       info: (title, description) => show('info', title, description),
       error: (title, cause) => show('error', title, describe(cause)),
+      clear,
     }),
-    [show],
+    [show, clear],
   );
 
   return (

@@ -8,6 +8,7 @@ import { Badge, Callout, EmptyState, ErrorState, LoadMore, SkeletonRows } from '
 import { Field } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
+import { useRefreshOnReturn } from '../hooks/use-refresh-on-return.ts';
 import { usePagedList } from '../hooks/use-resource.ts';
 import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
 
@@ -21,12 +22,15 @@ export function ApiKeysPage() {
   const [isCreating, setIsCreating] = useState(false);
   const [created, setCreated] = useState<ApiKeyCreated>();
   const [toRevoke, setToRevoke] = useState<ApiKey>();
+  // "Last used" changes behind the page's back: re-read the list when the reader comes back to it.
+  useRefreshOnReturn(list.reload);
 
   const revoke = async (key: ApiKey) => {
     try {
       await api('DELETE', `/api/v1/api-keys/${encodeURIComponent(key.id)}`);
       const revokedAt = new Date().toISOString();
       list.setItems((items) => items.map((item) => (item.id === key.id ? { ...item, revokedAt } : item)));
+      list.reload();
       toast.success('API key revoked', `Requests with ${key.prefix}… now get 401.`);
     } catch (error) {
       toast.error('Could not revoke the key', error);
@@ -73,7 +77,7 @@ export function ApiKeysPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.isLoading ? <SkeletonRows columns={6} /> : null}
+                {list.isLoading && list.items.length === 0 ? <SkeletonRows columns={6} /> : null}
                 {list.items.map((key) => (
                   <tr key={key.id} className={key.revokedAt ? 'table__row--muted' : undefined}>
                     <td className="table__strong">{key.name}</td>
@@ -92,8 +96,9 @@ export function ApiKeysPage() {
                     </td>
                     <td>
                       {key.revokedAt ? (
-                        <span title={`Revoked ${formatDateTime(key.revokedAt)}`}>
-                          <Badge tone="danger">Revoked</Badge>
+                        <span className="status-since" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
+                          <Badge tone="danger">Revoked</Badge>{' '}
+                          <span className="muted small">{formatRelativeTime(key.revokedAt)}</span>
                         </span>
                       ) : (
                         <Badge tone="success" dot>
@@ -103,9 +108,7 @@ export function ApiKeysPage() {
                     </td>
                     <td>
                       <div className="row-actions">
-                        {key.revokedAt ? (
-                          <span className="muted small nowrap">{formatRelativeTime(key.revokedAt)}</span>
-                        ) : (
+                        {key.revokedAt ? null : (
                           <Button size="sm" variant="danger" onClick={() => setToRevoke(key)}>
                             Revoke
                           </Button>
@@ -141,6 +144,7 @@ export function ApiKeysPage() {
               },
               ...items,
             ]);
+            list.reload();
           }}
         />
       ) : null}

@@ -159,7 +159,7 @@ export function ConversationPage({
 }
 
 function TranscriptMessage({ message }: { message: Message }) {
-  const hasMetadata = message.metadata !== null && Object.keys(message.metadata).length > 0;
+  const metadataFields = message.metadata === null ? 0 : Object.keys(message.metadata).length;
   return (
     <li className={`transcript__item transcript__item--${message.role}`}>
       <div className={`bubble-avatar bubble-avatar--${message.role}`} aria-hidden="true">
@@ -168,18 +168,23 @@ function TranscriptMessage({ message }: { message: Message }) {
       <article className="transcript__card">
         <header className="transcript__head">
           <strong>{message.role === 'user' ? 'User' : 'Assistant'}</strong>
-          <span title={STATUS_HINTS[message.status]}>
-            <Badge tone={STATUS_TONES[message.status]}>{message.status}</Badge>
-          </span>
+          {message.status === 'complete' ? (
+            // Most replies finish normally: no badge, but the status is still announced.
+            <span className="visually-hidden transcript__status">Status: complete</span>
+          ) : (
+            <span className="transcript__status" title={STATUS_HINTS[message.status]}>
+              <Badge tone={STATUS_TONES[message.status]}>{message.status}</Badge>
+            </span>
+          )}
           <time className="muted small" dateTime={message.createdAt}>
             {formatDateTime(message.createdAt)}
           </time>
           {message.usage ? <UsageLine usage={message.usage} /> : null}
         </header>
         <div className="transcript__content">{message.content || <em className="muted">(no text)</em>}</div>
-        {hasMetadata ? (
-          <details className="transcript__metadata" open>
-            <summary>Metadata</summary>
+        {metadataFields > 0 ? (
+          <details className="transcript__metadata">
+            <summary>Metadata ({pluralize(metadataFields, 'field')})</summary>
             <pre className="json">{formatJson(message.metadata)}</pre>
           </details>
         ) : null}

@@ -214,6 +214,14 @@ describe.skipIf(!hasChromium)(
         expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(CHATBOT_NAME);
         expect(await page.getByLabel('Instructions').inputValue()).toBe(INSTRUCTIONS);
         expect(await page.getByLabel('Model, as provider/model name').inputValue()).toBe('openai/gpt-test');
+        // The saved model, not among the suggestions, is what the picker shows as chosen.
+        const savedPicker = page.getByLabel('Model', { exact: true });
+        expect(
+          await savedPicker.evaluate((select) => {
+            const element = select as HTMLSelectElement;
+            return element.options[element.selectedIndex]?.textContent;
+          }),
+        ).toBe('Custom: openai/gpt-test');
         await screenshot('chatbot-edit');
       },
       STEP_TIMEOUT_MS,
@@ -327,8 +335,16 @@ describe.skipIf(!hasChromium)(
         for (const [index, message] of expected.entries()) {
           const item = items.nth(index);
           expect(await item.locator('.transcript__head strong').textContent()).toBe(message.role);
-          expect(await item.locator('.transcript__head .badge').textContent()).toBe('complete');
+          // A complete message has no badge, only a status for screen readers.
+          expect(await item.locator('.transcript__head .badge').count()).toBe(0);
+          expect(await item.locator('.transcript__head .transcript__status').textContent()).toBe(
+            'Status: complete',
+          );
           expect(await item.locator('.transcript__content').textContent()).toBe(message.content);
+          // Its metadata starts collapsed, with the number of fields.
+          const metadata = item.locator('details.transcript__metadata');
+          expect(await metadata.locator('summary').textContent()).toBe('Metadata (1 field)');
+          expect(await metadata.getAttribute('open')).toBeNull();
         }
         await expect.poll(() => items.locator('.usage-line').count()).toBe(2);
         await screenshot('conversation');
@@ -376,6 +392,9 @@ describe.skipIf(!hasChromium)(
         await confirm.getByRole('button', { name: 'Revoke key' }).click();
         await confirm.waitFor({ state: 'hidden' });
         await row.getByText('Revoked').waitFor();
+        await expect.poll(() => row.locator('.status-since').textContent()).toBe('Revoked just now');
+        // The list was read again after the revocation: the request made with the key above shows.
+        await expect.poll(() => row.getByRole('cell').nth(3).textContent()).toBe('just now');
         await screenshot('api-keys');
 
         const refused = await withKey();
@@ -429,6 +448,8 @@ describe.skipIf(!hasChromium)(
         expect(page.url()).toBe(`${baseUrl}/#/`);
         const session = await page.evaluate(async () => (await fetch('/api/auth/session')).status);
         expect(session).toBe(401);
+        // No notice of the session that ended follows onto the sign-in page.
+        expect(await page.getByRole('region', { name: 'Notifications' }).locator('.toast').count()).toBe(0);
         await screenshot('sign-in');
 
         await page.getByLabel('Email').fill(OWNER.email);
