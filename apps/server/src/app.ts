@@ -39,6 +39,11 @@ import { registerHealth } from './http/routes/health.get.ts';
 import { registerInboxList } from './http/routes/inbox.list.ts';
 import { registerInvitationsAccept } from './http/routes/invitations.accept.ts';
 import { registerInvitationsCreate } from './http/routes/invitations.create.ts';
+import { registerKnowledgeCreate } from './http/routes/knowledge.create.ts';
+import { registerKnowledgeDelete } from './http/routes/knowledge.delete.ts';
+import { registerKnowledgeGet } from './http/routes/knowledge.get.ts';
+import { registerKnowledgeList } from './http/routes/knowledge.list.ts';
+import { registerKnowledgeResyncCreate } from './http/routes/knowledge-resync.create.ts';
 import { registerMembersDelete } from './http/routes/members.delete.ts';
 import { registerMembersList } from './http/routes/members.list.ts';
 import { registerModelsList } from './http/routes/models.list.ts';
@@ -60,6 +65,11 @@ const workspaceRoutes = [
   registerConversationsList,
   registerConversationsGet,
   registerConversationsDelete,
+  registerKnowledgeCreate,
+  registerKnowledgeList,
+  registerKnowledgeGet,
+  registerKnowledgeDelete,
+  registerKnowledgeResyncCreate,
   registerModelsList,
   registerInboxList,
   registerUsageGet,

@@ -13,6 +13,7 @@ import {
 import { createTtlCache, type TtlCache } from './features/cache/ttl-cache.ts';
 import { composeLocalReply } from './features/chat/compose-local-reply.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
+import { createIngestionQueue, type IngestionQueue } from './features/knowledge/ingestion-queue.ts';
 import {
   createMemoryRateLimiter,
   createRedisRateLimiter,
@@ -35,6 +36,8 @@ export type Services = {
   limiter: RateLimiter;
   credits: CreditService;
   models: ModelGateway;
+  /** Chunks knowledge sources in the background. */
+  ingestion: IngestionQueue;
   invalidations: InvalidationBus;
   caches: { apiKeys: TtlCache<CachedApiKey>; chatbots: TtlCache<ChatbotRow> };
   /** Answers true when Redis answers, or when there is no Redis to ask. */
@@ -107,6 +110,13 @@ export function createServices(
     respondLocally: composeLocalReply,
     onProviderError: (detail) => log.warn({ provider: detail }, 'AI provider call failed'),
   });
+  const ingestion = createIngestionQueue({
+    db: database.db,
+    clock,
+    ids,
+    onError: (sourceId, error) =>
+      log.warn({ sourceId, err: { message: String(error) } }, 'knowledge source ingestion failed'),
+  });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const invalidations = redis
     ? createRedisInvalidationBus({
@@ -128,6 +138,7 @@ export function createServices(
     limiter: redis ? createRedisRateLimiter(redis.client, config.redisKeyPrefix) : createMemoryRateLimiter(),
     credits: createCreditService({ db: database.db, clock, ids, reservationTtlMs: config.reservationTtlMs }),
     models,
+    ingestion,
     invalidations,
     caches: {
       apiKeys: createTtlCache<CachedApiKey>({
@@ -148,6 +159,7 @@ export function createServices(
     log,
     lifecycle: { shuttingDown: false },
     close: async () => {
+      await ingestion.drain();
       if (redis) {
         redis.subscriber.disconnect();
         await redis.client.quit().catch(() => redis.client.disconnect());

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { idSchema, listLimitSchema, storableText } from './common.ts';
+import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
 export { idSchema, workspaceSchema } from './common.ts';
 export * from './dashboard.ts';
+export * from './knowledge.ts';
 
 // The request and response shapes of the public API, shared by the server and its clients.
 
@@ -62,6 +64,8 @@ export const chatReplySchema = z.object({
   conversationId: z.string(),
   messageId: z.string(),
   usage: usageSchema,
+  /** The knowledge passages the reply drew on; present when the chatbot has knowledge. */
+  sources: z.array(replySourceSchema).optional(),
 });
 export type ChatReply = z.infer<typeof chatReplySchema>;
 

@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { Database } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as accounts from './migrations/0002-accounts.ts';
+import * as knowledge from './migrations/0003-knowledge.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
@@ -29,6 +30,7 @@ export type DatabaseHandle = {
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-accounts': accounts,
+  '0003-knowledge': knowledge,
 };
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

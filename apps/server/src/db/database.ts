@@ -130,6 +130,37 @@ export type InvitationTable = {
 };
 
 /** The database schema as Kysely sees it. */
+export type KnowledgeSourceKind = 'text' | 'qa';
+export type KnowledgeSourceStatus = 'queued' | 'processing' | 'ready' | 'failed';
+
+export type KnowledgeSourceTable = {
+  id: string;
+  workspace_id: string;
+  chatbot_id: string;
+  kind: KnowledgeSourceKind;
+  title: string;
+  /** The text itself, or for a Q&A source the JSON of its `[{question, answer}]` pairs. */
+  content: string;
+  status: KnowledgeSourceStatus;
+  error: string | null;
+  chunk_count: number;
+  created_at: string;
+  updated_at: string;
+};
+export type KnowledgeSourceRow = Selectable<KnowledgeSourceTable>;
+
+export type KnowledgeChunkTable = {
+  id: string;
+  source_id: string;
+  chatbot_id: string;
+  workspace_id: string;
+  position: number;
+  heading: string | null;
+  content: string;
+  created_at: string;
+};
+export type KnowledgeChunkRow = Selectable<KnowledgeChunkTable>;
+
 export type Database = {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -142,6 +173,8 @@ export type Database = {
   memberships: MembershipTable;
   sessions: SessionTable;
   invitations: InvitationTable;
+  knowledge_sources: KnowledgeSourceTable;
+  knowledge_chunks: KnowledgeChunkTable;
 };
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;

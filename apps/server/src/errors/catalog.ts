@@ -27,6 +27,7 @@ export const errorCatalog = {
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
   INVITATION_NOT_FOUND: { status: 404, message: 'Invitation not found, already used or expired' },
   MEMBER_NOT_FOUND: { status: 404, message: 'Member not found' },
+  KNOWLEDGE_SOURCE_NOT_FOUND: { status: 404, message: 'Knowledge source not found' },
   NOT_FOUND: { status: 404, message: 'Route not found' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The server is shutting down or not ready' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred' },

@@ -1,18 +1,32 @@
 import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 
+/** A passage of the chatbot's knowledge that matched the user's message. */
+export type KnowledgePassage = {
+  sourceId: string;
+  kind: 'text' | 'qa';
+  title: string;
+  heading: string | null;
+  content: string;
+};
+
+/** What the chatbot knows: the titles of its sources and the passages found for this message, best first. */
+export type ChatKnowledge = { topics: string[]; passages: KnowledgePassage[] };
+
 /** What the built-in model knows of the conversation it answers. */
 export type LocalReplyInput = {
   chatbotName: string;
   instructions: string;
   message: string;
   history: { role: 'user' | 'assistant'; content: string }[];
+  /** Present when the chatbot has knowledge to answer from. */
+  knowledge?: ChatKnowledge | undefined;
 };
 
 /** Composes the built-in model's reply. The seam where answering from knowledge plugs in. */
 export type LocalResponder = (input: LocalReplyInput) => Promise<string> | string;
 
 /** Options the caller passes through `providerOptions.local`. */
-export type LocalProviderOptions = { chatbotName: string };
+export type LocalProviderOptions = { chatbotName: string; knowledge?: ChatKnowledge };
 
 const textOf = (content: LanguageModelV3Prompt[number]['content']): string =>
   typeof content === 'string'
@@ -29,7 +43,11 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-function readInput(prompt: LanguageModelV3Prompt, chatbotName: string): LocalReplyInput {
+function readInput(
+  prompt: LanguageModelV3Prompt,
+  chatbotName: string,
+  knowledge: ChatKnowledge | undefined,
+): LocalReplyInput {
   const instructions = prompt
     .filter((message) => message.role === 'system')
     .map((message) => textOf(message.content))
@@ -40,14 +58,16 @@ function readInput(prompt: LanguageModelV3Prompt, chatbotName: string): LocalRep
       : [],
   );
   const last = turns.pop();
-  return { chatbotName, instructions, message: last?.content ?? '', history: turns };
+  return { chatbotName, instructions, message: last?.content ?? '', history: turns, knowledge };
 }
 
 /** The built-in `local` model: an AI SDK language model that needs no network. */
 export function createLocalModel(modelId: string, respond: LocalResponder): LanguageModelV3 {
   const run = async (options: Parameters<LanguageModelV3['doStream']>[0]) => {
     const local = options.providerOptions?.local as LocalProviderOptions | undefined;
-    const text = await respond(readInput(options.prompt, local?.chatbotName ?? 'this chatbot'));
+    const text = await respond(
+      readInput(options.prompt, local?.chatbotName ?? 'this chatbot', local?.knowledge),
+    );
     const inputText = options.prompt.map((message) => textOf(message.content)).join('\n');
     const usage = {
       inputTokens: {

@@ -5,7 +5,7 @@ import { APICallError, type LanguageModel, RetryError, streamText } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors/app-error.ts';
-import { createLocalModel, estimateTokens, type LocalResponder } from './local-model.ts';
+import { type ChatKnowledge, createLocalModel, estimateTokens, type LocalResponder } from './local-model.ts';
 import { createOllamaFetch } from './ollama-fetch.ts';
 
 export type ChatTurnPrompt = {
@@ -13,6 +13,8 @@ export type ChatTurnPrompt = {
   instructions: string;
   history: { role: 'user' | 'assistant'; content: string }[];
   message: string;
+  /** The chatbot's knowledge for this message; real models read it in `instructions`, the local model here. */
+  knowledge?: ChatKnowledge | undefined;
 };
 
 export type GenerationSettings = { temperature: number; maxTokens: number };
@@ -147,7 +149,10 @@ export function createModelGateway(
           maxRetries: config.maxRetries,
           abortSignal: controller.signal,
           providerOptions: {
-            local: { chatbotName: prompt.chatbotName },
+            local: {
+              chatbotName: prompt.chatbotName,
+              ...(prompt.knowledge ? { knowledge: prompt.knowledge } : {}),
+            },
             // Ollama reads sampling settings only from `options`.
             ollama: { options: { temperature: settings.temperature, num_predict: settings.maxTokens } },
           },

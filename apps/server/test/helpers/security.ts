@@ -2,12 +2,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { errorCatalog } from '../../src/errors/catalog.ts';
-import { type ApiResponse, sessionHeaders, type TestServer } from './test-server.ts';
+import { type ApiResponse, eventually, sessionHeaders, type TestServer } from './test-server.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A resource a route can address by id; each belongs to exactly one workspace. */
-export type ResourceKind = 'chatbot' | 'conversation' | 'apiKey' | 'member';
+export type ResourceKind = 'chatbot' | 'conversation' | 'apiKey' | 'member' | 'knowledgeSource';
 
 export type ResourceIds = Record<ResourceKind, string>;
 
@@ -58,14 +58,16 @@ const NOT_FOUND_CODE = {
   conversation: 'CONVERSATION_NOT_FOUND',
   apiKey: 'API_KEY_NOT_FOUND',
   member: 'MEMBER_NOT_FOUND',
+  knowledgeSource: 'KNOWLEDGE_SOURCE_NOT_FOUND',
 } as const satisfies Record<ResourceKind, keyof typeof errorCatalog>;
 
-// A conversation lives in its chatbot: another workspace's chatbot comes with its own conversation.
+// Conversations and knowledge sources live in their chatbot: another workspace's chatbot comes with its own.
 const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
-  chatbot: ['chatbot', 'conversation'],
+  chatbot: ['chatbot', 'conversation', 'knowledgeSource'],
   conversation: ['conversation'],
   apiKey: ['apiKey'],
   member: ['member'],
+  knowledgeSource: ['knowledgeSource'],
 };
 
 export const INVALID_API_KEY_BODY = {
@@ -119,6 +121,8 @@ type Credential = { label: string; headers: Record<string, string> };
  * Only `api_keys.last_used_at` is left out: authenticating a request legitimately touches it.
  */
 export async function snapshotDatabase(server: TestServer): Promise<Record<string, string[]>> {
+  // Background ingestion an earlier request started is not this request's change: let it finish first.
+  await server.services.ingestion.drain();
   const tables = await server.services.db.introspection.getTables();
   const snapshot: Record<string, string[]> = {};
   for (const table of tables) {
@@ -159,6 +163,17 @@ export function createSecurityChecks(server: TestServer) {
     expect(chat.status, chat.text).toBe(200);
     const spare = await client.post('/api/v1/api-keys', { name: `${name} spare key` });
     expect(spare.status, spare.text).toBe(201);
+    const source = await client.post(`/api/v1/chatbots/${chatbot.id}/knowledge`, {
+      kind: 'text',
+      title: `${name} handbook`,
+      content: 'We open at nine.',
+    });
+    expect(source.status, source.text).toBe(201);
+    // Ingestion runs in the background: wait for it, so the checks' database snapshots hold still.
+    await eventually(async () => {
+      const read = await client.get(`/api/v1/chatbots/${chatbot.id}/knowledge/${source.body.data.id}`);
+      return read.body.data?.status === 'ready';
+    });
     const owner = await server.createUser(workspaceId, 'owner');
     const member = await server.createUser(workspaceId, 'member');
     const session = await server.signIn(owner.userId, workspaceId);
@@ -171,6 +186,7 @@ export function createSecurityChecks(server: TestServer) {
         conversation: chat.body.data.conversationId,
         apiKey: spare.body.data.id,
         member: member.userId,
+        knowledgeSource: source.body.data.id,
       },
     };
   };

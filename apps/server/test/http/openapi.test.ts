@@ -103,6 +103,23 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [404, 'CHATBOT_NOT_FOUND'],
     [404, 'CONVERSATION_NOT_FOUND'],
   ],
+  'POST /api/v1/chatbots/{}/knowledge': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'GET /api/v1/chatbots/{}/knowledge': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'GET /api/v1/chatbots/{}/knowledge/{}': [
+    ...API_KEY_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'KNOWLEDGE_SOURCE_NOT_FOUND'],
+  ],
+  'DELETE /api/v1/chatbots/{}/knowledge/{}': [
+    ...CHANGE_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'KNOWLEDGE_SOURCE_NOT_FOUND'],
+  ],
+  'POST /api/v1/chatbots/{}/knowledge/{}/resync': [
+    ...CHANGE_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'KNOWLEDGE_SOURCE_NOT_FOUND'],
+  ],
   'GET /api/v1/models': API_KEY_ROUTE,
   'GET /api/v1/conversations': API_KEY_ROUTE,
   'GET /api/v1/usage': API_KEY_ROUTE,

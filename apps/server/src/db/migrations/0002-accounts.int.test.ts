@@ -4,6 +4,7 @@ import { createTestDatabaseUrl, dialects } from '../../../test/helpers/databases
 import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../connect.ts';
 import * as initial from './0001-initial.ts';
 import * as accounts from './0002-accounts.ts';
+import * as knowledge from './0003-knowledge.ts';
 
 /** A migrator over the same bookkeeping table migrateToLatest uses, so the two can take turns. */
 async function createMigrator({ db, dialect }: DatabaseHandle): Promise<Migrator> {
@@ -14,7 +15,14 @@ async function createMigrator({ db, dialect }: DatabaseHandle): Promise<Migrator
   return new Migrator({
     db,
     migrationTableSchema,
-    provider: { getMigrations: async () => ({ '0001-initial': initial, '0002-accounts': accounts }) },
+    // Every later migration too: migrateToLatest applies them, and rolling back must know them.
+    provider: {
+      getMigrations: async () => ({
+        '0001-initial': initial,
+        '0002-accounts': accounts,
+        '0003-knowledge': knowledge,
+      }),
+    },
   });
 }
 
@@ -119,14 +127,22 @@ describe.each(dialects)('migration 0002-accounts on $dialect', ({ dialect, skipR
 
     const down = await migrator.migrateTo('0001-initial');
     expect(down.error).toBeUndefined();
-    const tables = (await db.introspection.getTables()).map((table) => table.name);
+    // Only this test's own schema: PostgreSQL's introspection lists every schema of the database.
+    const ownTables = async () => {
+      const schema =
+        handle.dialect === 'postgres'
+          ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+          : undefined;
+      return (await db.introspection.getTables()).filter((table) => table.schema === schema);
+    };
+    const tables = (await ownTables()).map((table) => table.name);
     expect(tables).not.toContain('users');
     expect(tables).not.toContain('sessions');
-    const messages = (await db.introspection.getTables()).find((table) => table.name === 'messages');
+    const messages = (await ownTables()).find((table) => table.name === 'messages');
     expect(messages?.columns.map((column) => column.name)).not.toContain('user_id');
 
     await migrateToLatest(handle);
-    const after = (await db.introspection.getTables()).map((table) => table.name);
+    const after = (await ownTables()).map((table) => table.name);
     expect(after).toEqual(expect.arrayContaining(['users', 'memberships', 'sessions', 'invitations']));
   });
 });

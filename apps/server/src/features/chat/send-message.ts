@@ -1,5 +1,6 @@
-import type { ChatReply } from '@pollybot/contracts';
+import type { ChatReply, ReplySource } from '@pollybot/contracts';
 import type { Kysely } from 'kysely';
+import type { DatabaseDialect } from '../../db/connect.ts';
 import {
   findConversation,
   insertConversation,
@@ -11,11 +12,15 @@ import type { ChatbotRow, Database, MessageStatus } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
+import type { ChatKnowledge } from '../../models/local-model.ts';
 import type { ModelGateway } from '../../models/model-gateway.ts';
 import { type CreditService, priceOfModel } from '../credits/credit-service.ts';
+import { findChatKnowledge } from '../knowledge/find-chat-knowledge.ts';
+import { buildKnowledgeInstructions } from '../knowledge/knowledge-prompt.ts';
 
 export type ChatDeps = {
   db: Kysely<Database>;
+  dialect: DatabaseDialect;
   clock: Clock;
   ids: IdGenerator;
   credits: CreditService;
@@ -129,13 +134,17 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     conversationId,
     messageId,
     async run({ signal, onDelta }) {
+      const knowledge = await findChatKnowledge(db, deps.dialect, chatbot.id, request.message);
       const outcome = await deps.models.generate({
         model: chatbot.model,
         prompt: {
           chatbotName: chatbot.name,
-          instructions: chatbot.instructions,
+          instructions: knowledge
+            ? buildKnowledgeInstructions(chatbot.instructions, knowledge.passages)
+            : chatbot.instructions,
           history: dropLeadingReplies(history),
           message: request.message,
+          knowledge,
         },
         settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
         signal,
@@ -171,9 +180,28 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         if (!charged) await deps.credits.release(reservation.reservationId, trx);
         await store(trx, status, outcome.text, usage);
       });
-      return { kind: status, reply: { response: outcome.text, conversationId, messageId, usage } };
+      const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
+      if (knowledge) reply.sources = toReplySources(knowledge);
+      return { kind: status, reply };
     },
   };
+}
+
+/** The longest snippet of a passage a reply names as its source. */
+const MAX_SNIPPET_CHARACTERS = 200;
+
+/** The sources of the passages a reply drew on, one per source, best first. */
+function toReplySources(knowledge: ChatKnowledge): ReplySource[] {
+  const sources = new Map<string, ReplySource>();
+  for (const passage of knowledge.passages) {
+    if (sources.has(passage.sourceId)) continue;
+    const snippet =
+      passage.content.length > MAX_SNIPPET_CHARACTERS
+        ? `${passage.content.slice(0, MAX_SNIPPET_CHARACTERS - 1).trimEnd()}…`
+        : passage.content;
+    sources.set(passage.sourceId, { id: passage.sourceId, title: passage.title, snippet });
+  }
+  return [...sources.values()];
 }
 
 /** The longest metadata.userId the inbox can filter on: an identifier, short enough for any index. */

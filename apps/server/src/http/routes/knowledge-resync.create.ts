@@ -1,0 +1,33 @@
+import { knowledgeSourceSchema, successEnvelope } from '@pollybot/contracts';
+import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import { resyncKnowledgeSource, toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { knowledgeSourceParamsSchema } from './knowledge.create.ts';
+
+export function registerKnowledgeResyncCreate(app: App, services: Services): void {
+  app.post(
+    '/api/v1/chatbots/:id/knowledge/:sourceId/resync',
+    {
+      schema: {
+        summary: 'Chunk and index a knowledge source again',
+        description:
+          'Answers 202 with the source `queued`; its current chunks keep answering until the new ones replace them.',
+        tags: ['knowledge'],
+        security: workspaceSecurity,
+        params: knowledgeSourceParamsSchema,
+        response: {
+          202: successEnvelope(knowledgeSourceSchema),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'KNOWLEDGE_SOURCE_NOT_FOUND']),
+        },
+      },
+    },
+    async (request, reply) => {
+      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      const source = await resyncKnowledgeSource(services, chatbot.id, request.params.sourceId);
+      reply.code(202);
+      return { success: true as const, data: toKnowledgeSourceView(source) };
+    },
+  );
+}

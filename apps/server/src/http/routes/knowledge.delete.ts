@@ -1,0 +1,33 @@
+import { successEnvelope } from '@pollybot/contracts';
+import { z } from 'zod';
+import { deleteKnowledgeSource } from '../../db/knowledge.repository.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { knowledgeSourceParamsSchema } from './knowledge.create.ts';
+
+export function registerKnowledgeDelete(app: App, services: Services): void {
+  app.delete(
+    '/api/v1/chatbots/:id/knowledge/:sourceId',
+    {
+      schema: {
+        summary: 'Delete a knowledge source and its chunks',
+        tags: ['knowledge'],
+        security: workspaceSecurity,
+        params: knowledgeSourceParamsSchema,
+        response: {
+          200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'KNOWLEDGE_SOURCE_NOT_FOUND']),
+        },
+      },
+    },
+    async (request) => {
+      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      const deleted = await deleteKnowledgeSource(services.db, chatbot.id, request.params.sourceId);
+      if (!deleted) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
+      return { success: true as const, data: { id: request.params.sourceId, deleted: true as const } };
+    },
+  );
+}

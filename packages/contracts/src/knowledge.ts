@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { storableText } from './common.ts';
+
+// Knowledge: the business's own content a chatbot answers from.
+
+export const KNOWLEDGE_SOURCE_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
+
+const titleSchema = storableText.pipe(z.string().trim().min(1).max(200));
+
+export const knowledgePairSchema = z.object({
+  question: storableText.pipe(z.string().trim().min(1).max(2_000)),
+  answer: storableText.pipe(z.string().trim().min(1).max(10_000)),
+});
+export type KnowledgePair = z.infer<typeof knowledgePairSchema>;
+
+export const createKnowledgeSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('text'),
+    title: titleSchema,
+    content: storableText
+      .pipe(z.string().max(500_000, 'must be at most 500,000 characters'))
+      .refine((text) => text.trim().length > 0, 'must not be empty'),
+  }),
+  z.object({
+    kind: z.literal('qa'),
+    title: titleSchema,
+    pairs: z.array(knowledgePairSchema).min(1).max(1_000),
+  }),
+]);
+export type CreateKnowledgeSource = z.infer<typeof createKnowledgeSourceSchema>;
+
+export const knowledgeSourceSchema = z.object({
+  id: z.string(),
+  chatbotId: z.string(),
+  kind: z.enum(['text', 'qa']),
+  title: z.string(),
+  /** The text of a `text` source. */
+  content: z.string().optional(),
+  /** The pairs of a `qa` source. */
+  pairs: z.array(knowledgePairSchema).optional(),
+  status: z.enum(KNOWLEDGE_SOURCE_STATUSES),
+  /** Why ingestion failed; null unless `status` is `failed`. */
+  error: z.string().nullable(),
+  chunkCount: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type KnowledgeSource = z.infer<typeof knowledgeSourceSchema>;
+
+/** A passage a reply drew on: its knowledge source, and the start of the passage. */
+export const replySourceSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  snippet: z.string(),
+  url: z.string().optional(),
+});
+export type ReplySource = z.infer<typeof replySourceSchema>;
