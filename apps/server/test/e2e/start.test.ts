@@ -85,7 +85,10 @@ describe('first start on an empty database', () => {
 
       const { stdout } = await run('bash', ['-c', command as string], { timeout: 15_000 });
 
-      expect(JSON.parse(stdout)).toEqual({
+      // The demo chatbot answers from its documentation: once that is ingested, the reply also names `sources`.
+      const { data: { sources, ...data } = {}, ...body } = JSON.parse(stdout);
+      expect(sources === undefined || Array.isArray(sources)).toBe(true);
+      expect({ ...body, data }).toEqual({
         success: true,
         data: {
           response: expect.stringMatching(/\S/),

@@ -1,9 +1,25 @@
+import { readFile } from 'node:fs/promises';
 import { countWorkspaces, findWorkspace } from '../../db/workspaces.repository.ts';
 import type { Services } from '../../services.ts';
 import { createChatbot } from '../chatbots/save-chatbot.ts';
+import { createKnowledgeSource } from '../knowledge/knowledge-sources.ts';
 import { createWorkspace } from '../workspaces/create-workspace.ts';
 
 const DEMO_WORKSPACE_ID = 'demo';
+
+/** PollyBot's own documentation, shipped next to this module, that the demo chatbot answers from: file and title. */
+export const DEMO_KNOWLEDGE = [
+  { file: 'getting-started.md', title: 'Getting started' },
+  { file: 'streaming.md', title: 'Streaming replies' },
+  { file: 'models.md', title: 'Models and providers' },
+  { file: 'limits-and-credits.md', title: 'Rate limits and credits' },
+  { file: 'api-keys.md', title: 'API keys and the dashboard' },
+] as const;
+
+const DEMO_INSTRUCTIONS =
+  'You are PollyBot Demo, a friendly assistant that helps people try PollyBot. Answer questions about ' +
+  'PollyBot (sending messages, conversations, streaming, models and providers, rate limits, credits, API keys ' +
+  'and the dashboard) from its documentation, briefly and with the exact API fields, headers and variables.';
 
 export type DemoSeed = { workspaceId: string; chatbotId: string; apiKey: string };
 
@@ -25,8 +41,13 @@ export async function seedDemo(services: Services): Promise<DemoSeed | undefined
   const { workspace, apiKey } = created;
   const chatbot = await createChatbot(services, workspace.id, {
     name: 'PollyBot Demo',
-    instructions: 'You are PollyBot Demo, a friendly assistant that helps people try PollyBot.',
+    instructions: DEMO_INSTRUCTIONS,
   });
+  // Ingested in the background like any source: the first replies may come before the documentation is ready.
+  for (const { file, title } of DEMO_KNOWLEDGE) {
+    const content = await readFile(new URL(`./knowledge/${file}`, import.meta.url), 'utf8');
+    await createKnowledgeSource(services, chatbot, { kind: 'text', title, content });
+  }
   return { workspaceId: workspace.id, chatbotId: chatbot.id, apiKey };
 }
 
