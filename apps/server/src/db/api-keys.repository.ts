@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from './database.ts';
-import { type Page, toPage } from './page.ts';
+import { fetchPage, type Page, type PageOptions } from './page.ts';
 
 export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
@@ -22,16 +22,9 @@ export function findActiveApiKeyByHash(
 export async function listApiKeys(
   db: Kysely<Database>,
   workspaceId: string,
-  options: { limit: number; cursor?: string | undefined },
+  options: PageOptions,
 ): Promise<Page<ApiKeyRow>> {
-  let query = db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where('id', '<', options.cursor);
-  return toPage(await query.execute(), options.limit);
+  return fetchPage(db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId), options);
 }
 
 /** Revokes a key of the workspace; answers false when there is no such active key. */

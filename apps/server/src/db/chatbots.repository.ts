@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChatbotRow, ChatbotRowUpdate, Database, NewChatbotRow } from './database.ts';
-import { type Page, toPage } from './page.ts';
+import { fetchPage, type Page, type PageOptions } from './page.ts';
 
 export async function insertChatbot(db: Kysely<Database>, row: NewChatbotRow): Promise<void> {
   await db.insertInto('chatbots').values(row).execute();
@@ -23,16 +23,9 @@ export function findChatbot(
 export async function listChatbots(
   db: Kysely<Database>,
   workspaceId: string,
-  options: { limit: number; cursor?: string | undefined },
+  options: PageOptions,
 ): Promise<Page<ChatbotRow>> {
-  let query = db
-    .selectFrom('chatbots')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where('id', '<', options.cursor);
-  return toPage(await query.execute(), options.limit);
+  return fetchPage(db.selectFrom('chatbots').selectAll().where('workspace_id', '=', workspaceId), options);
 }
 
 export async function updateChatbot(

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ConversationRow, Database, MessageRow, NewMessageRow } from './database.ts';
-import { type Page, toPage } from './page.ts';
+import { fetchPage, type Page, type PageOptions } from './page.ts';
 
 export async function insertConversation(db: Kysely<Database>, row: ConversationRow): Promise<void> {
   await db.insertInto('conversations').values(row).execute();
@@ -23,16 +23,9 @@ export function findConversation(
 export async function listConversations(
   db: Kysely<Database>,
   chatbotId: string,
-  options: { limit: number; cursor?: string | undefined },
+  options: PageOptions,
 ): Promise<Page<ConversationRow>> {
-  let query = db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('chatbot_id', '=', chatbotId)
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where('id', '<', options.cursor);
-  return toPage(await query.execute(), options.limit);
+  return fetchPage(db.selectFrom('conversations').selectAll().where('chatbot_id', '=', chatbotId), options);
 }
 
 export async function deleteConversation(

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { CreditLedgerRow, Database } from './database.ts';
-import { type Page, toPage } from './page.ts';
+import { fetchPage, type Page, type PageOptions } from './page.ts';
 
 type LedgerEntry = Omit<CreditLedgerRow, 'balance_after'>;
 
@@ -87,14 +87,10 @@ export async function sumLedger(db: Kysely<Database>, workspaceId: string): Prom
 export async function listLedger(
   db: Kysely<Database>,
   workspaceId: string,
-  options: { limit: number; cursor?: string | undefined },
+  options: PageOptions,
 ): Promise<Page<CreditLedgerRow>> {
-  let query = db
-    .selectFrom('credit_ledger')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where('id', '<', options.cursor);
-  return toPage(await query.execute(), options.limit);
+  return fetchPage(
+    db.selectFrom('credit_ledger').selectAll().where('workspace_id', '=', workspaceId),
+    options,
+  );
 }

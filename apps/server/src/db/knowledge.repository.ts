@@ -7,7 +7,7 @@ import type {
   KnowledgeSourceStatus,
   KnowledgeSourceTable,
 } from './database.ts';
-import { type Page, toPage } from './page.ts';
+import { fetchPage, type Page, type PageOptions } from './page.ts';
 
 export async function insertKnowledgeSource(db: Kysely<Database>, row: KnowledgeSourceTable): Promise<void> {
   await db.insertInto('knowledge_sources').values(row).execute();
@@ -36,16 +36,12 @@ export async function findKnowledgeSourceById(
 export async function listKnowledgeSources(
   db: Kysely<Database>,
   chatbotId: string,
-  options: { limit: number; cursor?: string | undefined },
+  options: PageOptions,
 ): Promise<Page<KnowledgeSourceRow>> {
-  let query = db
-    .selectFrom('knowledge_sources')
-    .selectAll()
-    .where('chatbot_id', '=', chatbotId)
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where('id', '<', options.cursor);
-  return toPage(await query.execute(), options.limit);
+  return fetchPage(
+    db.selectFrom('knowledge_sources').selectAll().where('chatbot_id', '=', chatbotId),
+    options,
+  );
 }
 
 /** Deletes the source; its chunks (and their search index entries) go with it. */

@@ -1,3 +1,5 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+
 /** A page of rows and the cursor of the next page (null on the last page). */
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -6,4 +8,19 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): Page
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? last.id : null };
+}
+
+export type PageOptions = { limit: number; cursor?: string | undefined };
+
+/**
+ * Runs a single-table query as one page, newest first: ids are time-ordered, so the cursor is the
+ * last id of the previous page.
+ */
+export async function fetchPage<DB, TB extends keyof DB, O extends { id: string }>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  options: PageOptions,
+): Promise<Page<O>> {
+  let paged = query.orderBy(sql.ref('id'), 'desc').limit(options.limit + 1);
+  if (options.cursor) paged = paged.where(sql.ref('id'), '<', options.cursor);
+  return toPage(await paged.execute(), options.limit);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, WorkspaceRow } from './database.ts';
-import { type Page, toPage } from './page.ts';
+import { fetchPage, type Page, type PageOptions } from './page.ts';
 
 export async function insertWorkspace(db: Kysely<Database>, row: WorkspaceRow): Promise<void> {
   await db.insertInto('workspaces').values(row).execute();
@@ -12,15 +12,9 @@ export function findWorkspace(db: Kysely<Database>, id: string): Promise<Workspa
 
 export async function listWorkspaces(
   db: Kysely<Database>,
-  options: { limit: number; cursor?: string | undefined },
+  options: PageOptions,
 ): Promise<Page<WorkspaceRow>> {
-  let query = db
-    .selectFrom('workspaces')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) query = query.where('id', '<', options.cursor);
-  return toPage(await query.execute(), options.limit);
+  return fetchPage(db.selectFrom('workspaces').selectAll(), options);
 }
 
 export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
