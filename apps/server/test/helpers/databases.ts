@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { insertChatbot } from '../../src/db/chatbots.repository.ts';
 import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../../src/db/connect.ts';
+import type { ChatbotRow, Database } from '../../src/db/database.ts';
+import { insertWorkspace } from '../../src/db/workspaces.repository.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import type { IdGenerator } from '../../src/lib/ids.ts';
 
 export type TestDatabase = { url: string; handle: DatabaseHandle; drop: () => Promise<void> };
 
@@ -64,4 +70,38 @@ export async function createTestDatabase(dialect: DialectCase['dialect']): Promi
       await drop();
     },
   };
+}
+
+/** A workspace with one chatbot, inserted straight through the repositories, for tests below the HTTP layer. */
+export async function insertTestChatbot(
+  db: Kysely<Database>,
+  deps: { ids: IdGenerator; clock: Clock },
+  names: { workspace?: string; chatbot?: string } = {},
+): Promise<ChatbotRow> {
+  const now = deps.clock.now().toISOString();
+  const workspace = {
+    id: deps.ids(),
+    name: names.workspace ?? 'Shop',
+    credits: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertWorkspace(db, workspace);
+  const chatbot: ChatbotRow = {
+    id: deps.ids(),
+    workspace_id: workspace.id,
+    name: names.chatbot ?? 'Bot',
+    instructions: '',
+    model: 'local/echo',
+    temperature: 0.7,
+    max_tokens: 500,
+    streaming: 1,
+    status: 'active',
+    rate_limit_requests: 60,
+    rate_limit_window_seconds: 60,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertChatbot(db, chatbot);
+  return chatbot;
 }

@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, dialects, type TestDatabase } from '../../../test/helpers/databases.ts';
-import { insertChatbot } from '../../db/chatbots.repository.ts';
-import { insertWorkspace } from '../../db/workspaces.repository.ts';
+import {
+  createTestDatabase,
+  dialects,
+  insertTestChatbot,
+  type TestDatabase,
+} from '../../../test/helpers/databases.ts';
 import { createIdGenerator } from '../../lib/ids.ts';
 import { createIngestionQueue, type IngestionQueue } from './ingestion-queue.ts';
 import { createKnowledgeSource, getKnowledgeSource } from './knowledge-sources.ts';
@@ -72,25 +75,11 @@ describe.each(dialects)('knowledge retrieval quality on $dialect', ({ dialect, s
   });
 
   it(`finds the expected source in the top ${TOP_K} for at least ${MIN_RECALL * 100}% of questions`, async () => {
-    const now = clock.now().toISOString();
-    const workspace = { id: ids(), name: 'Kettlewood', credits: 0, created_at: now, updated_at: now };
-    await insertWorkspace(database.handle.db, workspace);
-    const chatbot = {
-      id: ids(),
-      workspace_id: workspace.id,
-      name: 'Kettlewood support',
-      instructions: '',
-      model: 'local/echo',
-      temperature: 0.7,
-      max_tokens: 500,
-      streaming: 1,
-      status: 'active' as const,
-      rate_limit_requests: 60,
-      rate_limit_window_seconds: 60,
-      created_at: now,
-      updated_at: now,
-    };
-    await insertChatbot(database.handle.db, chatbot);
+    const chatbot = await insertTestChatbot(
+      database.handle.db,
+      { ids, clock },
+      { workspace: 'Kettlewood', chatbot: 'Kettlewood support' },
+    );
 
     const deps = { db: database.handle.db, clock, ids, ingestion };
     const sources = [];

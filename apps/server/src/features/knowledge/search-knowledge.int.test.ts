@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, dialects, type TestDatabase } from '../../../test/helpers/databases.ts';
-import { insertChatbot } from '../../db/chatbots.repository.ts';
+import {
+  createTestDatabase,
+  dialects,
+  insertTestChatbot,
+  type TestDatabase,
+} from '../../../test/helpers/databases.ts';
 import { insertKnowledgeSource } from '../../db/knowledge.repository.ts';
-import { insertWorkspace } from '../../db/workspaces.repository.ts';
 import { createIdGenerator } from '../../lib/ids.ts';
 import { createIngestionQueue, type IngestionQueue, resumeKnowledgeIngestion } from './ingestion-queue.ts';
 import { createKnowledgeSource, getKnowledgeSource } from './knowledge-sources.ts';
@@ -36,27 +39,8 @@ describe.each(dialects)('knowledge search on $dialect', ({ dialect, skipReason }
     await database.drop();
   });
 
-  async function createChatbot(workspaceName = 'Shop') {
-    const now = clock.now().toISOString();
-    const workspace = { id: ids(), name: workspaceName, credits: 0, created_at: now, updated_at: now };
-    await insertWorkspace(database.handle.db, workspace);
-    const chatbot = {
-      id: ids(),
-      workspace_id: workspace.id,
-      name: 'Bot',
-      instructions: '',
-      model: 'local/echo',
-      temperature: 0.7,
-      max_tokens: 500,
-      streaming: 1,
-      status: 'active' as const,
-      rate_limit_requests: 60,
-      rate_limit_window_seconds: 60,
-      created_at: now,
-      updated_at: now,
-    };
-    await insertChatbot(database.handle.db, chatbot);
-    return chatbot;
+  function createChatbot(workspaceName = 'Shop') {
+    return insertTestChatbot(database.handle.db, { ids, clock }, { workspace: workspaceName });
   }
 
   async function addText(chatbot: Awaited<ReturnType<typeof createChatbot>>, title: string, content: string) {
