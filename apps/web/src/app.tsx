@@ -16,6 +16,7 @@ import { ChatbotsPage } from './pages/chatbots-page.tsx';
 import { ConversationPage } from './pages/conversation-page.tsx';
 import { ConversationsPage } from './pages/conversations-page.tsx';
 import { GettingStartedPage } from './pages/getting-started-page.tsx';
+import { KnowledgePage } from './pages/knowledge-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
 import { PlaygroundPage } from './pages/playground-page.tsx';
 import { UsagePage } from './pages/usage-page.tsx';
@@ -152,6 +153,7 @@ function RoutedPage({ route }: { route: Route }) {
       return null;
     case 'chatbots':
       if (first === 'new') return <ChatbotFormPage />;
+      if (first && second === 'knowledge') return <KnowledgePage key={first} chatbotId={first} />;
       if (first) return <ChatbotFormPage key={first} chatbotId={first} />;
       return <ChatbotsPage />;
     case 'playground':

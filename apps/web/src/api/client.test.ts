@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, buildUrl, isSignedOutError, requestHeaders, setCsrfToken } from './client.ts';
+import { ApiError, buildUrl, encodeBody, isSignedOutError, requestHeaders, setCsrfToken } from './client.ts';
 
 describe('API client helpers', () => {
   it('builds query strings without empty values', () => {
@@ -19,6 +19,22 @@ describe('API client helpers', () => {
     expect(requestHeaders('GET', false)['X-CSRF-Token']).toBeUndefined();
     setCsrfToken(undefined);
     expect(requestHeaders('PATCH', true)['X-CSRF-Token']).toBeUndefined();
+  });
+
+  it('sends values as JSON and form data as it is, so fetch sets the multipart boundary', () => {
+    expect(encodeBody({ kind: 'text' })).toEqual({ body: '{"kind":"text"}', isJson: true });
+    expect(encodeBody(undefined)).toEqual({ body: undefined, isJson: false });
+    const form = new FormData();
+    form.append('title', 'Returns');
+    const encoded = encodeBody(form);
+    expect(encoded.body).toBe(form);
+    expect(encoded.isJson).toBe(false);
+    setCsrfToken('token-2');
+    expect(requestHeaders('POST', encoded.isJson)).toEqual({
+      Accept: 'application/json',
+      'X-CSRF-Token': 'token-2',
+    });
+    setCsrfToken(undefined);
   });
 
   it('reads retryAfter and field errors from a failure envelope', () => {

@@ -1,5 +1,6 @@
 // The dashboard's one way to the server: same-origin fetch, the contract's envelope, and the
-// session's CSRF token on every request that changes something.
+// session's CSRF token on every request that changes something. Bodies are JSON, or multipart
+// form data for uploads.
 
 /** A failure answered by the server (or the network), in the contract's terms. */
 export class ApiError extends Error {
@@ -52,6 +53,7 @@ export function onUnauthenticated(listener: () => void): () => void {
 export type Query = Record<string, string | number | undefined | null>;
 
 export interface RequestOptions {
+  /** A value sent as JSON, or FormData sent as multipart/form-data. */
   body?: unknown;
   query?: Query;
   signal?: AbortSignal;
@@ -68,11 +70,21 @@ export function buildUrl(path: string, query: Query = {}): string {
 }
 
 /** Headers for a request; JSON and CSRF where they apply. */
-export function requestHeaders(method: string, hasBody: boolean): Record<string, string> {
+export function requestHeaders(method: string, hasJsonBody: boolean): Record<string, string> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (hasBody) headers['Content-Type'] = 'application/json';
+  if (hasJsonBody) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   return headers;
+}
+
+/**
+ * A request body as fetch sends it. FormData goes as it is: fetch writes its multipart Content-Type,
+ * whose boundary only it knows, so no Content-Type may be set for it.
+ */
+export function encodeBody(body: unknown): { body: BodyInit | undefined; isJson: boolean } {
+  if (body === undefined) return { body: undefined, isJson: false };
+  if (body instanceof FormData) return { body, isJson: false };
+  return { body: JSON.stringify(body), isJson: true };
 }
 
 /**
@@ -103,14 +115,14 @@ export async function toApiError(response: Response): Promise<ApiError> {
 }
 
 async function send(method: string, path: string, options: RequestOptions): Promise<Record<string, unknown>> {
-  const hasBody = options.body !== undefined;
+  const encoded = encodeBody(options.body);
   let response: Response;
   try {
     response = await fetch(buildUrl(path, options.query), {
       method,
       credentials: 'same-origin',
-      headers: requestHeaders(method, hasBody),
-      body: hasBody ? JSON.stringify(options.body) : undefined,
+      headers: requestHeaders(method, encoded.isJson),
+      body: encoded.body,
       signal: options.signal,
     });
   } catch (cause) {

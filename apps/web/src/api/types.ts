@@ -24,6 +24,11 @@ export type {
   ChatbotUpdate,
   ChatReply,
   ChatStreamEvent,
+  CreateKnowledgeSource,
+  KNOWLEDGE_FILE_EXTENSIONS,
+  KnowledgePair,
+  KnowledgeSource,
+  ReplySource,
   Session,
   Usage,
 } from '@pollybot/contracts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Usage } from '../api/types.ts';
+import type { ReplySource, Usage } from '../api/types.ts';
 import type { ChatErrorExplanation } from '../lib/chat-errors.ts';
 import { formatCredits, formatDuration, formatNumber } from '../lib/format.ts';
 import { CodeBlock } from './copy.tsx';
@@ -12,6 +12,8 @@ export interface PlaygroundMessage {
   content: string;
   status: 'streaming' | 'complete' | 'incomplete' | 'failed';
   usage?: Usage | null;
+  /** The knowledge passages the reply drew on (chatbots with knowledge only). */
+  sources?: ReplySource[];
   error?: ChatErrorExplanation & { code: string; at: number };
 }
 
@@ -50,6 +52,32 @@ export function addCreditsCommand(origin: string, workspaceId: string): string {
     '  -H "Content-Type: application/json" \\',
     `  -d '{"amount": 1000}'`,
   ].join('\n');
+}
+
+/** The knowledge a reply drew on, best first: each source's title (a link for a web page) and the passage's start. */
+export function Citations({ sources }: { sources: ReplySource[] }) {
+  return (
+    <ol className="citations" aria-label="Sources">
+      {sources.map((source, index) => (
+        <li key={`${source.id}:${source.url ?? ''}`} className="citation" title={source.snippet}>
+          <span className="citation__number" aria-hidden="true">
+            {index + 1}
+          </span>
+          <span className="citation__body">
+            {source.url ? (
+              <a className="citation__title" href={source.url} target="_blank" rel="noreferrer">
+                {source.title}
+                <Icon name="external" size={11} />
+              </a>
+            ) : (
+              <span className="citation__title">{source.title}</span>
+            )}
+            <span className="citation__snippet">{source.snippet}</span>
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
 }
 
 function ErrorCard({
@@ -132,6 +160,7 @@ export function ChatBubble({
             Stopped before any text arrived; nothing was charged.
           </div>
         ) : null}
+        {message.sources && message.sources.length > 0 ? <Citations sources={message.sources} /> : null}
         {message.error ? (
           <ErrorCard error={message.error} workspaceId={workspaceId} chatbotId={chatbotId} />
         ) : null}

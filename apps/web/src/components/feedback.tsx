@@ -5,19 +5,22 @@ import { Icon, type IconName } from './icons.tsx';
 
 export type BadgeTone = 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'accent';
 
-/** A short status label. */
+/** A short status label; `spinner` for work under way. */
 export function Badge({
   tone = 'neutral',
   children,
   dot,
+  spinner,
 }: {
   tone?: BadgeTone;
   children: ReactNode;
   dot?: boolean;
+  spinner?: boolean;
 }) {
   return (
     <span className={`badge badge--${tone}`}>
-      {dot ? <span className="badge__dot" aria-hidden="true" /> : null}
+      {spinner ? <span className="badge__spinner" aria-hidden="true" /> : null}
+      {dot && !spinner ? <span className="badge__dot" aria-hidden="true" /> : null}
       {children}
     </span>
   );

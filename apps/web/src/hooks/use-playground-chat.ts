@@ -114,6 +114,7 @@ export function usePlaygroundChat(
           ...message,
           content: reply.response,
           usage: reply.usage,
+          sources: reply.sources,
           status: 'complete',
         }));
       } else {

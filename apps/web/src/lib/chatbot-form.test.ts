@@ -11,6 +11,7 @@ const chatbot: Chatbot = {
   maxTokens: 1024,
   streaming: false,
   rateLimit: { requests: 60, windowSeconds: 60 },
+  fallbackMessage: null,
   status: 'active',
   createdAt: '2026-11-24T00:00:00Z',
   updatedAt: '2026-11-24T00:00:00Z',
@@ -29,6 +30,20 @@ describe('chatbot form conversion', () => {
     expect(valuesToUpdate(initial, { ...initial, rateLimitRequests: '10' })).toEqual({
       rateLimit: { requests: 10, windowSeconds: 60 },
     });
+  });
+
+  it('sends an empty fallback message as null, the built-in wording, and a written one trimmed', () => {
+    const initial = chatbotToValues(chatbot);
+    expect(initial.fallbackMessage).toBe('');
+    expect(valuesToCreate({ ...initial, fallbackMessage: '   ' }).fallbackMessage).toBeNull();
+    expect(
+      valuesToUpdate(initial, { ...initial, fallbackMessage: ' Ask our team at help@acme.test. ' }),
+    ).toEqual({
+      fallbackMessage: 'Ask our team at help@acme.test.',
+    });
+    const written = chatbotToValues({ ...chatbot, fallbackMessage: 'Ask our team.' });
+    expect(written.fallbackMessage).toBe('Ask our team.');
+    expect(valuesToUpdate(written, { ...written, fallbackMessage: '' })).toEqual({ fallbackMessage: null });
   });
 
   it('describes temperatures', () => {

@@ -12,6 +12,7 @@ export function defaultChatbotValues(model: string): ChatbotFormValues {
     streaming: false,
     rateLimitRequests: '60',
     rateLimitWindowSeconds: '60',
+    fallbackMessage: '',
     status: 'active',
   };
 }
@@ -27,6 +28,7 @@ export function chatbotToValues(chatbot: Chatbot): ChatbotFormValues {
     streaming: chatbot.streaming,
     rateLimitRequests: String(chatbot.rateLimit.requests),
     rateLimitWindowSeconds: String(chatbot.rateLimit.windowSeconds),
+    fallbackMessage: chatbot.fallbackMessage ?? '',
     status: chatbot.status,
   };
 }
@@ -44,6 +46,8 @@ export function valuesToCreate(values: ChatbotFormValues): ChatbotCreate {
       requests: Number(values.rateLimitRequests),
       windowSeconds: Number(values.rateLimitWindowSeconds),
     },
+    // An empty box is the built-in wording, which the API spells null.
+    fallbackMessage: values.fallbackMessage.trim() || null,
     status: values.status,
   };
 }
@@ -63,6 +67,7 @@ export function valuesToUpdate(initial: ChatbotFormValues, values: ChatbotFormVa
   if (next.maxTokens !== before.maxTokens) update.maxTokens = next.maxTokens;
   if (next.streaming !== before.streaming) update.streaming = next.streaming;
   if (next.status !== before.status) update.status = next.status;
+  if (next.fallbackMessage !== before.fallbackMessage) update.fallbackMessage = next.fallbackMessage;
   if (
     next.rateLimit?.requests !== before.rateLimit?.requests ||
     next.rateLimit?.windowSeconds !== before.rateLimit?.windowSeconds

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeLedgerReason,
+  formatBytes,
   formatCompact,
   formatCredits,
   formatDateTime,
@@ -18,6 +19,16 @@ import {
 } from './format.ts';
 
 describe('format helpers', () => {
+  it('formats file sizes in units of 1,024', () => {
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MB');
+    expect(formatBytes(50.3 * 1024 * 1024)).toBe('50.3 MB');
+    expect(formatBytes(250 * 1024 * 1024)).toBe('250 MB');
+    expect(formatBytes(2.5 * 1024 ** 3)).toBe('2.5 GB');
+  });
+
   it('formats numbers, credits and signed ledger amounts', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
     expect(formatCompact(12_345)).toBe('12.3K');

@@ -30,6 +30,22 @@ export function pluralize(count: number, singular: string, plural = `${singular}
   return `${formatNumber(count)} ${count === 1 ? singular : plural}`;
 }
 
+const BYTE_UNITS = ['KB', 'MB', 'GB'];
+
+/** A size in bytes as people read it, in units of 1,024: 512 -> "512 bytes", 1536 -> "1.5 KB", 52428800 -> "50 MB"; one decimal below 100. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return pluralize(bytes, 'byte');
+  let value = bytes;
+  let unit = '';
+  for (const next of BYTE_UNITS) {
+    value /= 1024;
+    unit = next;
+    if (value < 1024) break;
+  }
+  const rounded = value < 100 ? Math.round(value * 10) / 10 : Math.round(value);
+  return `${formatNumber(rounded)} ${unit}`;
+}
+
 /** An ISO timestamp as "Nov 24, 2026, 5:42 PM" in the reader's time zone. */
 export function formatDateTime(iso: string, timeZone?: string): string {
   const date = new Date(iso);

@@ -1,3 +1,5 @@
+import { ApiError } from '../api/client.ts';
+
 // Inline form validation, mirroring the contract's rules so mistakes show before a round trip.
 
 export type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
@@ -11,6 +13,8 @@ export interface ChatbotFormValues {
   streaming: boolean;
   rateLimitRequests: string;
   rateLimitWindowSeconds: string;
+  /** Empty for the built-in wording. */
+  fallbackMessage: string;
   status: 'active' | 'inactive';
 }
 
@@ -47,6 +51,8 @@ export function validateChatbotForm(values: ChatbotFormValues): FieldErrors<Chat
   if (requests) errors.rateLimitRequests = requests;
   const window = checkInteger(values.rateLimitWindowSeconds, 1, 86_400, 'The window');
   if (window) errors.rateLimitWindowSeconds = window;
+  if (values.fallbackMessage.trim().length > 2_000)
+    errors.fallbackMessage = 'Keep the fallback message under 2,000 characters.';
   return errors;
 }
 
@@ -63,8 +69,48 @@ export function chatbotFieldOf(path: string): ChatbotField | undefined {
     'rateLimit.requests': 'rateLimitRequests',
     'rateLimit.windowSeconds': 'rateLimitWindowSeconds',
     rateLimit: 'rateLimitRequests',
+    fallbackMessage: 'fallbackMessage',
   };
   return fields[path];
+}
+
+/** A failed save as a form shows it. */
+export interface FormFailure<Field extends string> {
+  /** The server's sentences for the form's own fields (the details of a 400 VALIDATION_ERROR). */
+  fieldErrors: FieldErrors<Field>;
+  /** The sentence above the form: the envelope's `error`; undefined when the field errors say it all. */
+  message: string | undefined;
+  /** Whether the server refused what was sent (400 VALIDATION_ERROR), rather than failing to do it. */
+  isValidation: boolean;
+}
+
+/** Reads a failed request for a form: field errors on the fields `fieldOf` knows, the rest as one sentence. */
+export function readFormFailure<Field extends string>(
+  error: unknown,
+  fieldOf: (path: string) => Field | undefined,
+): FormFailure<Field> {
+  if (!(error instanceof ApiError)) {
+    return {
+      fieldErrors: {},
+      message: error instanceof Error ? error.message : 'The request failed.',
+      isValidation: false,
+    };
+  }
+  if (error.code !== 'VALIDATION_ERROR')
+    return { fieldErrors: {}, message: error.message, isValidation: false };
+  const fieldErrors: FieldErrors<Field> = {};
+  let isEveryErrorOnAField = true;
+  for (const [path, message] of Object.entries(error.fieldErrors)) {
+    const field = fieldOf(path);
+    if (field) fieldErrors[field] ??= message;
+    else isEveryErrorOnAField = false;
+  }
+  const hasFieldErrors = Object.keys(fieldErrors).length > 0;
+  return {
+    fieldErrors,
+    message: hasFieldErrors && isEveryErrorOnAField ? undefined : error.message,
+    isValidation: true,
+  };
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

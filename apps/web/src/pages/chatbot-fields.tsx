@@ -66,6 +66,23 @@ export function ChatbotFields({
                 />
               )}
             </Field>
+            <Field
+              label="Fallback message"
+              optional
+              error={errors.fallbackMessage}
+              hint={`What the chatbot replies when its knowledge has nothing on a question. Leave it empty for the built-in wording (“I couldn’t find anything about that…”). ${formatNumber(values.fallbackMessage.trim().length)} / 2,000 characters.`}
+            >
+              {(props) => (
+                <textarea
+                  {...props}
+                  className="input textarea"
+                  rows={3}
+                  value={values.fallbackMessage}
+                  placeholder="I'm sorry, I don't know that yet. Our team answers at help@acme.example within a day."
+                  onChange={(event) => onChange('fallbackMessage', event.target.value)}
+                />
+              )}
+            </Field>
           </div>
         </Card>
         <Card title="Model" description="Which model answers, and how it samples.">

@@ -21,6 +21,7 @@ import {
   type ChatbotFormValues,
   chatbotFieldOf,
   type FieldErrors,
+  readFormFailure,
   validateChatbotForm,
 } from '../lib/validation.ts';
 import { ChatbotFields } from './chatbot-fields.tsx';
@@ -149,18 +150,10 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
         navigate(`/chatbots/${created.id}`, { replace: true });
       }
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'VALIDATION_ERROR') {
-        const fieldErrors: FieldErrors<ChatbotField> = {};
-        for (const [path, message] of Object.entries(error.fieldErrors)) {
-          const field = chatbotFieldOf(path);
-          if (field) fieldErrors[field] = message;
-        }
-        setErrors(fieldErrors);
-        setFormError(Object.keys(fieldErrors).length > 0 ? 'Some settings need attention.' : error.message);
-      } else {
-        setFormError(error instanceof Error ? error.message : 'The chatbot could not be saved.');
-        toast.error('Could not save the chatbot', error);
-      }
+      const failure = readFormFailure(error, chatbotFieldOf);
+      setErrors(failure.fieldErrors);
+      setFormError(failure.message ?? 'Some settings need attention.');
+      if (!failure.isValidation) toast.error('Could not save the chatbot', error);
     } finally {
       setIsSaving(false);
     }
@@ -194,6 +187,9 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
         actions={
           current ? (
             <>
+              <LinkButton href={href(`/chatbots/${current.id}/knowledge`)} icon="book">
+                Knowledge
+              </LinkButton>
               <LinkButton href={href('/getting-started', { chatbot: current.id })} icon="code">
                 Get code
               </LinkButton>

@@ -117,6 +117,14 @@ export function ChatbotsPage() {
                           <span className="visually-hidden">Open {chatbot.name} in the playground</span>
                         </a>
                         <a
+                          className="icon-button"
+                          href={href(`/chatbots/${chatbot.id}/knowledge`)}
+                          title="Knowledge"
+                        >
+                          <Icon name="book" size={17} />
+                          <span className="visually-hidden">Knowledge of {chatbot.name}</span>
+                        </a>
+                        <a
                           className="icon-button hide-sm"
                           href={href('/getting-started', { chatbot: chatbot.id })}
                           title="Get code"

@@ -14,6 +14,7 @@ import {
   stopServer,
   waitForBaseUrl,
 } from '../../../server/test/helpers/server-process.ts';
+import { registerKnowledgeSteps } from './knowledge-steps.ts';
 
 // The dashboard as a person uses it: the built app served by the real server process, driven through
 // Debian's Chromium with real clicks and typing. The only fake is the AI provider, on loopback.
@@ -436,6 +437,21 @@ describe.skipIf(!hasChromium)(
         expect(await code.textContent()).toContain(`curl -s '${baseUrl}/api/v1/chatbots/${chatbotId}/chat'`);
         await screenshot('getting-started');
       },
+      STEP_TIMEOUT_MS,
+    );
+
+    registerKnowledgeSteps(
+      () => ({
+        page,
+        baseUrl,
+        chatbotId,
+        chatbotName: CHATBOT_NAME,
+        fake,
+        workDirectory: databaseDirectory ?? tmpdir(),
+        screenshot,
+        openFromSidebar,
+        bubbleText,
+      }),
       STEP_TIMEOUT_MS,
     );
 

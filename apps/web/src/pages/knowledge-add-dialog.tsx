@@ -1,0 +1,222 @@
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError } from '../api/client.ts';
+import { createKnowledgeSource, uploadKnowledgeFile } from '../api/knowledge.ts';
+import type { KnowledgeSource } from '../api/types.ts';
+import { Button } from '../components/button.tsx';
+import { Dialog } from '../components/dialog.tsx';
+import { Callout } from '../components/feedback.tsx';
+import { Icon, type IconName } from '../components/icons.tsx';
+import {
+  checkKnowledgeFile,
+  emptyQaRow,
+  type KnowledgeFieldErrors,
+  type KnowledgeFormKind,
+  knowledgeFieldOf,
+  type QaSourceValues,
+  type TextSourceValues,
+  toQaSource,
+  toTextSource,
+  toUrlSource,
+  type UrlSourceValues,
+  validateFileSource,
+  validateQaSource,
+  validateTextSource,
+  validateUrlSource,
+} from '../lib/knowledge-form.ts';
+import { readFormFailure } from '../lib/validation.ts';
+import {
+  FileSourceFields,
+  QaSourceFields,
+  TextSourceFields,
+  UrlSourceFields,
+} from './knowledge-add-fields.tsx';
+
+const TABS: Array<{ kind: KnowledgeFormKind; label: string; icon: IconName; submit: string }> = [
+  { kind: 'text', label: 'Text or Markdown', icon: 'file', submit: 'Add text' },
+  { kind: 'qa', label: 'Q&A', icon: 'message', submit: 'Add Q&A' },
+  { kind: 'file', label: 'Upload a file', icon: 'upload', submit: 'Upload file' },
+  { kind: 'url', label: 'Web page or sitemap', icon: 'globe', submit: 'Import' },
+];
+
+/** Upload failures that are about the file itself, shown on the file field. */
+const FILE_ERROR_CODES = new Set(['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']);
+
+/** "Add knowledge": text, question-and-answer pairs, a file or a web page, each on its own tab. */
+export function KnowledgeAddDialog({
+  chatbotId,
+  onClose,
+  onAdded,
+}: {
+  chatbotId: string;
+  onClose: () => void;
+  onAdded: (source: KnowledgeSource) => void;
+}) {
+  const id = useId();
+  const [kind, setKind] = useState<KnowledgeFormKind>('text');
+  const [text, setText] = useState<TextSourceValues>({ title: '', content: '' });
+  const [qa, setQa] = useState<QaSourceValues>(() => ({ title: '', pairs: [emptyQaRow()] }));
+  const [file, setFile] = useState<File>();
+  const [fileTitle, setFileTitle] = useState('');
+  const [url, setUrl] = useState<UrlSourceValues>({ url: '', crawl: 'page', title: '' });
+  const [errors, setErrors] = useState<KnowledgeFieldErrors>({});
+  const [formError, setFormError] = useState<string>();
+  const [isBusy, setIsBusy] = useState(false);
+
+  const clearError = (path: string) =>
+    setErrors((current) => {
+      if (!current[path]) return current;
+      const { [path]: _, ...rest } = current;
+      return rest;
+    });
+
+  const choose = (next: KnowledgeFormKind) => {
+    setKind(next);
+    setErrors({});
+    setFormError(undefined);
+  };
+
+  const send = (): Promise<KnowledgeSource> => {
+    switch (kind) {
+      case 'text':
+        return createKnowledgeSource(chatbotId, toTextSource(text));
+      case 'qa':
+        return createKnowledgeSource(chatbotId, toQaSource(qa));
+      case 'url':
+        return createKnowledgeSource(chatbotId, toUrlSource(url));
+      case 'file':
+        if (!file) throw new Error('Choose a file to upload.');
+        return uploadKnowledgeFile(chatbotId, file, fileTitle.trim() || undefined);
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found =
+      kind === 'text'
+        ? validateTextSource(text)
+        : kind === 'qa'
+          ? validateQaSource(qa)
+          : kind === 'url'
+            ? validateUrlSource(url)
+            : validateFileSource({ title: fileTitle, file });
+    setErrors(found);
+    setFormError(undefined);
+    if (Object.keys(found).length > 0) return;
+    setIsBusy(true);
+    try {
+      onAdded(await send());
+    } catch (error) {
+      setIsBusy(false);
+      if (error instanceof ApiError && FILE_ERROR_CODES.has(error.code)) {
+        setErrors({ file: error.message });
+        return;
+      }
+      const failure = readFormFailure(error, knowledgeFieldOf);
+      setErrors(failure.fieldErrors);
+      setFormError(failure.message ?? 'Some fields need attention.');
+    }
+  };
+
+  const active = TABS.find((tab) => tab.kind === kind) ?? TABS[0];
+  return (
+    <Dialog
+      title="Add knowledge"
+      description="The chatbot answers from it once it is read and indexed, usually within seconds."
+      size="lg"
+      onClose={onClose}
+      isBusy={isBusy}
+    >
+      <form className="form" onSubmit={submit} noValidate>
+        <div className="tabs" role="tablist" aria-label="Kind of knowledge">
+          {TABS.map((tab) => (
+            <button
+              key={tab.kind}
+              id={`${id}-${tab.kind}-tab`}
+              type="button"
+              role="tab"
+              aria-selected={tab.kind === kind}
+              aria-controls={`${id}-${tab.kind}-panel`}
+              className={`tabs__tab tabs__tab--icon${tab.kind === kind ? ' tabs__tab--active' : ''}`}
+              disabled={isBusy}
+              onClick={() => choose(tab.kind)}
+            >
+              <Icon name={tab.icon} size={15} />
+              {tab.label}
+            </button>
+          ))}
+        </div>
+        {formError ? <Callout tone="danger">{formError}</Callout> : null}
+        {/* Every panel stays mounted, so that switching tabs keeps what was typed and the chosen file. */}
+        {TABS.map((tab) => (
+          <div
+            key={tab.kind}
+            id={`${id}-${tab.kind}-panel`}
+            role="tabpanel"
+            aria-labelledby={`${id}-${tab.kind}-tab`}
+            hidden={tab.kind !== kind}
+          >
+            <div className="form">
+              {tab.kind === 'text' ? (
+                <TextSourceFields
+                  values={text}
+                  errors={errors}
+                  onChange={(field, value) => {
+                    setText((current) => ({ ...current, [field]: value }));
+                    clearError(field);
+                  }}
+                />
+              ) : null}
+              {tab.kind === 'qa' ? (
+                <QaSourceFields
+                  values={qa}
+                  errors={errors}
+                  onChange={(next, changedPath) => {
+                    setQa(next);
+                    if (changedPath) clearError(changedPath);
+                    else setErrors({});
+                  }}
+                />
+              ) : null}
+              {tab.kind === 'file' ? (
+                <FileSourceFields
+                  file={file}
+                  title={fileTitle}
+                  errors={errors}
+                  isUploading={isBusy}
+                  onFileChange={(next) => {
+                    setFile(next);
+                    // Too big, or of a kind the server cannot read: said at once, before any upload.
+                    const problem = next ? checkKnowledgeFile(next) : undefined;
+                    setErrors(({ file: _, ...rest }) => (problem ? { ...rest, file: problem } : rest));
+                  }}
+                  onTitleChange={(next) => {
+                    setFileTitle(next);
+                    clearError('title');
+                  }}
+                />
+              ) : null}
+              {tab.kind === 'url' ? (
+                <UrlSourceFields
+                  values={url}
+                  errors={errors}
+                  onChange={(field, value) => {
+                    setUrl((current) => ({ ...current, [field]: value }));
+                    clearError(field);
+                  }}
+                />
+              ) : null}
+            </div>
+          </div>
+        ))}
+        <div className="form__actions">
+          <Button onClick={onClose} disabled={isBusy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" isLoading={isBusy}>
+            {isBusy && kind === 'file' ? 'Uploading…' : active?.submit}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
