@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
@@ -43,6 +44,7 @@ import { registerKnowledgeCreate } from './http/routes/knowledge.create.ts';
 import { registerKnowledgeDelete } from './http/routes/knowledge.delete.ts';
 import { registerKnowledgeGet } from './http/routes/knowledge.get.ts';
 import { registerKnowledgeList } from './http/routes/knowledge.list.ts';
+import { registerKnowledgeFilesCreate } from './http/routes/knowledge-files.create.ts';
 import { registerKnowledgeResyncCreate } from './http/routes/knowledge-resync.create.ts';
 import { registerMembersDelete } from './http/routes/members.delete.ts';
 import { registerMembersList } from './http/routes/members.list.ts';
@@ -180,6 +182,19 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(async (scope) => {
     scope.addHook('onRequest', createApiKeyHook(services));
     for (const register of workspaceRoutes) register(scope, services);
+    // Uploads parse multipart/form-data; no other route accepts it.
+    await scope.register(async (uploads) => {
+      await uploads.register(fastifyMultipart, {
+        limits: {
+          fileSize: services.config.knowledge.maxFileBytes,
+          files: 1,
+          fields: 4,
+          fieldSize: 4096,
+          parts: 6,
+        },
+      });
+      registerKnowledgeFilesCreate(uploads, services);
+    });
   });
 
   await app.register(async (scope) => {

@@ -69,6 +69,17 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TRUST_PROXY: trustProxySchema.default(false),
   POLLYBOT_DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD_DIR),
+  POLLYBOT_EMBEDDING_MODEL: z
+    .string()
+    .regex(
+      /^[a-z]+\/.+$/,
+      'must look like provider/model, e.g. local/sentence-encoder or openai/text-embedding-3-small',
+    )
+    .optional(),
+  POLLYBOT_KNOWLEDGE_MAX_FILE_MB: z.coerce.number().int().min(1).max(1024).default(50),
+  POLLYBOT_URL_IMPORT_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  POLLYBOT_URL_IMPORT_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(200),
+  POLLYBOT_INGESTION_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -101,6 +112,16 @@ export type Config = {
   trustProxy: boolean | number | string[];
   /** The dashboard's built files, served at `/`. */
   dashboardDir: string;
+  knowledge: {
+    /** `<provider>/<model>` of the embedding model for vector search; undefined for full-text search alone. */
+    embeddingModel: string | undefined;
+    maxFileBytes: number;
+    /** Whether URL imports may reach private, loopback and link-local addresses (the server's own network). */
+    urlImportAllowPrivate: boolean;
+    urlImportMaxPages: number;
+    /** How long an instance's claim on an ingestion holds without a heartbeat before another may take it over. */
+    ingestionLeaseMs: number;
+  };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -149,6 +170,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     trustProxy: values.TRUST_PROXY,
     dashboardDir: values.POLLYBOT_DASHBOARD_DIR,
+    knowledge: {
+      embeddingModel: values.POLLYBOT_EMBEDDING_MODEL,
+      maxFileBytes: values.POLLYBOT_KNOWLEDGE_MAX_FILE_MB * 1024 * 1024,
+      urlImportAllowPrivate: values.POLLYBOT_URL_IMPORT_ALLOW_PRIVATE,
+      urlImportMaxPages: values.POLLYBOT_URL_IMPORT_MAX_PAGES,
+      ingestionLeaseMs: values.POLLYBOT_INGESTION_LEASE_MS,
+    },
     logLevel: values.LOG_LEVEL,
   };
 }

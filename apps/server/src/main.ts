@@ -3,7 +3,6 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/connect.ts';
 import { isSetupNeeded } from './features/accounts/set-up-owner.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
-import { resumeKnowledgeIngestion } from './features/knowledge/ingestion-queue.ts';
 import { createServices } from './services.ts';
 
 async function main(): Promise<void> {
@@ -11,9 +10,8 @@ async function main(): Promise<void> {
   const services = createServices(config);
   await migrateToLatest(services.database);
   const app = await buildApp(services);
-  // Sources a stopped process left queued or half processed are chunked again, in the background.
-  const resumed = await resumeKnowledgeIngestion(services.db, services.ingestion);
-  if (resumed > 0) services.log.info({ sources: resumed }, 'resumed knowledge ingestion');
+  // Queued sources, and sources a stopped instance left half processed, are ingested in the background.
+  services.ingestion.start();
 
   const seed = config.demo ? await seedDemo(services) : undefined;
   const address = await app.listen({ port: config.port, host: config.host });

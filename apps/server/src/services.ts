@@ -13,7 +13,9 @@ import {
 import { createTtlCache, type TtlCache } from './features/cache/ttl-cache.ts';
 import { composeLocalReply } from './features/chat/compose-local-reply.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
-import { createIngestionQueue, type IngestionQueue } from './features/knowledge/ingestion-queue.ts';
+import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
+import type { KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
+import { createVectorIndex } from './features/knowledge/vector-index.ts';
 import {
   createMemoryRateLimiter,
   createRedisRateLimiter,
@@ -21,6 +23,7 @@ import {
 } from './features/rate-limits/rate-limiter.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createIdGenerator, type IdGenerator } from './lib/ids.ts';
+import { createEmbeddingService } from './models/embedding-gateway.ts';
 import { createModelGateway, type ModelGateway } from './models/model-gateway.ts';
 
 /** What a cached API key lookup holds: who it is and when its last use was written down. */
@@ -36,8 +39,10 @@ export type Services = {
   limiter: RateLimiter;
   credits: CreditService;
   models: ModelGateway;
-  /** Chunks knowledge sources in the background. */
-  ingestion: IngestionQueue;
+  /** Reads and chunks knowledge sources in the background, sharing the work with every other instance. */
+  ingestion: IngestionWorker;
+  /** Where chat turns search the chatbots' knowledge (full text, and vectors with an embedding model). */
+  knowledgeSearch: KnowledgeSearchDeps;
   invalidations: InvalidationBus;
   caches: { apiKeys: TtlCache<CachedApiKey>; chatbots: TtlCache<ChatbotRow> };
   /** Answers true when Redis answers, or when there is no Redis to ask. */
@@ -110,13 +115,40 @@ export function createServices(
     respondLocally: composeLocalReply,
     onProviderError: (detail) => log.warn({ provider: detail }, 'AI provider call failed'),
   });
-  const ingestion = createIngestionQueue({
+  const embeddings = createEmbeddingService(
+    config.knowledge.embeddingModel,
+    {
+      openaiApiKey: config.providers.openai.apiKey,
+      openaiBaseUrl: config.providers.openai.baseUrl,
+      ollamaBaseUrl: config.providers.ollama.baseUrl,
+    },
+    { timeoutMs: config.providers.timeoutMs, maxRetries: config.providers.maxRetries },
+  );
+  const ingestion = createIngestionWorker({
     db: database.db,
     clock,
     ids,
+    embeddings,
+    leaseMs: config.knowledge.ingestionLeaseMs,
+    webImport: {
+      allowPrivateNetworks: config.knowledge.urlImportAllowPrivate,
+      maxPages: config.knowledge.urlImportMaxPages,
+      maxBytesPerPage: 10 * 1024 * 1024,
+      timeoutMs: 15_000,
+      concurrency: 4,
+      userAgent: 'PollyBot (knowledge import)',
+    },
     onError: (sourceId, error) =>
       log.warn({ sourceId, err: { message: String(error) } }, 'knowledge source ingestion failed'),
   });
+  const knowledgeSearch: KnowledgeSearchDeps = {
+    db: database.db,
+    dialect: database.dialect,
+    embeddings,
+    vectors: embeddings ? createVectorIndex(database.db) : undefined,
+    onEmbeddingError: (error) =>
+      log.warn({ err: { message: String(error) } }, 'the embedding model failed: searching full text alone'),
+  };
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const invalidations = redis
     ? createRedisInvalidationBus({
@@ -139,6 +171,7 @@ export function createServices(
     credits: createCreditService({ db: database.db, clock, ids, reservationTtlMs: config.reservationTtlMs }),
     models,
     ingestion,
+    knowledgeSearch,
     invalidations,
     caches: {
       apiKeys: createTtlCache<CachedApiKey>({
@@ -159,7 +192,7 @@ export function createServices(
     log,
     lifecycle: { shuttingDown: false },
     close: async () => {
-      await ingestion.drain();
+      await ingestion.stop();
       if (redis) {
         redis.subscriber.disconnect();
         await redis.client.quit().catch(() => redis.client.disconnect());

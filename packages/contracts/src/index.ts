@@ -3,7 +3,7 @@ import { idSchema, listLimitSchema, storableText } from './common.ts';
 import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
-export { idSchema, workspaceSchema } from './common.ts';
+export { idSchema, storableText, workspaceSchema } from './common.ts';
 export * from './dashboard.ts';
 export * from './knowledge.ts';
 
@@ -90,6 +90,8 @@ const chatbotFields = {
   maxTokens: z.number().int().min(1).max(200_000),
   streaming: z.boolean(),
   rateLimit: rateLimitSchema,
+  /** What the chatbot answers when its knowledge has nothing on a question; null for the built-in wording. */
+  fallbackMessage: storableText.pipe(z.string().trim().min(1).max(2_000)).nullable(),
   status: z.enum(['active', 'inactive']),
 };
 
@@ -101,6 +103,7 @@ export const chatbotCreateSchema = z.object({
   maxTokens: chatbotFields.maxTokens.optional(),
   streaming: chatbotFields.streaming.optional(),
   rateLimit: chatbotFields.rateLimit.optional(),
+  fallbackMessage: chatbotFields.fallbackMessage.optional(),
   status: chatbotFields.status.optional(),
 });
 export type ChatbotCreate = z.infer<typeof chatbotCreateSchema>;
@@ -117,6 +120,7 @@ export const chatbotSchema = z.object({
   maxTokens: z.number().int(),
   streaming: z.boolean(),
   rateLimit: rateLimitSchema,
+  fallbackMessage: z.string().nullable(),
   status: z.enum(['active', 'inactive']),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -4,6 +4,11 @@ import { storableText } from './common.ts';
 // Knowledge: the business's own content a chatbot answers from.
 
 export const KNOWLEDGE_SOURCE_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
+export const KNOWLEDGE_SOURCE_KINDS = ['text', 'qa', 'file', 'url'] as const;
+export const KNOWLEDGE_CRAWLS = ['page', 'sitemap'] as const;
+
+/** The file types an upload may be, by extension. */
+export const KNOWLEDGE_FILE_EXTENSIONS = ['pdf', 'docx', 'html', 'htm', 'md', 'markdown', 'txt'] as const;
 
 const titleSchema = storableText.pipe(z.string().trim().min(1).max(200));
 
@@ -26,18 +31,35 @@ export const createKnowledgeSourceSchema = z.discriminatedUnion('kind', [
     title: titleSchema,
     pairs: z.array(knowledgePairSchema).min(1).max(1_000),
   }),
+  z.object({
+    kind: z.literal('url'),
+    /** Defaults to the page's own title (for a sitemap, the site's address). */
+    title: titleSchema.optional(),
+    url: z
+      .string()
+      .trim()
+      .max(2_000)
+      .pipe(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+    /** `page` imports the page at `url`; `sitemap` reads the sitemap at `url` and imports every page it lists. */
+    crawl: z.enum(KNOWLEDGE_CRAWLS).default('page'),
+  }),
 ]);
 export type CreateKnowledgeSource = z.infer<typeof createKnowledgeSourceSchema>;
 
 export const knowledgeSourceSchema = z.object({
   id: z.string(),
   chatbotId: z.string(),
-  kind: z.enum(['text', 'qa']),
+  kind: z.enum(KNOWLEDGE_SOURCE_KINDS),
   title: z.string(),
   /** The text of a `text` source. */
   content: z.string().optional(),
   /** The pairs of a `qa` source. */
   pairs: z.array(knowledgePairSchema).optional(),
+  /** The address a `url` source imports, and whether it is one page or a sitemap. */
+  url: z.string().optional(),
+  crawl: z.enum(KNOWLEDGE_CRAWLS).optional(),
+  /** The upload of a `file` source. */
+  file: z.object({ name: z.string(), mediaType: z.string(), size: z.number().int() }).optional(),
   status: z.enum(KNOWLEDGE_SOURCE_STATUSES),
   /** Why ingestion failed; null unless `status` is `failed`. */
   error: z.string().nullable(),

@@ -15,6 +15,7 @@ import type { Database } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as accounts from './migrations/0002-accounts.ts';
 import * as knowledge from './migrations/0003-knowledge.ts';
+import * as knowledgeImports from './migrations/0004-knowledge-imports.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
@@ -27,13 +28,14 @@ export type DatabaseHandle = {
 };
 
 // Listed statically so migrations load the same way under every runner and bundler.
-const migrations: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-accounts': accounts,
   '0003-knowledge': knowledge,
+  '0004-knowledge-imports': knowledgeImports,
 };
 
-const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
+const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Opens `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...`. */
 export function connectDatabase(

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 // Timestamps are ISO-8601 UTC strings and booleans are 0/1 integers in both dialects, so that
 // one set of queries and one set of row types serves SQLite and PostgreSQL alike.
@@ -33,6 +33,8 @@ export type ChatbotTable = {
   streaming: number;
   rate_limit_requests: number;
   rate_limit_window_seconds: number;
+  /** What the chatbot says when its knowledge has nothing on the question; null for the built-in wording. */
+  fallback_message: string | null;
   status: 'active' | 'inactive';
   created_at: string;
   updated_at: string;
@@ -130,7 +132,8 @@ export type InvitationTable = {
 };
 
 /** The database schema as Kysely sees it. */
-export type KnowledgeSourceKind = 'text' | 'qa';
+export type KnowledgeSourceKind = 'text' | 'qa' | 'file' | 'url';
+export type KnowledgeCrawl = 'page' | 'sitemap';
 export type KnowledgeSourceStatus = 'queued' | 'processing' | 'ready' | 'failed';
 
 export type KnowledgeSourceTable = {
@@ -139,11 +142,28 @@ export type KnowledgeSourceTable = {
   chatbot_id: string;
   kind: KnowledgeSourceKind;
   title: string;
-  /** The text itself, or for a Q&A source the JSON of its `[{question, answer}]` pairs. */
+  /**
+   * The text itself, or for a Q&A source the JSON of its `[{question, answer}]` pairs; for a file or URL
+   * source the text extracted by its last ingestion ('' before the first).
+   */
   content: string;
   status: KnowledgeSourceStatus;
   error: string | null;
   chunk_count: number;
+  /** A `url` source's address, and whether it is one page or a sitemap of pages. */
+  url: string | null;
+  crawl: KnowledgeCrawl | null;
+  /** A `file` source's upload: its name, media type and size (its bytes are in knowledge_files). */
+  file_name: string | null;
+  media_type: string | null;
+  byte_size: number | null;
+  /** While an instance ingests the source: until when its claim holds, and the claim's token. */
+  lease_until: string | null;
+  lease_token: string | null;
+  /** Changes whenever the source's chunks are replaced: what caches of chunks compare to stay current. */
+  chunk_set: string | null;
+  /** Ingestions started for the current content; a source that keeps stopping mid-way fails after a few. */
+  attempts: Generated<number>;
   created_at: string;
   updated_at: string;
 };
@@ -157,9 +177,20 @@ export type KnowledgeChunkTable = {
   position: number;
   heading: string | null;
   content: string;
+  /** For a chunk of an imported web page: the page's address and title. */
+  url: string | null;
+  page_title: string | null;
+  /** The chunk's embedding (little-endian float32s) and the model that made it; null without an embedding model. */
+  embedding: Uint8Array | null;
+  embedding_model: string | null;
   created_at: string;
 };
 export type KnowledgeChunkRow = Selectable<KnowledgeChunkTable>;
+
+export type KnowledgeFileTable = {
+  source_id: string;
+  data: Uint8Array;
+};
 
 export type Database = {
   workspaces: WorkspaceTable;
@@ -175,6 +206,7 @@ export type Database = {
   invitations: InvitationTable;
   knowledge_sources: KnowledgeSourceTable;
   knowledge_chunks: KnowledgeChunkTable;
+  knowledge_files: KnowledgeFileTable;
 };
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;

@@ -1,16 +1,46 @@
-import { type Kysely, sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { DatabaseDialect } from './connect.ts';
-import type {
-  Database,
-  KnowledgeChunkTable,
-  KnowledgeSourceRow,
-  KnowledgeSourceStatus,
-  KnowledgeSourceTable,
-} from './database.ts';
+import type { Database, KnowledgeChunkTable, KnowledgeSourceRow, KnowledgeSourceTable } from './database.ts';
 import { fetchPage, type Page, type PageOptions } from './page.ts';
 
-export async function insertKnowledgeSource(db: Kysely<Database>, row: KnowledgeSourceTable): Promise<void> {
-  await db.insertInto('knowledge_sources').values(row).execute();
+type NewKnowledgeSource = Omit<
+  KnowledgeSourceTable,
+  | 'attempts'
+  | 'lease_until'
+  | 'lease_token'
+  | 'chunk_set'
+  | 'url'
+  | 'crawl'
+  | 'file_name'
+  | 'media_type'
+  | 'byte_size'
+> &
+  Partial<Pick<KnowledgeSourceRow, 'url' | 'crawl' | 'file_name' | 'media_type' | 'byte_size'>>;
+
+/** Inserts a source (queued), and for an upload its file's bytes, in one transaction. */
+export async function insertKnowledgeSource(
+  db: Kysely<Database>,
+  row: NewKnowledgeSource,
+  file?: Uint8Array,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('knowledge_sources').values(row).execute();
+    if (file) await trx.insertInto('knowledge_files').values({ source_id: row.id, data: file }).execute();
+  });
+}
+
+/** An uploaded source's bytes. */
+export async function findKnowledgeFile(
+  db: Kysely<Database>,
+  sourceId: string,
+): Promise<Uint8Array | undefined> {
+  const row = await db
+    .selectFrom('knowledge_files')
+    .select('data')
+    .where('source_id', '=', sourceId)
+    .executeTakeFirst();
+  return row?.data;
 }
 
 export async function findKnowledgeSource(
@@ -58,20 +88,112 @@ export async function deleteKnowledgeSource(
   return result.numDeletedRows > 0n;
 }
 
-export async function updateKnowledgeSourceStatus(
+/** Puts the source back in the queue, ending any claim on it: an ingestion still running will not publish. */
+export async function requeueKnowledgeSource(
   db: Kysely<Database>,
+  chatbotId: string,
   id: string,
-  fields: { status: KnowledgeSourceStatus; error?: string | null; chunk_count?: number; updated_at: string },
-): Promise<void> {
-  await db.updateTable('knowledge_sources').set(fields).where('id', '=', id).execute();
+  updated_at: string,
+): Promise<KnowledgeSourceRow | undefined> {
+  return db
+    .updateTable('knowledge_sources')
+    .set({ status: 'queued', error: null, lease_token: null, lease_until: null, attempts: 0, updated_at })
+    .where('id', '=', id)
+    .where('chatbot_id', '=', chatbotId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
-/** Replaces a source's chunks; call inside a transaction with the status change that publishes them. */
+/**
+ * Claims the oldest source waiting for ingestion (queued, or processing under a lease that ran out because
+ * its instance stopped) for `token` until `leaseUntil`. One conditional update: of instances racing for
+ * the same source, exactly one gets it.
+ */
+export async function claimKnowledgeSource(
+  db: Kysely<Database>,
+  claim: { token: string; now: string; leaseUntil: string },
+): Promise<KnowledgeSourceRow | undefined> {
+  const claimable = (eb: ExpressionBuilder<Database, 'knowledge_sources'>) =>
+    eb.or([
+      eb('status', '=', 'queued'),
+      eb.and([eb('status', '=', 'processing'), eb('lease_until', '<', claim.now)]),
+    ]);
+  const next = await db
+    .selectFrom('knowledge_sources')
+    .select('id')
+    .where(claimable)
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!next) return undefined;
+  return db
+    .updateTable('knowledge_sources')
+    .set((eb) => ({
+      status: 'processing',
+      lease_token: claim.token,
+      lease_until: claim.leaseUntil,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', '=', next.id)
+    .where(claimable)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Extends a claim; false when the claim is gone (the source was re-synced, deleted or taken over). */
+export async function extendKnowledgeLease(
+  db: Kysely<Database>,
+  id: string,
+  token: string,
+  leaseUntil: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('knowledge_sources')
+    .set({ lease_until: leaseUntil })
+    .where('id', '=', id)
+    .where('lease_token', '=', token)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Ends a claim with the given outcome; false (nothing written) when the claim is no longer held. */
+export async function settleKnowledgeSource(
+  db: Kysely<Database>,
+  id: string,
+  token: string,
+  fields: Partial<
+    Pick<
+      KnowledgeSourceRow,
+      'status' | 'error' | 'chunk_count' | 'content' | 'title' | 'attempts' | 'updated_at'
+    >
+  >,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('knowledge_sources')
+    .set({ ...fields, lease_token: null, lease_until: null })
+    .where('id', '=', id)
+    .where('lease_token', '=', token)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Replaces a source's chunks, and marks the source with a new chunk set so that caches of its chunks on
+ * every instance see the change; call inside a transaction with the status change that publishes them.
+ */
 export async function replaceKnowledgeChunks(
   db: Kysely<Database>,
   sourceId: string,
   chunks: KnowledgeChunkTable[],
 ): Promise<void> {
+  await db
+    .updateTable('knowledge_sources')
+    .set({ chunk_set: randomUUID() })
+    .where('id', '=', sourceId)
+    .execute();
   await db.deleteFrom('knowledge_chunks').where('source_id', '=', sourceId).execute();
   // Batches stay under SQLite's bound-parameter limit.
   for (let start = 0; start < chunks.length; start += 100) {
@@ -89,17 +211,6 @@ export async function countKnowledgeChunks(db: Kysely<Database>, sourceId: strin
     .where('source_id', '=', sourceId)
     .executeTakeFirst();
   return Number(row?.count ?? 0);
-}
-
-/** Sources whose ingestion never finished (the process stopped while they waited or ran). */
-export async function listUnfinishedKnowledgeSources(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('knowledge_sources')
-    .select('id')
-    .where('status', 'in', ['queued', 'processing'])
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => row.id);
 }
 
 /** The titles of a chatbot's searchable sources, oldest first. */
@@ -122,7 +233,31 @@ export type KnowledgeMatch = {
   title: string;
   heading: string | null;
   content: string;
+  /** For a chunk of an imported web page: its address and title. */
+  url: string | null;
+  pageTitle: string | null;
 };
+
+const MATCH_COLUMNS = sql.raw(
+  `c.id as "chunkId", c.source_id as "sourceId", s.kind as kind, s.title as title, c.heading as heading, ` +
+    `c.content as content, c.url as url, c.page_title as "pageTitle"`,
+);
+
+/** The given chunks of one chatbot's ready sources, in the order of `chunkIds`. */
+export async function findKnowledgeMatches(
+  db: Kysely<Database>,
+  chatbotId: string,
+  chunkIds: string[],
+): Promise<KnowledgeMatch[]> {
+  if (chunkIds.length === 0) return [];
+  const { rows } = await sql<KnowledgeMatch>`
+    select ${MATCH_COLUMNS}
+    from knowledge_chunks c
+    join knowledge_sources s on s.id = c.source_id
+    where c.chatbot_id = ${chatbotId} and c.id in (${sql.join(chunkIds)})`.execute(db);
+  const byId = new Map(rows.map((row) => [row.chunkId, row]));
+  return chunkIds.flatMap((id) => byId.get(id) ?? []);
+}
 
 /**
  * Full-text search over one chatbot's chunks for any of `terms` (plain words: letters and digits only).
@@ -140,8 +275,7 @@ export async function searchKnowledgeChunks(
     // Every term quoted: FTS5 reads it as a string, never as an operator (OR, NEAR, *, column filters).
     const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
     const { rows } = await sql<KnowledgeMatch>`
-      select c.id as "chunkId", c.source_id as "sourceId", s.kind as kind, s.title as title,
-             c.heading as heading, c.content as content
+      select ${MATCH_COLUMNS}
       from knowledge_chunks_fts f
       join knowledge_chunks c on c.rowid = f.rowid
       join knowledge_sources s on s.id = c.source_id
@@ -152,8 +286,7 @@ export async function searchKnowledgeChunks(
   }
   const query = terms.join(' | ');
   const { rows } = await sql<KnowledgeMatch>`
-    select c.id as "chunkId", c.source_id as "sourceId", s.kind as kind, s.title as title,
-           c.heading as heading, c.content as content
+    select ${MATCH_COLUMNS}
     from knowledge_chunks c
     join knowledge_sources s on s.id = c.source_id,
          to_tsquery('english', ${query}) q
@@ -161,4 +294,33 @@ export async function searchKnowledgeChunks(
     order by ts_rank(c.search, q) desc, c.id
     limit ${limit}`.execute(db);
   return rows;
+}
+
+/**
+ * What identifies the current chunks of a chatbot: its sources and their chunk sets. Any replacement or
+ * deletion of chunks, by any instance, changes it; reading it touches one row per source, not per chunk.
+ */
+export async function readKnowledgeChunkSets(db: Kysely<Database>, chatbotId: string): Promise<string> {
+  const rows = await db
+    .selectFrom('knowledge_sources')
+    .select(['id', 'chunk_set'])
+    .where('chatbot_id', '=', chatbotId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => `${row.id}:${row.chunk_set ?? ''}`).join(',');
+}
+
+/** The chatbot's chunk embeddings of one model, oldest chunk first. */
+export async function listChunkEmbeddings(
+  db: Kysely<Database>,
+  chatbotId: string,
+  modelId: string,
+): Promise<{ id: string; embedding: Uint8Array | null }[]> {
+  return db
+    .selectFrom('knowledge_chunks')
+    .select(['id', 'embedding'])
+    .where('chatbot_id', '=', chatbotId)
+    .where('embedding_model', '=', modelId)
+    .orderBy('id')
+    .execute();
 }

@@ -3,14 +3,24 @@ import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3StreamPart 
 /** A passage of the chatbot's knowledge that matched the user's message. */
 export type KnowledgePassage = {
   sourceId: string;
-  kind: 'text' | 'qa';
+  kind: 'text' | 'qa' | 'file' | 'url';
   title: string;
   heading: string | null;
   content: string;
+  /** For a passage of an imported web page: its address and title. */
+  url?: string | null;
+  pageTitle?: string | null;
 };
 
-/** What the chatbot knows: the titles of its sources and the passages found for this message, best first. */
-export type ChatKnowledge = { topics: string[]; passages: KnowledgePassage[] };
+/**
+ * What the chatbot knows: the titles of its sources, the passages relevant to this message (best first;
+ * empty when nothing is relevant enough) and what to say then (null for the built-in wording).
+ */
+export type ChatKnowledge = {
+  topics: string[];
+  passages: KnowledgePassage[];
+  fallbackMessage: string | null;
+};
 
 /** What the built-in model knows of the conversation it answers. */
 export type LocalReplyInput = {

@@ -99,6 +99,7 @@ export async function insertTestChatbot(
     status: 'active',
     rate_limit_requests: 60,
     rate_limit_window_seconds: 60,
+    fallback_message: null,
     created_at: now,
     updated_at: now,
   };

@@ -29,9 +29,47 @@ export type ReceivedRequest = RecordedRequest<{
   stream_options?: { include_usage?: boolean };
 }>;
 
+export type ReceivedEmbeddingRequest = RecordedRequest<{
+  model: string;
+  input: string | string[];
+  encoding_format?: 'float' | 'base64';
+  dimensions?: number;
+}>;
+
+/** How the fake answers one embeddings request: vectors by default, or a failure. */
+export type FakeEmbeddingReply = {
+  /** Answer with this HTTP status and an error body instead of vectors. */
+  status?: number;
+  errorBody?: unknown;
+  /** Never answer (a provider that went silent). */
+  hang?: boolean;
+};
+
+/** The fake's vectors have this many dimensions. */
+export const FAKE_EMBEDDING_DIMENSIONS = 64;
+
 /**
- * An OpenAI-compatible Chat Completions server on loopback, speaking the real wire protocol
- * (JSON and `data:` server-sent chunks ending in `[DONE]`). It records what it received.
+ * The fake's embedding of a text: its words (lower-cased letters and digits) counted into hashed buckets,
+ * not normalised. Texts sharing words point the same way, so similarity tests can say what is nearest.
+ */
+export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIONS): number[] {
+  const vector: number[] = new Array(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    // FNV-1a, 32 bits.
+    let hash = 0x811c9dc5;
+    for (let index = 0; index < word.length; index++) {
+      hash ^= word.charCodeAt(index);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    const bucket = (hash >>> 0) % dimensions;
+    vector[bucket] = (vector[bucket] ?? 0) + 1;
+  }
+  return vector;
+}
+
+/**
+ * An OpenAI-compatible server on loopback, speaking the real wire protocol: Chat Completions (JSON and
+ * `data:` server-sent chunks ending in `[DONE]`) and Embeddings. It records what it received.
  */
 export type FakeOpenAi = {
   baseUrl: string;
@@ -39,6 +77,10 @@ export type FakeOpenAi = {
   /** Replies used in order, one per request; when none is queued, `defaultReply` answers. */
   queue: (...replies: FakeReply[]) => void;
   defaultReply: FakeReply;
+  /** `POST /v1/embeddings` requests, kept apart from the chat requests above. */
+  embeddingRequests: ReceivedEmbeddingRequest[];
+  /** Embedding replies used in order, one per request; when none is queued, vectors answer. */
+  queueEmbeddings: (...replies: FakeEmbeddingReply[]) => void;
   close: () => Promise<void>;
 };
 
@@ -51,12 +93,16 @@ function splitWords(text: string): string[] {
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const queued: FakeReply[] = [];
   const requests: ReceivedRequest[] = [];
+  const queuedEmbeddings: FakeEmbeddingReply[] = [];
+  const embeddingRequests: ReceivedEmbeddingRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const fake: FakeOpenAi = {
     baseUrl: '',
     requests,
     queue: (...replies) => queued.push(...replies),
     defaultReply: { text: 'Hello from the fake model.' },
+    embeddingRequests,
+    queueEmbeddings: (...replies) => queuedEmbeddings.push(...replies),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.close();
@@ -64,7 +110,50 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     },
   };
 
+  const handleEmbeddings = async (request: IncomingMessage, response: ServerResponse) => {
+    const { received, finish } = await recordRequest(embeddingRequests, request, response);
+    const { body } = received;
+    const reply = queuedEmbeddings.shift() ?? {};
+    if (reply.hang) return;
+    finish();
+    if (reply.status && reply.status >= 400) {
+      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify(
+          reply.errorBody ?? { error: { message: 'upstream exploded', type: 'server_error', code: null } },
+        ),
+      );
+      return;
+    }
+    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+    const tokens = inputs.reduce((sum, text) => sum + (text.match(/\S+/g)?.length ?? 0), 0);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        object: 'list',
+        data: inputs.map((text, index) => {
+          const vector = fakeEmbedding(text);
+          return {
+            object: 'embedding',
+            index,
+            // base64: the little-endian float32 bytes, as OpenAI sends them when asked.
+            embedding:
+              body.encoding_format === 'base64'
+                ? Buffer.from(Float32Array.from(vector).buffer).toString('base64')
+                : vector,
+          };
+        }),
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      }),
+    );
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === 'POST' && request.url?.endsWith('/embeddings')) {
+      await handleEmbeddings(request, response);
+      return;
+    }
     if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));

@@ -19,18 +19,22 @@ import { createTestDatabaseUrl } from './databases.ts';
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert their shape
 export type ApiResponse<T = any> = { status: number; headers: Headers; body: T; text: string };
 
-/** A tiny client for the public API: real HTTP on loopback, with a key or any headers (a session's cookie). */
+/**
+ * A tiny client for the public API: real HTTP on loopback, with a key or any headers (a session's cookie).
+ * A body is sent as JSON, except a string (as it is) and FormData (as multipart/form-data).
+ */
 export function apiClient(baseUrl: string, apiKey?: string, defaultHeaders: Record<string, string> = {}) {
   const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const isForm = body instanceof FormData;
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}),
         ...defaultHeaders,
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : isForm || typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;
@@ -145,6 +149,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const log = createLogger(config, { write: (line: string) => void logLines.push(line) });
   const services: Services = createServices(config, { log, clock: options.clock });
   await migrateToLatest(services.database);
+  services.ingestion.start();
   const app = await buildApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

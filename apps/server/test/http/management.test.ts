@@ -72,6 +72,7 @@ describe('chatbots', () => {
         maxTokens: 1024,
         streaming: false,
         rateLimit: { requests: 60, windowSeconds: 60 },
+        fallbackMessage: null,
         status: 'active',
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

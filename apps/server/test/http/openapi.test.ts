@@ -104,6 +104,7 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [404, 'CONVERSATION_NOT_FOUND'],
   ],
   'POST /api/v1/chatbots/{}/knowledge': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'POST /api/v1/chatbots/{}/knowledge/files': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'GET /api/v1/chatbots/{}/knowledge': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'GET /api/v1/chatbots/{}/knowledge/{}': [
     ...API_KEY_ROUTE,

@@ -68,6 +68,21 @@ const apiRoutes: AuthenticatedRoute[] = [
     }),
     successStatus: 201,
   },
+  {
+    method: 'POST',
+    path: '/api/v1/chatbots/:id/knowledge/files',
+    params: { id: 'chatbot' },
+    body: () => {
+      const form = new FormData();
+      form.append(
+        'file',
+        new Blob(['# Parking\nFree, behind the shop.'], { type: 'text/markdown' }),
+        'faq.md',
+      );
+      return form;
+    },
+    successStatus: 201,
+  },
   { method: 'GET', path: '/api/v1/chatbots/:id/knowledge', params: { id: 'chatbot' }, successStatus: 200 },
   {
     method: 'GET',

@@ -1,10 +1,7 @@
 import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabaseUrl, dialects } from '../../../test/helpers/databases.ts';
-import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../connect.ts';
-import * as initial from './0001-initial.ts';
-import * as accounts from './0002-accounts.ts';
-import * as knowledge from './0003-knowledge.ts';
+import { connectDatabase, type DatabaseHandle, MIGRATIONS, migrateToLatest } from '../connect.ts';
 
 /** A migrator over the same bookkeeping table migrateToLatest uses, so the two can take turns. */
 async function createMigrator({ db, dialect }: DatabaseHandle): Promise<Migrator> {
@@ -16,13 +13,7 @@ async function createMigrator({ db, dialect }: DatabaseHandle): Promise<Migrator
     db,
     migrationTableSchema,
     // Every later migration too: migrateToLatest applies them, and rolling back must know them.
-    provider: {
-      getMigrations: async () => ({
-        '0001-initial': initial,
-        '0002-accounts': accounts,
-        '0003-knowledge': knowledge,
-      }),
-    },
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
   });
 }
 

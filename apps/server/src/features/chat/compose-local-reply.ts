@@ -1,6 +1,6 @@
 import type { ChatKnowledge, KnowledgePassage, LocalReplyInput } from '../../models/local-model.ts';
 import { splitSentences } from '../knowledge/chunk-text.ts';
-import { extractSearchTerms } from '../knowledge/search-terms.ts';
+import { extractSearchTerms, stem } from '../knowledge/search-terms.ts';
 
 const GREETING = /^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|greetings)\b/i;
 const CAPABILITIES =
@@ -53,8 +53,9 @@ function composeKnowledgeReply(input: LocalReplyInput, knowledge: ChatKnowledge)
   const best = knowledge.passages[0];
   if (!best) {
     return (
+      knowledge.fallbackMessage ??
       "I'm sorry, I couldn't find anything about that in what I know. " +
-      `I can answer questions about ${listTopics(knowledge.topics)}.`
+        `I can answer questions about ${listTopics(knowledge.topics)}.`
     );
   }
   return answerFrom(best, input.message);
@@ -79,9 +80,4 @@ function answerFrom(passage: KnowledgePassage, message: string): string {
     .sort((a, b) => a.index - b.index)
     .map((entry) => entry.sentence);
   return (relevant.length > 0 ? relevant : sentences.slice(0, MAX_SENTENCES)).join(' ');
-}
-
-/** A crude stem, so "hours" meets "hour" and "opening" meets "open" when picking sentences. */
-function stem(word: string): string {
-  return word.replace(/(ing|ed|es|s)$/, '') || word;
 }

@@ -1,6 +1,5 @@
 import type { ChatReply, ReplySource } from '@pollybot/contracts';
 import type { Kysely } from 'kysely';
-import type { DatabaseDialect } from '../../db/connect.ts';
 import {
   findConversation,
   insertConversation,
@@ -17,10 +16,12 @@ import type { ModelGateway } from '../../models/model-gateway.ts';
 import { type CreditService, priceOfModel } from '../credits/credit-service.ts';
 import { findChatKnowledge } from '../knowledge/find-chat-knowledge.ts';
 import { buildKnowledgeInstructions } from '../knowledge/knowledge-prompt.ts';
+import type { KnowledgeSearchDeps } from '../knowledge/search-knowledge.ts';
 
 export type ChatDeps = {
   db: Kysely<Database>;
-  dialect: DatabaseDialect;
+  /** Where a turn looks up the chatbot's knowledge. */
+  knowledge: KnowledgeSearchDeps;
   clock: Clock;
   ids: IdGenerator;
   credits: CreditService;
@@ -134,13 +135,13 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     conversationId,
     messageId,
     async run({ signal, onDelta }) {
-      const knowledge = await findChatKnowledge(db, deps.dialect, chatbot.id, request.message);
+      const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
       const outcome = await deps.models.generate({
         model: chatbot.model,
         prompt: {
           chatbotName: chatbot.name,
           instructions: knowledge
-            ? buildKnowledgeInstructions(chatbot.instructions, knowledge.passages)
+            ? buildKnowledgeInstructions(chatbot.instructions, knowledge)
             : chatbot.instructions,
           history: dropLeadingReplies(history),
           message: request.message,
@@ -181,25 +182,40 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         await store(trx, status, outcome.text, usage);
       });
       const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
-      if (knowledge) reply.sources = toReplySources(knowledge);
+      if (knowledge) reply.sources = toReplySources(knowledge, isLocalModel(chatbot.model));
       return { kind: status, reply };
     },
   };
 }
 
+/** Whether the chatbot answers with the built-in model, which quotes one passage rather than writing from several. */
+function isLocalModel(model: string): boolean {
+  return model.startsWith('local/');
+}
+
 /** The longest snippet of a passage a reply names as its source. */
 const MAX_SNIPPET_CHARACTERS = 200;
 
-/** The sources of the passages a reply drew on, one per source, best first. */
-function toReplySources(knowledge: ChatKnowledge): ReplySource[] {
+/**
+ * The sources of the passages a reply drew on, best first: one per source, or per page of an imported site.
+ * The built-in model answers from the best passage alone, so it cites that one.
+ */
+function toReplySources(knowledge: ChatKnowledge, bestOnly: boolean): ReplySource[] {
   const sources = new Map<string, ReplySource>();
-  for (const passage of knowledge.passages) {
-    if (sources.has(passage.sourceId)) continue;
+  const passages = bestOnly ? knowledge.passages.slice(0, 1) : knowledge.passages;
+  for (const passage of passages) {
+    const key = `${passage.sourceId} ${passage.url ?? ''}`;
+    if (sources.has(key)) continue;
     const snippet =
       passage.content.length > MAX_SNIPPET_CHARACTERS
         ? `${passage.content.slice(0, MAX_SNIPPET_CHARACTERS - 1).trimEnd()}…`
         : passage.content;
-    sources.set(passage.sourceId, { id: passage.sourceId, title: passage.title, snippet });
+    sources.set(key, {
+      id: passage.sourceId,
+      title: passage.pageTitle ?? passage.title,
+      ...(passage.url ? { url: passage.url } : {}),
+      snippet,
+    });
   }
   return [...sources.values()];
 }

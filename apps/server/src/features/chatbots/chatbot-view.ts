@@ -11,6 +11,7 @@ export function toChatbotView(row: ChatbotRow) {
     maxTokens: row.max_tokens,
     streaming: row.streaming === 1,
     rateLimit: { requests: row.rate_limit_requests, windowSeconds: row.rate_limit_window_seconds },
+    fallbackMessage: row.fallback_message,
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

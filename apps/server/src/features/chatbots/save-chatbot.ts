@@ -45,6 +45,7 @@ export async function createChatbot(
     streaming: (input.streaming ?? CHATBOT_DEFAULTS.streaming) ? 1 : 0,
     rate_limit_requests: rateLimit.requests,
     rate_limit_window_seconds: rateLimit.windowSeconds,
+    fallback_message: input.fallbackMessage ?? null,
     status: input.status ?? CHATBOT_DEFAULTS.status,
     created_at: now,
     updated_at: now,
@@ -69,6 +70,7 @@ export async function patchChatbot(
   if (input.maxTokens !== undefined) changes.max_tokens = input.maxTokens;
   if (input.streaming !== undefined) changes.streaming = input.streaming ? 1 : 0;
   if (input.status !== undefined) changes.status = input.status;
+  if (input.fallbackMessage !== undefined) changes.fallback_message = input.fallbackMessage;
   if (input.rateLimit !== undefined) {
     changes.rate_limit_requests = input.rateLimit.requests;
     changes.rate_limit_window_seconds = input.rateLimit.windowSeconds;

@@ -14,12 +14,13 @@ export const DEMO_KNOWLEDGE = [
   { file: 'models.md', title: 'Models and providers' },
   { file: 'limits-and-credits.md', title: 'Rate limits and credits' },
   { file: 'api-keys.md', title: 'API keys and the dashboard' },
+  { file: 'knowledge.md', title: 'Knowledge sources' },
 ] as const;
 
 const DEMO_INSTRUCTIONS =
   'You are PollyBot Demo, a friendly assistant that helps people try PollyBot. Answer questions about ' +
-  'PollyBot (sending messages, conversations, streaming, models and providers, rate limits, credits, API keys ' +
-  'and the dashboard) from its documentation, briefly and with the exact API fields, headers and variables.';
+  'PollyBot (sending messages, conversations, streaming, models and providers, rate limits, credits, API keys, ' +
+  'knowledge sources and the dashboard) from its documentation, briefly and with the exact API fields, headers and variables.';
 
 export type DemoSeed = { workspaceId: string; chatbotId: string; apiKey: string };
 

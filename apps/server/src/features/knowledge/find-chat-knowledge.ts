@@ -1,31 +1,37 @@
-import type { Kysely } from 'kysely';
-import type { DatabaseDialect } from '../../db/connect.ts';
-import type { Database } from '../../db/database.ts';
+import type { ChatbotRow } from '../../db/database.ts';
 import { listReadyKnowledgeTitles } from '../../db/knowledge.repository.ts';
 import type { ChatKnowledge } from '../../models/local-model.ts';
-import { searchKnowledge } from './search-knowledge.ts';
+import { isRelevant } from './relevance.ts';
+import { type KnowledgeSearchDeps, searchKnowledge } from './search-knowledge.ts';
 
 /** How many passages a reply is given to answer from. */
 export const PASSAGES_PER_REPLY = 4;
 
-/** The chatbot's topics and the passages that match the message; undefined when it has no ready knowledge. */
+/**
+ * The chatbot's topics and the passages relevant to the message (none when nothing clears the relevance
+ * threshold); undefined when the chatbot has no ready knowledge.
+ */
 export async function findChatKnowledge(
-  db: Kysely<Database>,
-  dialect: DatabaseDialect,
-  chatbotId: string,
+  deps: KnowledgeSearchDeps,
+  chatbot: Pick<ChatbotRow, 'id' | 'fallback_message'>,
   message: string,
 ): Promise<ChatKnowledge | undefined> {
-  const topics = await listReadyKnowledgeTitles(db, chatbotId);
+  const topics = await listReadyKnowledgeTitles(deps.db, chatbot.id);
   if (topics.length === 0) return undefined;
-  const matches = await searchKnowledge(db, dialect, chatbotId, message, PASSAGES_PER_REPLY);
+  const matches = await searchKnowledge(deps, chatbot.id, message, PASSAGES_PER_REPLY);
   return {
     topics,
-    passages: matches.map((match) => ({
-      sourceId: match.sourceId,
-      kind: match.kind,
-      title: match.title,
-      heading: match.heading,
-      content: match.content,
-    })),
+    fallbackMessage: chatbot.fallback_message,
+    passages: matches
+      .filter((match) => isRelevant(match, message, deps.embeddings?.modelId))
+      .map((match) => ({
+        sourceId: match.sourceId,
+        kind: match.kind,
+        title: match.title,
+        heading: match.heading,
+        content: match.content,
+        url: match.url,
+        pageTitle: match.pageTitle,
+      })),
   };
 }

@@ -8,9 +8,12 @@ import {
   insertTestChatbot,
   type TestDatabase,
 } from '../../../test/helpers/databases.ts';
+import { createTestIngestion } from '../../../test/helpers/ingestion.ts';
 import { createIdGenerator } from '../../lib/ids.ts';
-import { createIngestionQueue, type IngestionQueue } from './ingestion-queue.ts';
+import { PASSAGES_PER_REPLY } from './find-chat-knowledge.ts';
+import type { IngestionWorker } from './ingestion-worker.ts';
 import { createKnowledgeSource, getKnowledgeSource } from './knowledge-sources.ts';
+import { isRelevant } from './relevance.ts';
 import { searchKnowledge } from './search-knowledge.ts';
 
 /**
@@ -23,6 +26,16 @@ const MIN_RECALL = 0.8;
 const TOP_K = 3;
 
 type Question = { question: string; expected: string };
+
+/** Questions the shop's documents say nothing about, though some share a word with them. */
+const OFF_TOPIC = [
+  'What is the capital of Peru?',
+  'Which item of clothing suits a wedding on the moon?',
+  'Can you recommend a good pizza place?',
+  'Who won the football world cup?',
+  'How do I bake sourdough bread?',
+  'What time is the train to Paris?',
+];
 
 /** Each Markdown document, titled by its first-level heading. */
 function loadDocuments(): { title: string; content: string }[] {
@@ -47,23 +60,17 @@ describe.each(dialects)('knowledge retrieval quality on $dialect', ({ dialect, s
   }
 
   let database: TestDatabase;
-  let ingestion: IngestionQueue;
+  let ingestion: IngestionWorker;
   const clock = { now: () => new Date('2026-01-01T00:00:00.000Z') };
   const ids = createIdGenerator();
+  const search = () => ({ db: database.handle.db, dialect });
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
-    ingestion = createIngestionQueue({
-      db: database.handle.db,
-      clock,
-      ids,
-      onError: (sourceId, error) => {
-        throw new Error(`ingestion of ${sourceId} failed: ${String(error)}`);
-      },
-    });
+    ingestion = createTestIngestion(database.handle.db, { clock, ids });
   });
   afterAll(async () => {
-    await ingestion.drain();
+    await ingestion.stop();
     await database.drop();
   });
 
@@ -74,13 +81,13 @@ describe.each(dialects)('knowledge retrieval quality on $dialect', ({ dialect, s
     for (const { question, expected } of questions) expect(titles.has(expected), question).toBe(true);
   });
 
-  it(`finds the expected source in the top ${TOP_K} for at least ${MIN_RECALL * 100}% of questions`, async () => {
+  /** A chatbot with the whole document set, ingested and checked ready. */
+  async function createShopChatbot() {
     const chatbot = await insertTestChatbot(
       database.handle.db,
       { ids, clock },
       { workspace: 'Kettlewood', chatbot: 'Kettlewood support' },
     );
-
     const deps = { db: database.handle.db, clock, ids, ingestion };
     const sources = [];
     for (const { title, content } of documents) {
@@ -92,10 +99,15 @@ describe.each(dialects)('knowledge retrieval quality on $dialect', ({ dialect, s
       expect(stored.status, source.title).toBe('ready');
       expect(Number(stored.chunk_count), source.title).toBeGreaterThan(1);
     }
+    return chatbot;
+  }
+
+  it(`finds the expected source in the top ${TOP_K} for at least ${MIN_RECALL * 100}% of questions`, async () => {
+    const chatbot = await createShopChatbot();
 
     const misses: string[] = [];
     for (const { question, expected } of questions) {
-      const results = await searchKnowledge(database.handle.db, dialect, chatbot.id, question, TOP_K);
+      const results = await searchKnowledge(search(), chatbot.id, question, TOP_K);
       const titles = results.map((result) => result.title);
       if (!titles.includes(expected)) {
         misses.push(`  miss: "${question}" expected ${expected}, got [${titles.join(', ') || 'nothing'}]`);
@@ -111,5 +123,34 @@ describe.each(dialects)('knowledge retrieval quality on $dialect', ({ dialect, s
       ].join('\n'),
     );
     expect(recall).toBeGreaterThanOrEqual(MIN_RECALL);
+  });
+
+  it('the relevance threshold keeps the answering passage of in-scope questions and drops off-topic ones', async () => {
+    const chatbot = await createShopChatbot();
+    const kept: string[] = [];
+    const dropped: string[] = [];
+    for (const { question, expected } of questions) {
+      const found = await searchKnowledge(search(), chatbot.id, question, PASSAGES_PER_REPLY);
+      const relevant = found.filter((match) => isRelevant(match, question));
+      if (relevant.some((match) => match.title === expected)) kept.push(question);
+      else dropped.push(`  dropped: "${question}"`);
+    }
+    const answered = [];
+    for (const question of OFF_TOPIC) {
+      const found = await searchKnowledge(search(), chatbot.id, question, PASSAGES_PER_REPLY);
+      if (found.some((match) => isRelevant(match, question))) answered.push(`  answered: "${question}"`);
+    }
+
+    console.log(
+      [
+        `relevance (${dialect}): ${kept.length}/${questions.length} in-scope questions keep their source ` +
+          `among the passages a reply gets; ` +
+          `${answered.length}/${OFF_TOPIC.length} off-topic questions find a passage`,
+        ...dropped,
+        ...answered,
+      ].join('\n'),
+    );
+    expect(kept.length / questions.length).toBeGreaterThanOrEqual(MIN_RECALL);
+    expect(answered).toEqual([]);
   });
 });

@@ -5,9 +5,10 @@ import {
   insertTestChatbot,
   type TestDatabase,
 } from '../../../test/helpers/databases.ts';
+import { createTestIngestion } from '../../../test/helpers/ingestion.ts';
 import { insertKnowledgeSource } from '../../db/knowledge.repository.ts';
 import { createIdGenerator } from '../../lib/ids.ts';
-import { createIngestionQueue, type IngestionQueue, resumeKnowledgeIngestion } from './ingestion-queue.ts';
+import { type IngestionWorker, MAX_INGESTION_ATTEMPTS } from './ingestion-worker.ts';
 import { createKnowledgeSource, getKnowledgeSource } from './knowledge-sources.ts';
 import { searchKnowledge } from './search-knowledge.ts';
 
@@ -18,24 +19,18 @@ describe.each(dialects)('knowledge search on $dialect', ({ dialect, skipReason }
   }
 
   let database: TestDatabase;
-  let ingestion: IngestionQueue;
+  let ingestion: IngestionWorker;
   const clock = { now: () => new Date('2026-01-01T00:00:00.000Z') };
   const ids = createIdGenerator();
+  const search = () => ({ db: database.handle.db, dialect });
   const deps = () => ({ db: database.handle.db, clock, ids, ingestion });
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
-    ingestion = createIngestionQueue({
-      db: database.handle.db,
-      clock,
-      ids,
-      onError: (sourceId, error) => {
-        throw new Error(`ingestion of ${sourceId} failed: ${String(error)}`);
-      },
-    });
+    ingestion = createTestIngestion(database.handle.db, { clock, ids });
   });
   afterAll(async () => {
-    await ingestion.drain();
+    await ingestion.stop();
     await database.drop();
   });
 
@@ -58,7 +53,7 @@ describe.each(dialects)('knowledge search on $dialect', ({ dialect, skipReason }
       '# Delivery\nWe deliver parcels in the city.\n\n# Returns\nReturn a parcel within 30 days for a refund of the parcel price.\n\n# Hours\nOpen daily.',
     );
 
-    const results = await searchKnowledge(database.handle.db, dialect, chatbot.id, 'parcel refund', 5);
+    const results = await searchKnowledge(search(), chatbot.id, 'parcel refund', 5);
 
     expect(results.map((result) => result.heading)).toEqual(['Returns', 'Delivery']);
     expect(results[0]).toMatchObject({ title: 'Handbook', kind: 'text' });
@@ -72,7 +67,7 @@ describe.each(dialects)('knowledge search on $dialect', ({ dialect, skipReason }
     await addText(sibling, 'Sibling', 'The sibling bakery sells sourdough croissants.');
     await addText(foreign, 'Theirs', 'Their bakery sells sourdough baguettes.');
 
-    const results = await searchKnowledge(database.handle.db, dialect, chatbot.id, 'sourdough bakery', 10);
+    const results = await searchKnowledge(search(), chatbot.id, 'sourdough bakery', 10);
 
     expect(results.map((result) => result.title)).toEqual(['Mine']);
   });
@@ -100,46 +95,94 @@ describe.each(dialects)('knowledge search on $dialect', ({ dialect, skipReason }
     ];
 
     for (const query of hostile) {
-      await expect(
-        searchKnowledge(database.handle.db, dialect, chatbot.id, query, 5),
-        query,
-      ).resolves.toBeInstanceOf(Array);
+      await expect(searchKnowledge(search(), chatbot.id, query, 5), query).resolves.toBeInstanceOf(Array);
     }
-    const near = await searchKnowledge(database.handle.db, dialect, chatbot.id, 'NEAR(station', 5);
+    const near = await searchKnowledge(search(), chatbot.id, 'NEAR(station', 5);
     expect(near.map((result) => result.title)).toEqual(['Notes']);
   });
 
-  it('re-ingests at start the sources a stopped process left queued or processing', async () => {
+  it('takes over what a stopped instance left: queued sources, and processing ones whose lease ran out', async () => {
     const chatbot = await createChatbot();
     const now = clock.now().toISOString();
-    const left = ['queued', 'processing'] as const;
+    const past = new Date(clock.now().getTime() - 1_000).toISOString();
+    const future = new Date(clock.now().getTime() + 60_000).toISOString();
+    const left = [
+      { status: 'queued', lease_until: null, title: 'Left queued' },
+      { status: 'processing', lease_until: past, title: 'Lease ran out' },
+      { status: 'processing', lease_until: future, title: 'Still leased' },
+    ] as const;
     const sourceIds = left.map(() => ids());
-    for (const [index, status] of left.entries()) {
+    for (const [index, source] of left.entries()) {
       await insertKnowledgeSource(database.handle.db, {
         id: sourceIds[index] ?? '',
         workspace_id: chatbot.workspace_id,
         chatbot_id: chatbot.id,
         kind: 'text',
-        title: `Left ${status}`,
+        title: source.title,
         content: 'Gift wrapping is free at the counter.',
-        status,
+        status: source.status,
         error: null,
         chunk_count: 0,
         created_at: now,
         updated_at: now,
       });
+      if (source.lease_until) {
+        await database.handle.db
+          .updateTable('knowledge_sources')
+          .set({ lease_until: source.lease_until, lease_token: 'another-instance', attempts: 1 })
+          .where('id', '=', sourceIds[index] ?? '')
+          .execute();
+      }
     }
 
-    expect(await resumeKnowledgeIngestion(database.handle.db, ingestion)).toBeGreaterThanOrEqual(2);
+    // A second worker, as another instance would run: every claimable source is taken exactly once.
+    const other = createTestIngestion(database.handle.db, { clock, ids });
+    await Promise.all([ingestion.drain(), other.drain()]);
+    await other.stop();
+
+    const statuses = await Promise.all(
+      sourceIds.map((id) => getKnowledgeSource(database.handle.db, chatbot.id, id)),
+    );
+    expect(statuses.map((source) => [source.title, source.status, Number(source.chunk_count)])).toEqual([
+      ['Left queued', 'ready', 1],
+      ['Lease ran out', 'ready', 1],
+      ['Still leased', 'processing', 0],
+    ]);
+    const results = await searchKnowledge(search(), chatbot.id, 'gift wrapping', 5);
+    expect(results.map((result) => result.title).sort()).toEqual(['Lease ran out', 'Left queued']);
+  });
+
+  it('fails a source whose ingestion keeps being interrupted instead of retrying it forever', async () => {
+    const chatbot = await createChatbot();
+    const now = clock.now().toISOString();
+    const id = ids();
+    await insertKnowledgeSource(database.handle.db, {
+      id,
+      workspace_id: chatbot.workspace_id,
+      chatbot_id: chatbot.id,
+      kind: 'text',
+      title: 'Crashes its instance',
+      content: 'Text.',
+      status: 'processing',
+      error: null,
+      chunk_count: 0,
+      created_at: now,
+      updated_at: now,
+    });
+    await database.handle.db
+      .updateTable('knowledge_sources')
+      .set({
+        lease_until: new Date(clock.now().getTime() - 1_000).toISOString(),
+        lease_token: 'crashed',
+        attempts: MAX_INGESTION_ATTEMPTS,
+      })
+      .where('id', '=', id)
+      .execute();
+
     await ingestion.drain();
 
-    for (const id of sourceIds) {
-      expect(await getKnowledgeSource(database.handle.db, chatbot.id, id)).toMatchObject({
-        status: 'ready',
-        chunk_count: 1,
-      });
-    }
-    const results = await searchKnowledge(database.handle.db, dialect, chatbot.id, 'gift wrapping', 5);
-    expect(results).toHaveLength(2);
+    const source = await getKnowledgeSource(database.handle.db, chatbot.id, id);
+    expect(source.status).toBe('failed');
+    expect(source.error).toMatch(/interrupted 3 times; re-sync/);
   });
 });

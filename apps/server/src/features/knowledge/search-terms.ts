@@ -19,3 +19,8 @@ export function extractSearchTerms(text: string): string[] {
   const terms = [...new Set(words.filter((word) => !STOPWORDS.has(word) && word.length <= 64))];
   return terms.slice(0, MAX_TERMS);
 }
+
+/** A crude stem, so "hours" meets "hour" and "opening" meets "open" when comparing words outside the engines. */
+export function stem(word: string): string {
+  return word.replace(/ies$/, 'y').replace(/(ing|ed|es|s)$/, '') || word;
+}

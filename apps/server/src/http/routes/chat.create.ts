@@ -99,7 +99,7 @@ export function registerChatCreate(app: App, services: Services): void {
       const turn = await startChatTurn(
         {
           db: services.db,
-          dialect: services.database.dialect,
+          knowledge: services.knowledgeSearch,
           clock: services.clock,
           ids: services.ids,
           credits: services.credits,

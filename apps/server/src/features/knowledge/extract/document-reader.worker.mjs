@@ -1,0 +1,129 @@
+// Reads a PDF (with pdf.js) or a DOCX (with mammoth) on a worker thread, for `read-in-worker.ts`.
+// JavaScript, not TypeScript: a worker thread starts without the TypeScript loader the server and its
+// tests run under.
+//
+// In:  workerData = { format: 'pdf' | 'docx', data: Uint8Array }
+// Out: for a PDF, { type: 'page', runs: [text, y, size, hasEOL][] } for each page in order;
+//      then { type: 'done', title: string | null, html: string | null },
+//      or { type: 'failed', name, message } (name: the library's error name when the file is at fault).
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** pdf.js's failures that mean the file is at fault, rather than this code. */
+const PDF_ERRORS = new Set([
+  'PasswordException',
+  'InvalidPDFException',
+  'MissingPDFException',
+  'FormatError',
+  'UnknownErrorException',
+]);
+
+class FileError extends Error {
+  constructor(name, cause) {
+    super(String(cause?.message ?? cause));
+    this.name = name;
+  }
+}
+
+function send(message) {
+  parentPort?.postMessage(message);
+}
+
+async function readPdfTitle(document) {
+  try {
+    const title = (await document.getMetadata()).info?.Title;
+    return typeof title === 'string' && title.trim() ? title.trim() : null;
+  } catch {
+    // Broken metadata takes nothing from the text.
+    return null;
+  }
+}
+
+function toRuns(content) {
+  const runs = [];
+  for (const item of content.items) {
+    if (!('str' in item)) continue;
+    const [, , c, d, , y] = item.transform;
+    runs.push([item.str, y, Math.hypot(c, d), item.hasEOL]);
+  }
+  return runs;
+}
+
+async function readPdf(data) {
+  const packageDirectory = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // In Node pdf.js runs its own "worker" on the calling thread, importing it from this file.
+  pdfjs.GlobalWorkerOptions.workerSrc = pathToFileURL(
+    join(packageDirectory, 'legacy/build/pdf.worker.mjs'),
+  ).href;
+  const task = pdfjs.getDocument({
+    data,
+    useSystemFonts: true,
+    isEvalSupported: false,
+    disableFontFace: true,
+    verbosity: 0,
+    // Character maps and the standard fonts' metrics come from the package on disk, never from a network.
+    cMapUrl: join(packageDirectory, 'cmaps') + sep,
+    cMapPacked: true,
+    standardFontDataUrl: join(packageDirectory, 'standard_fonts') + sep,
+  });
+  let document;
+  try {
+    document = await task.promise;
+  } catch (error) {
+    throw PDF_ERRORS.has(error?.name) ? new FileError(error.name, error) : error;
+  }
+  try {
+    let damaged = 0;
+    for (let number = 1; number <= document.numPages; number++) {
+      try {
+        const page = await document.getPage(number);
+        send({ type: 'page', runs: toRuns(await page.getTextContent()) });
+        page.cleanup();
+      } catch (error) {
+        // A damaged page is skipped rather than failing the document.
+        if (!PDF_ERRORS.has(error?.name)) throw error;
+        damaged++;
+      }
+    }
+    if (damaged > 0 && damaged === document.numPages)
+      throw new FileError('InvalidPDFException', 'no readable page');
+    send({ type: 'done', title: await readPdfTitle(document), html: null });
+  } finally {
+    await document.destroy();
+  }
+}
+
+async function readDocx(data) {
+  const { default: mammoth } = await import('mammoth');
+  let result;
+  try {
+    result = await mammoth.convertToHtml(
+      { buffer: Buffer.from(data.buffer, data.byteOffset, data.byteLength) },
+      {
+        // Word's own "Title" style names the document; mammoth maps only Heading 1-6 by default.
+        styleMap: ["p[style-name='Title'] => h1:fresh", 'p.Title => h1:fresh'],
+        // Images are not text: none is read (mammoth's default inlines each one as base64).
+        convertImage: mammoth.images.imgElement(async () => ({ src: '' })),
+        externalFileAccess: false,
+      },
+    );
+  } catch (error) {
+    // mammoth fails on the file only: not a zip, a zip without a Word document, XML it cannot read.
+    throw new FileError('InvalidDocx', error);
+  }
+  send({ type: 'done', title: null, html: result.value });
+}
+
+try {
+  const { format, data } = workerData;
+  await (format === 'pdf' ? readPdf(data) : readDocx(data));
+} catch (error) {
+  send({
+    type: 'failed',
+    name: error instanceof FileError ? error.name : 'Error',
+    message: String(error?.message ?? error),
+  });
+}

@@ -1,0 +1,31 @@
+import { DocumentExtractionError, type ExtractedDocument } from './extracted-document.ts';
+import { collectLines, layoutPages, type PdfLine } from './pdf-layout.ts';
+import {
+  DEFAULT_READ_LIMITS,
+  type PdfPageRuns,
+  type ReadLimits,
+  readInWorker,
+  WorkerFailure,
+} from './read-in-worker.ts';
+
+/** The text of every page as Markdown; the title from the document's metadata, else its first large heading. */
+export async function extractPdf(
+  bytes: Uint8Array,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<ExtractedDocument> {
+  const pages: PdfLine[][] = [];
+  const onPage = (runs: PdfPageRuns) => {
+    pages.push(collectLines(runs.map(([text, y, size, hasEOL]) => ({ text, y, size, hasEOL }))));
+  };
+  let title: string | null;
+  try {
+    ({ title } = await readInWorker('pdf', bytes, { noun: 'PDF', limits, onPage }));
+  } catch (error) {
+    if (!(error instanceof WorkerFailure) || error.failure === 'Error') throw error;
+    const reason =
+      error.failure === 'PasswordException' ? 'the PDF is password-protected' : 'the file is not a valid PDF';
+    throw new DocumentExtractionError(reason, { cause: error });
+  }
+  const { text, firstHeading } = layoutPages(pages);
+  return { title: title ?? firstHeading, text };
+}

@@ -1,0 +1,91 @@
+import { Worker } from 'node:worker_threads';
+import { DocumentExtractionError } from './extracted-document.ts';
+
+const WORKER_URL = new URL('./document-reader.worker.mjs', import.meta.url);
+
+/** Bounds on reading one document, so that no file can stall or exhaust the server. */
+export type ReadLimits = {
+  /** A document still being read after this long is given up (pdf.js reads about 200 plain pages a second). */
+  timeMs: number;
+  /** The heap the reading thread may use (a zip bomb, a PDF of a million objects need more and are refused). */
+  memoryMb: number;
+};
+
+export const DEFAULT_READ_LIMITS: ReadLimits = { timeMs: 5 * 60_000, memoryMb: 1024 };
+
+/** A PDF page's text runs: text, baseline, font size, and whether pdf.js ends the line after it. */
+export type PdfPageRuns = [text: string, y: number, size: number, hasEOL: boolean][];
+
+/** What the reading thread found: a PDF's metadata title, a DOCX's HTML. */
+export type WorkerResult = { title: string | null; html: string | null };
+
+/** The library's name for what is wrong with the file (`PasswordException`, `InvalidDocx`...), or `Error` for a fault of ours. */
+export class WorkerFailure extends Error {
+  constructor(
+    readonly failure: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerFailure';
+  }
+}
+
+type WorkerMessage =
+  | { type: 'page'; runs: PdfPageRuns }
+  | ({ type: 'done' } & WorkerResult)
+  | { type: 'failed'; name: string; message: string };
+
+/**
+ * Reads a PDF or a DOCX on a worker thread (`document-reader.worker.mjs`), which leaves this thread's
+ * event loop free, keeps pdf.js's polyfills (it replaces `Array.prototype.push`, among others) off it, and
+ * can be stopped when the document takes too long or too much memory. A PDF's pages arrive one by one.
+ */
+export function readInWorker(
+  format: 'pdf' | 'docx',
+  bytes: Uint8Array,
+  options: { noun: string; limits: ReadLimits; onPage?: (runs: PdfPageRuns) => void },
+): Promise<WorkerResult> {
+  // A copy, handed over to the thread without another: pdf.js would detach the caller's buffer.
+  const data = new Uint8Array(bytes);
+  const worker = new Worker(WORKER_URL, {
+    workerData: { format, data },
+    transferList: [data.buffer],
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: options.limits.memoryMb },
+  });
+  return new Promise<WorkerResult>((resolve, reject) => {
+    let isSettled = false;
+    const settle = (finish: () => void) => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      finish();
+    };
+    const timer = setTimeout(() => {
+      settle(() => reject(new DocumentExtractionError(`the ${options.noun} took too long to read`)));
+    }, options.limits.timeMs);
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'page') {
+        try {
+          options.onPage?.(message.runs);
+        } catch (error) {
+          settle(() => reject(error));
+        }
+      } else if (message.type === 'done') {
+        settle(() => resolve({ title: message.title, html: message.html }));
+      } else {
+        settle(() => reject(new WorkerFailure(message.name, message.message)));
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      const tooBig = new DocumentExtractionError(`the ${options.noun} needs too much memory to read`);
+      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooBig : error));
+    });
+    worker.on('exit', (code) => {
+      settle(() =>
+        reject(new Error(`the ${options.noun} reader stopped before it finished (exit code ${code})`)),
+      );
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+// Addresses that are not public unicast: a server reaching them on a user's behalf could read its own
+// network (cloud metadata at 169.254.169.254, admin panels, databases). `BlockList` also matches
+// IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 rules.
+const blocked = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8], // "this network", 0.0.0.0 included
+  ['10.0.0.0', 8], // private
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12], // private
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation
+  ['192.168.0.0', 16], // private
+  ['198.18.0.0', 15], // benchmarking, used inside some networks
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast included
+] as const) {
+  blocked.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible form
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard-only
+  ['2001:db8::', 32], // documentation
+  ['fc00::', 7], // unique-local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated)
+  ['ff00::', 8], // multicast
+] as const) {
+  blocked.addSubnet(network, prefix, 'ipv6');
+}
+
+/** Whether an IP address (v4 or v6) lies in a private, loopback, link-local, unique-local, CGNAT, multicast, unspecified or reserved range. */
+export function isBlockedAddress(address: string): boolean {
+  const bare = address.replace(/%.*$/, ''); // a link-local address may carry a zone: fe80::1%eth0
+  if (isIPv4(bare)) return blocked.check(bare, 'ipv4');
+  if (!isIPv6(bare)) return true;
+  if (blocked.check(bare, 'ipv6')) return true;
+  const embedded = embeddedIpv4(bare);
+  return embedded !== undefined && blocked.check(embedded, 'ipv4');
+}
+
+// NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses carry an IPv4 address that the network
+// translates to, so they are judged by that address.
+function embeddedIpv4(address: string): string | undefined {
+  const words = parseIpv6(address);
+  if (!words) return undefined;
+  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((word) => word === 0)) {
+    return wordsToIpv4(words[6] ?? 0, words[7] ?? 0);
+  }
+  if (words[0] === 0x2002) return wordsToIpv4(words[1] ?? 0, words[2] ?? 0);
+  return undefined;
+}
+
+function wordsToIpv4(high: number, low: number): string {
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
+/** The eight 16-bit words of a valid IPv6 address. */
+function parseIpv6(address: string): number[] | undefined {
+  const [head = '', tail] = address.split('::');
+  const toWords = (part: string): number[] =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((group) => {
+          if (!group.includes('.')) return [Number.parseInt(group, 16)];
+          const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        });
+  const headWords = toWords(head);
+  const tailWords = tail === undefined ? [] : toWords(tail);
+  const gap = 8 - headWords.length - tailWords.length;
+  if (gap < 0 || (tail === undefined && gap !== 0)) return undefined;
+  return [...headWords, ...new Array<number>(gap).fill(0), ...tailWords];
+}

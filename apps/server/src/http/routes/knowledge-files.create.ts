@@ -1,0 +1,147 @@
+import type { Multipart } from '@fastify/multipart';
+import { knowledgeSourceSchema, storableText, successEnvelope } from '@pollybot/contracts';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.ts';
+import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import {
+  type DocumentFormat,
+  detectDocumentFormat,
+} from '../../features/knowledge/extract/extract-document.ts';
+import {
+  createKnowledgeFileSource,
+  toKnowledgeSourceView,
+} from '../../features/knowledge/knowledge-sources.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { knowledgeParamsSchema } from './knowledge.create.ts';
+
+/** The media type stored for each format, whatever the client claimed. */
+const MEDIA_TYPES: Record<DocumentFormat, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  html: 'text/html',
+  markdown: 'text/markdown',
+  text: 'text/plain',
+};
+
+const SUPPORTED = 'Upload a PDF, DOCX, HTML, Markdown or plain-text file';
+
+const fileNameSchema = storableText.pipe(z.string().trim().min(1).max(255));
+const titleSchema = storableText.pipe(z.string().trim().min(1).max(200));
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('VALIDATION_ERROR', {
+    message: `Invalid request: ${path}: ${message}`,
+    extra: { details: [{ path, message }] },
+  });
+}
+
+/** The upload's parts: at most one `file` and an optional `title`; anything else is refused. */
+async function readUpload(request: FastifyRequest, maxBytes: number) {
+  let title: string | undefined;
+  let file: { fileName: string; clientType: string; bytes: Buffer } | undefined;
+  let parts: AsyncIterableIterator<Multipart>;
+  try {
+    parts = request.parts();
+  } catch (error) {
+    throw toUploadError(error, maxBytes);
+  }
+  try {
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file')
+          throw invalid(`body.${part.fieldname}`, 'unknown file field; use "file"');
+        if (file) throw invalid('body.file', 'send one file per request');
+        const bytes = await part.toBuffer();
+        const name = fileNameSchema.safeParse(part.filename);
+        if (!name.success) throw invalid('body.file', 'the file needs a name of 1-255 characters');
+        file = { fileName: name.data, clientType: part.mimetype, bytes };
+      } else if (part.fieldname === 'title') {
+        const parsed = titleSchema.safeParse(part.value);
+        if (!parsed.success) throw invalid('body.title', 'must be 1-200 characters');
+        title = parsed.data;
+      } else {
+        throw invalid(`body.${part.fieldname}`, 'unknown field; send "file" and optionally "title"');
+      }
+    }
+  } catch (error) {
+    throw toUploadError(error, maxBytes);
+  }
+  if (!file)
+    throw invalid('body.file', 'required: the file to upload, as a multipart/form-data part named "file"');
+  if (file.bytes.byteLength === 0) throw invalid('body.file', 'the file is empty');
+  return { title, ...file };
+}
+
+/** @fastify/multipart's errors, in the contract's envelope. */
+function toUploadError(error: unknown, maxBytes: number): unknown {
+  if (error instanceof AppError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'Content-Type must be multipart/form-data' });
+  }
+  if (code === 'FST_REQ_FILE_TOO_LARGE') {
+    return new AppError('PAYLOAD_TOO_LARGE', {
+      message: `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB`,
+    });
+  }
+  if (code === 'FST_FILES_LIMIT') return invalid('body.file', 'send one file per request');
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+    return invalid('body', 'too many parts; send "file" and optionally "title"');
+  }
+  if (code === 'FST_PROTO_VIOLATION') return invalid('body', 'a field name is not allowed');
+  // A body that is not valid multipart (a missing boundary, a truncated part).
+  if (error instanceof Error && /multipart|boundary|unexpected end/i.test(error.message)) {
+    return new AppError('VALIDATION_ERROR', { message: 'The request body is not valid multipart/form-data' });
+  }
+  return error;
+}
+
+export function registerKnowledgeFilesCreate(app: App, services: Services): void {
+  app.post(
+    '/api/v1/chatbots/:id/knowledge/files',
+    {
+      schema: {
+        summary: 'Upload a file (PDF, DOCX, HTML, Markdown, text) as a knowledge source',
+        description:
+          'A `multipart/form-data` body with the file in a part named `file` and, optionally, a `title` field ' +
+          '(default: the file name without its extension). Up to POLLYBOT_KNOWLEDGE_MAX_FILE_MB (50 MB by ' +
+          'default): larger is 413. The type is recognised from the extension, the part’s Content-Type or the ' +
+          'file’s first bytes; anything else is 415. Answers at once with the source `queued`; its text is ' +
+          'extracted and indexed in the background (`ready`, or `failed` with the reason, e.g. a password-' +
+          'protected PDF).',
+        tags: ['knowledge'],
+        security: workspaceSecurity,
+        consumes: ['multipart/form-data'],
+        params: knowledgeParamsSchema,
+        response: {
+          201: successEnvelope(knowledgeSourceSchema),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND']),
+        },
+      },
+    },
+    async (request, reply) => {
+      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      const { maxFileBytes } = services.config.knowledge;
+      const upload = await readUpload(request, maxFileBytes);
+      const format = detectDocumentFormat(upload.fileName, upload.clientType, upload.bytes);
+      if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: SUPPORTED });
+      const source = await createKnowledgeFileSource(services, chatbot, {
+        title: upload.title ?? defaultTitle(upload.fileName),
+        fileName: upload.fileName,
+        mediaType: MEDIA_TYPES[format],
+        bytes: upload.bytes,
+      });
+      reply.code(201);
+      return { success: true as const, data: toKnowledgeSourceView(source) };
+    },
+  );
+}
+
+/** "Returns policy.pdf" → "Returns policy". */
+function defaultTitle(fileName: string): string {
+  const base = fileName.replace(/\.[^.]+$/, '').trim() || fileName;
+  return base.slice(0, 200);
+}
