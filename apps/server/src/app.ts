@@ -171,7 +171,11 @@ export async function buildApp(services: Services): Promise<App> {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const { multipartBody, ...schema } = input.schema;
+      const result = jsonSchemaTransform({ ...input, schema });
+      return multipartBody ? { ...result, schema: { ...result.schema, body: multipartBody } } : result;
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -273,15 +273,22 @@ export async function searchKnowledgeChunks(
   if (terms.length === 0) return [];
   if (dialect === 'sqlite') {
     // Every term quoted: FTS5 reads it as a string, never as an operator (OR, NEAR, *, column filters).
-    const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+    // The chatbot is matched inside the index, so only its rows are ranked; the join checks it again.
+    const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+    const match = `chatbot_id : ${quote(chatbotId)} AND (${terms.map(quote).join(' OR ')})`;
     const { rows } = await sql<KnowledgeMatch>`
       select ${MATCH_COLUMNS}
-      from knowledge_chunks_fts f
-      join knowledge_chunks c on c.rowid = f.rowid
+      from (
+        select rowid as chunk_rowid, bm25(knowledge_chunks_fts, 0.0, 2.0, 1.0) as score
+        from knowledge_chunks_fts
+        where knowledge_chunks_fts match ${match}
+        order by score
+        limit ${limit}
+      ) f
+      join knowledge_chunks c on c.rowid = f.chunk_rowid
       join knowledge_sources s on s.id = c.source_id
-      where knowledge_chunks_fts match ${match} and c.chatbot_id = ${chatbotId}
-      order by bm25(knowledge_chunks_fts, 2.0, 1.0), c.id
-      limit ${limit}`.execute(db);
+      where c.chatbot_id = ${chatbotId}
+      order by f.score, c.id`.execute(db);
     return rows;
   }
   const query = terms.join(' | ');

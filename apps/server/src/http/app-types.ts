@@ -15,3 +15,13 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   ZodTypeProvider
 >;
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * The JSON Schema of a multipart/form-data body, for the OpenAPI document only: such a route reads and
+     * checks its parts itself (zod validates JSON bodies).
+     */
+    multipartBody?: Record<string, unknown>;
+  }
+}

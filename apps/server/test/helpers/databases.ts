@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { insertChatbot } from '../../src/db/chatbots.repository.ts';
-import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../../src/db/connect.ts';
+import { connectDatabase, type DatabaseHandle, MIGRATIONS, migrateToLatest } from '../../src/db/connect.ts';
 import type { ChatbotRow, Database } from '../../src/db/database.ts';
 import { insertWorkspace } from '../../src/db/workspaces.repository.ts';
 import type { Clock } from '../../src/lib/clock.ts';
@@ -105,4 +105,18 @@ export async function insertTestChatbot(
   };
   await insertChatbot(db, chatbot);
   return chatbot;
+}
+
+/** A migrator over the same bookkeeping table migrateToLatest uses, so the two can take turns (migration tests). */
+export async function createTestMigrator({ db, dialect }: DatabaseHandle): Promise<Migrator> {
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  return new Migrator({
+    db,
+    migrationTableSchema,
+    // Every later migration too: migrateToLatest applies them, and rolling back must know them.
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+  });
 }

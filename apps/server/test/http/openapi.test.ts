@@ -292,4 +292,18 @@ describe('GET /docs', () => {
     expect(uiDocument.status).toBe(200);
     expect(await uiDocument.json()).toEqual(await readDocument());
   });
+
+  it('documents the knowledge upload as a multipart/form-data body with a required file part', async () => {
+    const document = await readDocument();
+    const operation = document.paths['/api/v1/chatbots/{id}/knowledge/files']?.post as
+      | { requestBody?: { content?: Record<string, { schema?: Record<string, unknown> }> } }
+      | undefined;
+
+    const form = operation?.requestBody?.content?.['multipart/form-data']?.schema;
+    expect(form).toMatchObject({
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, title: { type: 'string' } },
+    });
+    expect(Object.keys(operation?.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
+  });
 });

@@ -1,21 +1,7 @@
-import { type Kysely, Migrator, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl, dialects } from '../../../test/helpers/databases.ts';
-import { connectDatabase, type DatabaseHandle, MIGRATIONS, migrateToLatest } from '../connect.ts';
-
-/** A migrator over the same bookkeeping table migrateToLatest uses, so the two can take turns. */
-async function createMigrator({ db, dialect }: DatabaseHandle): Promise<Migrator> {
-  const migrationTableSchema =
-    dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
-  return new Migrator({
-    db,
-    migrationTableSchema,
-    // Every later migration too: migrateToLatest applies them, and rolling back must know them.
-    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
-  });
-}
+import { createTestDatabaseUrl, createTestMigrator, dialects } from '../../../test/helpers/databases.ts';
+import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../connect.ts';
 
 describe.each(dialects)('migration 0002-accounts on $dialect', ({ dialect, skipReason }) => {
   if (skipReason) {
@@ -33,7 +19,7 @@ describe.each(dialects)('migration 0002-accounts on $dialect', ({ dialect, skipR
     drop = database.drop;
     handle = connectDatabase(database.url);
     db = handle.db;
-    const migrator = await createMigrator(handle);
+    const migrator = await createTestMigrator(handle);
     const { error } = await migrator.migrateTo('0001-initial');
     if (error) throw error;
   });
@@ -114,7 +100,7 @@ describe.each(dialects)('migration 0002-accounts on $dialect', ({ dialect, skipR
   });
 
   it('can be rolled back and applied again', async () => {
-    const migrator = await createMigrator(handle);
+    const migrator = await createTestMigrator(handle);
 
     const down = await migrator.migrateTo('0001-initial');
     expect(down.error).toBeUndefined();

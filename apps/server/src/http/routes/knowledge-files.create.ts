@@ -115,6 +115,23 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
         tags: ['knowledge'],
         security: workspaceSecurity,
         consumes: ['multipart/form-data'],
+        multipartBody: {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: {
+              type: 'string',
+              format: 'binary',
+              description: 'The document: PDF, DOCX, HTML, Markdown or text',
+            },
+            title: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'Default: the file name without extension',
+            },
+          },
+        },
         params: knowledgeParamsSchema,
         response: {
           201: successEnvelope(knowledgeSourceSchema),
