@@ -76,3 +76,48 @@ export function LinkButton({
     </a>
   );
 }
+
+interface IconActionProps {
+  icon: IconName;
+  /** Shown as the tooltip. */
+  title: string;
+  /** Read by screen readers, naming what the action is about ("Delete Support bot"). */
+  label: string;
+  className?: string;
+}
+
+function iconActionClass(className: string | undefined, danger = false): string {
+  return ['icon-button', danger ? 'icon-button--danger' : '', className ?? ''].filter(Boolean).join(' ');
+}
+
+/** A row action shown as an icon alone: its tooltip and a label for screen readers. */
+export function IconButton({
+  icon,
+  title,
+  label,
+  className,
+  danger,
+  size = 17,
+  ...rest
+}: IconActionProps &
+  Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'className' | 'title'> & {
+    danger?: boolean;
+    size?: number;
+  }) {
+  return (
+    <button type="button" className={iconActionClass(className, danger)} title={title} {...rest}>
+      <Icon name={icon} size={size} />
+      <span className="visually-hidden">{label}</span>
+    </button>
+  );
+}
+
+/** A row link shown as an icon alone: its tooltip and a label for screen readers. */
+export function IconLink({ icon, title, label, className, href }: IconActionProps & { href: string }) {
+  return (
+    <a className={iconActionClass(className)} href={href} title={title}>
+      <Icon name={icon} size={17} />
+      <span className="visually-hidden">{label}</span>
+    </a>
+  );
+}

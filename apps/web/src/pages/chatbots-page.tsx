@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { api, apiPage } from '../api/client.ts';
 import type { Chatbot } from '../api/types.ts';
-import { LinkButton } from '../components/button.tsx';
+import { IconButton, IconLink, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { Badge, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
-import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
 import { usePagedList } from '../hooks/use-resource.ts';
@@ -108,47 +107,39 @@ export function ChatbotsPage() {
                     </td>
                     <td>
                       <div className="row-actions">
-                        <a
-                          className="icon-button"
+                        <IconLink
+                          icon="message"
                           href={href('/playground', { chatbot: chatbot.id })}
                           title="Open in playground"
-                        >
-                          <Icon name="message" size={17} />
-                          <span className="visually-hidden">Open {chatbot.name} in the playground</span>
-                        </a>
-                        <a
-                          className="icon-button"
+                          label={`Open ${chatbot.name} in the playground`}
+                        />
+                        <IconLink
+                          icon="book"
                           href={href(`/chatbots/${chatbot.id}/knowledge`)}
                           title="Knowledge"
-                        >
-                          <Icon name="book" size={17} />
-                          <span className="visually-hidden">Knowledge of {chatbot.name}</span>
-                        </a>
-                        <a
-                          className="icon-button hide-sm"
+                          label={`Knowledge of ${chatbot.name}`}
+                        />
+                        <IconLink
+                          icon="code"
+                          className="hide-sm"
                           href={href('/getting-started', { chatbot: chatbot.id })}
                           title="Get code"
-                        >
-                          <Icon name="code" size={17} />
-                          <span className="visually-hidden">Code to call {chatbot.name}</span>
-                        </a>
-                        <a
-                          className="icon-button hide-sm"
+                          label={`Code to call ${chatbot.name}`}
+                        />
+                        <IconLink
+                          icon="edit"
+                          className="hide-sm"
                           href={href(`/chatbots/${chatbot.id}`)}
                           title="Edit"
-                        >
-                          <Icon name="edit" size={17} />
-                          <span className="visually-hidden">Edit {chatbot.name}</span>
-                        </a>
-                        <button
-                          type="button"
-                          className="icon-button icon-button--danger"
+                          label={`Edit ${chatbot.name}`}
+                        />
+                        <IconButton
+                          icon="trash"
+                          danger
                           title="Delete"
+                          label={`Delete ${chatbot.name}`}
                           onClick={() => setToDelete(chatbot)}
-                        >
-                          <Icon name="trash" size={17} />
-                          <span className="visually-hidden">Delete {chatbot.name}</span>
-                        </button>
+                        />
                       </div>
                     </td>
                   </tr>

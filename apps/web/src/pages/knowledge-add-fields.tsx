@@ -1,7 +1,6 @@
-import { Button } from '../components/button.tsx';
+import { Button, IconButton } from '../components/button.tsx';
 import { Callout } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
-import { Icon } from '../components/icons.tsx';
 import { formatBytes, formatNumber, pluralize } from '../lib/format.ts';
 import {
   emptyQaRow,
@@ -118,16 +117,16 @@ export function QaSourceFields({
           <li key={pair.key}>
             <fieldset className="qa-row">
               <legend className="qa-row__legend">Pair {index + 1}</legend>
-              <button
-                type="button"
-                className="icon-button icon-button--sm icon-button--danger qa-row__remove"
+              <IconButton
+                icon="close"
+                size={14}
+                danger
+                className="icon-button--sm qa-row__remove"
                 title="Remove this pair"
+                label={`Remove pair ${index + 1}`}
                 disabled={values.pairs.length === 1}
                 onClick={() => onChange({ ...values, pairs: values.pairs.filter((_, at) => at !== index) })}
-              >
-                <Icon name="close" size={14} />
-                <span className="visually-hidden">Remove pair {index + 1}</span>
-              </button>
+              />
               <Field label="Question" error={errors[`pairs.${index}.question`]}>
                 {(props) => (
                   <input

@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { deleteKnowledgeSource, listKnowledgeSources, resyncKnowledgeSource } from '../api/knowledge.ts';
 import type { Chatbot, KnowledgeSource } from '../api/types.ts';
-import { Button, LinkButton } from '../components/button.tsx';
+import { Button, IconButton, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
-import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { SourceStatus } from '../components/source-status.tsx';
 import { useToast } from '../components/toast.tsx';
@@ -179,15 +178,13 @@ export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
                           >
                             Re-sync
                           </Button>
-                          <button
-                            type="button"
-                            className="icon-button icon-button--danger"
+                          <IconButton
+                            icon="trash"
+                            danger
                             title="Delete"
+                            label={`Delete ${source.title}`}
                             onClick={() => setToDelete(source)}
-                          >
-                            <Icon name="trash" size={17} />
-                            <span className="visually-hidden">Delete {source.title}</span>
-                          </button>
+                          />
                         </div>
                       </td>
                     </tr>
