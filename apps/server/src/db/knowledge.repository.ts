@@ -250,12 +250,18 @@ export async function findKnowledgeMatches(
   chunkIds: string[],
 ): Promise<KnowledgeMatch[]> {
   if (chunkIds.length === 0) return [];
-  const { rows } = await sql<KnowledgeMatch>`
-    select ${MATCH_COLUMNS}
+  // Looked up by id alone (a condition on the chatbot would lead SQLite to read all of its chunks); the
+  // chatbot is checked on the few rows found.
+  const { rows } = await sql<KnowledgeMatch & { chatbotId: string }>`
+    select ${MATCH_COLUMNS}, c.chatbot_id as "chatbotId"
     from knowledge_chunks c
     join knowledge_sources s on s.id = c.source_id
-    where c.chatbot_id = ${chatbotId} and c.id in (${sql.join(chunkIds)})`.execute(db);
-  const byId = new Map(rows.map((row) => [row.chunkId, row]));
+    where c.id in (${sql.join(chunkIds)})`.execute(db);
+  const byId = new Map(
+    rows
+      .filter((row) => row.chatbotId === chatbotId)
+      .map(({ chatbotId: _, ...match }) => [match.chunkId, match]),
+  );
   return chunkIds.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -274,6 +280,8 @@ export async function searchKnowledgeChunks(
   if (dialect === 'sqlite') {
     // Every term quoted: FTS5 reads it as a string, never as an operator (OR, NEAR, *, column filters).
     // The chatbot is matched inside the index, so only its rows are ranked; the join checks it again.
+    // CROSS JOIN keeps SQLite's join order: the few ranked rows first, each looked up by rowid (left to
+    // itself, the planner may start from every chunk of the chatbot).
     const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
     const match = `chatbot_id : ${quote(chatbotId)} AND (${terms.map(quote).join(' OR ')})`;
     const { rows } = await sql<KnowledgeMatch>`
@@ -285,8 +293,8 @@ export async function searchKnowledgeChunks(
         order by score
         limit ${limit}
       ) f
-      join knowledge_chunks c on c.rowid = f.chunk_rowid
-      join knowledge_sources s on s.id = c.source_id
+      cross join knowledge_chunks c on c.rowid = f.chunk_rowid
+      cross join knowledge_sources s on s.id = c.source_id
       where c.chatbot_id = ${chatbotId}
       order by f.score, c.id`.execute(db);
     return rows;

@@ -6,7 +6,7 @@ import {
   type TestDatabase,
 } from '../../../test/helpers/databases.ts';
 import { createTestIngestion } from '../../../test/helpers/ingestion.ts';
-import { insertKnowledgeSource } from '../../db/knowledge.repository.ts';
+import { findKnowledgeMatches, insertKnowledgeSource } from '../../db/knowledge.repository.ts';
 import { createIdGenerator } from '../../lib/ids.ts';
 import { type IngestionWorker, MAX_INGESTION_ATTEMPTS } from './ingestion-worker.ts';
 import { createKnowledgeSource, getKnowledgeSource } from './knowledge-sources.ts';
@@ -70,6 +70,21 @@ describe.each(dialects)('knowledge search on $dialect', ({ dialect, skipReason }
     const results = await searchKnowledge(search(), chatbot.id, 'sourdough bakery', 10);
 
     expect(results.map((result) => result.title)).toEqual(['Mine']);
+  });
+
+  it('looks chunks up by id for one chatbot only, whatever ids it is given', async () => {
+    const chatbot = await createChatbot('Mine');
+    const foreign = await createChatbot('Theirs');
+    await addText(chatbot, 'Mine', 'Our bakery sells rye bread.');
+    await addText(foreign, 'Theirs', 'Their bakery sells rye rolls.');
+    const chunkIds = (
+      await database.handle.db.selectFrom('knowledge_chunks').select('id').orderBy('id').execute()
+    ).map((row) => row.id);
+
+    const found = await findKnowledgeMatches(database.handle.db, chatbot.id, chunkIds);
+
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((match) => match.title))).toEqual(new Set(['Mine']));
   });
 
   it('treats hostile full-text syntax as plain words: no input makes the query fail', async () => {
