@@ -10,6 +10,12 @@ export function findWorkspace(db: Kysely<Database>, id: string): Promise<Workspa
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The workspace's credit balance; undefined for an unknown workspace. */
+export async function readCreditBalance(db: Kysely<Database>, id: string): Promise<number | undefined> {
+  const row = await db.selectFrom('workspaces').select('credits').where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : Number(row.credits);
+}
+
 export async function listWorkspaces(
   db: Kysely<Database>,
   options: PageOptions,

@@ -156,3 +156,57 @@ describe('workspace credits', () => {
     expect(await sumLedger(server.services.db, workspaceId)).toBe(0);
   });
 });
+
+describe('X-Credits-Remaining', () => {
+  it('carries the balance after the charge on a JSON reply, and with the price held on a stream', async () => {
+    const { apiKey } = await server.createWorkspace(10);
+    const chatbot = await server.createChatbot(apiKey, { model: 'openai/gpt-pricey' });
+
+    const json = await server.chat(apiKey, chatbot.id, { message: 'Hi', stream: false });
+    await json.text();
+    expect(json.status).toBe(200);
+    expect(json.headers.get('x-credits-remaining')).toBe('7');
+
+    const stream = await server.chat(apiKey, chatbot.id, { message: 'Hi', stream: true });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    expect(stream.headers.get('x-credits-remaining')).toBe('4');
+    await stream.text();
+    expect(await balanceOf(apiKey)).toBe(4);
+  });
+
+  it('carries the balance on refusals and failures: 402, 429, 404 conversation, 400, and a refunded 502', async () => {
+    const { apiKey } = await server.createWorkspace(2);
+    const priced = await server.createChatbot(apiKey, { model: 'openai/gpt-pricey' });
+    const limited = await server.createChatbot(apiKey, { rateLimit: { requests: 1, windowSeconds: 60 } });
+    const client = server.api(apiKey);
+
+    const refused = await client.post(`/api/v1/chatbots/${priced.id}/chat`, { message: 'Hi' });
+    expect([refused.status, refused.headers.get('x-credits-remaining')]).toEqual([402, '2']);
+
+    await client.post(`/api/v1/chatbots/${limited.id}/chat`, { message: 'Hi' });
+    const limitedOut = await client.post(`/api/v1/chatbots/${limited.id}/chat`, { message: 'Hi' });
+    expect([limitedOut.status, limitedOut.headers.get('x-credits-remaining')]).toEqual([429, '1']);
+
+    const unknown = await client.post(`/api/v1/chatbots/${priced.id}/chat`, {
+      message: 'Hi',
+      conversationId: 'no-such-conversation',
+    });
+    expect([unknown.status, unknown.headers.get('x-credits-remaining')]).toEqual([404, '1']);
+
+    const invalid = await client.post(`/api/v1/chatbots/${priced.id}/chat`, { message: '' });
+    expect([invalid.status, invalid.headers.get('x-credits-remaining')]).toEqual([400, '1']);
+
+    const openai = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
+    fake.queue({ status: 500 });
+    const failed = await client.post(`/api/v1/chatbots/${openai.id}/chat`, { message: 'Hi' });
+    expect([failed.status, failed.headers.get('x-credits-remaining')]).toEqual([502, '1']);
+  });
+
+  it('is absent when the key is not accepted: no workspace to speak of', async () => {
+    const response = await server.chat('sk-workspace_unknown', 'anything', { message: 'Hi' });
+
+    expect(response.status).toBe(401);
+    expect(response.headers.has('x-credits-remaining')).toBe(false);
+  });
+});
+

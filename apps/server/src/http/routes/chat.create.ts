@@ -8,6 +8,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ChatbotRow } from '../../db/database.ts';
+import { readCreditBalance } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { startChatTurn } from '../../features/chat/send-message.ts';
 import { loadChatbot } from '../../features/chatbots/load-chatbot.ts';
@@ -62,17 +63,31 @@ function createChatGate(services: Services) {
   };
 }
 
+/** The workspace's balance as this response leaves: after the reply's charge, or its refund. */
+async function setCreditsRemaining(services: Services, request: FastifyRequest, reply: FastifyReply) {
+  if (!request.workspaceId || reply.hasHeader('x-credits-remaining')) return;
+  const balance = await readCreditBalance(services.db, request.workspaceId).catch(() => undefined);
+  if (balance !== undefined) reply.header('x-credits-remaining', balance);
+}
+
 export function registerChatCreate(app: App, services: Services): void {
   app.post(
     '/api/v1/chatbots/:chatbotId/chat',
     {
       onRequest: createChatGate(services),
+      // Every response once the workspace is known, errors included (a stream sets it as it opens).
+      onSend: async (request, reply, payload) => {
+        await setCreditsRemaining(services, request, reply);
+        return payload;
+      },
       schema: {
         summary: 'Send a message to a chatbot',
         description:
           'Answers with one JSON reply, or with Server-Sent Events (start, delta..., then done or error) when ' +
           '`stream` is true (or absent and the chatbot streams by default). Every response after the chatbot is ' +
-          'known carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.',
+          'known carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset, and every response once the ' +
+          'key is accepted carries X-Credits-Remaining (the balance as it leaves: after this reply’s charge; for a ' +
+          'stream, with the reply’s price already held).',
         tags: ['chat'],
         security: workspaceSecurity,
         params: paramsSchema,
@@ -120,6 +135,7 @@ export function registerChatCreate(app: App, services: Services): void {
         if (result.kind === 'failed') throw result.error;
         return { success: true as const, data: result.reply };
       }
+      await setCreditsRemaining(services, request, reply);
       return streamTurn(services, request, reply, turn);
     },
   );
