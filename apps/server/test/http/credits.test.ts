@@ -209,4 +209,3 @@ describe('X-Credits-Remaining', () => {
     expect(response.headers.has('x-credits-remaining')).toBe(false);
   });
 });
-
