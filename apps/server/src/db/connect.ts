@@ -59,7 +59,8 @@ export function connectDatabase(
       close: () => db.destroy(),
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // A database that accepts no connection fails a request after 10 s rather than holding it open.
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 10_000 });
   // An idle connection that PostgreSQL drops (a restart, a failover, pg_terminate_backend) is reported as
   // the pool's 'error' event, which would crash the process unheard. The pool has already discarded that
   // connection and the next query opens a new one.
@@ -87,4 +88,27 @@ export async function migrateToLatest({ db, dialect }: DatabaseHandle): Promise<
   const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
+}
+
+// Network failures on the way to the database, and PostgreSQL's "connection exception" class (08) and
+// shutdown states (57P01-57P03): the database is away, not the request at fault.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
+const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** Whether an error says the database cannot be reached right now (as opposed to a fault in a query). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_STATES.test(code)) return true;
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
+  return UNREACHABLE_MESSAGES.test(error.message);
 }

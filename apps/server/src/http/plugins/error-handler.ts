@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../../db/connect.ts';
 import { AppError, isAppError } from '../../errors/app-error.ts';
 import type { App } from '../app-types.ts';
 
@@ -46,6 +47,12 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (status === 503) return new AppError('SERVICE_UNAVAILABLE');
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', {
+      message: 'The database cannot be reached right now; retry shortly',
+      cause: error,
+    });
+  }
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 

@@ -14,6 +14,7 @@ import { startChatTurn } from '../../features/chat/send-message.ts';
 import { loadChatbot } from '../../features/chatbots/load-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
+import { toAppError } from '../plugins/error-handler.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 import { SseStream } from '../sse.ts';
 
@@ -177,7 +178,7 @@ async function streamTurn(
     // after it, end the stream with one error event, or its heartbeat would keep it open forever.
     if (!reply.sent) throw error;
     request.log.error({ err: error }, 'unexpected error');
-    stream.finish('error', errorEnvelopeSchema.parse(new AppError('INTERNAL_ERROR').toEnvelope()));
+    stream.finish('error', errorEnvelopeSchema.parse(toAppError(error as Error).toEnvelope()));
     return reply;
   } finally {
     reply.raw.off('close', onClose);
