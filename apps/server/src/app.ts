@@ -48,6 +48,8 @@ import { registerKnowledgeFilesCreate } from './http/routes/knowledge-files.crea
 import { registerKnowledgeResyncCreate } from './http/routes/knowledge-resync.create.ts';
 import { registerMembersDelete } from './http/routes/members.delete.ts';
 import { registerMembersList } from './http/routes/members.list.ts';
+import { registerMessagesGet } from './http/routes/messages.get.ts';
+import { registerMessagesCancelCreate } from './http/routes/messages-cancel.create.ts';
 import { registerModelsList } from './http/routes/models.list.ts';
 import { registerUsageGet } from './http/routes/usage.get.ts';
 import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
@@ -66,6 +68,8 @@ const workspaceRoutes = [
   registerChatCreate,
   registerConversationsList,
   registerConversationsGet,
+  registerMessagesGet,
+  registerMessagesCancelCreate,
   registerConversationsDelete,
   registerKnowledgeCreate,
   registerKnowledgeList,

@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/connect.ts';
+import { markAbandonedReplies } from './db/conversations.repository.ts';
 import { isSetupNeeded } from './features/accounts/set-up-owner.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
@@ -34,12 +35,17 @@ async function main(): Promise<void> {
   }
 
   // Reservations left held by a crashed instance are released once they expire: at start, then regularly.
+  // Replies a crashed instance left `generating` end `incomplete` (with the text written so far) once
+  // they are as old as a reservation can be.
   const sweepReservations = () =>
     services.credits
       .releaseExpired()
-      .then(
-        (released) => released > 0 && services.log.warn({ released }, 'released expired credit reservations'),
-      )
+      .then(async (released) => {
+        if (released > 0) services.log.warn({ released }, 'released expired credit reservations');
+        const before = new Date(services.clock.now().getTime() - config.reservationTtlMs).toISOString();
+        const abandoned = await markAbandonedReplies(services.db, before);
+        if (abandoned > 0) services.log.warn({ abandoned }, 'marked replies left generating as incomplete');
+      })
       .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
   await sweepReservations();
   const sweep = setInterval(sweepReservations, Math.min(60_000, Math.ceil(config.reservationTtlMs / 2)));

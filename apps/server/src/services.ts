@@ -12,6 +12,7 @@ import {
 } from './features/cache/invalidation-bus.ts';
 import { createTtlCache, type TtlCache } from './features/cache/ttl-cache.ts';
 import { composeLocalReply } from './features/chat/compose-local-reply.ts';
+import { createGenerations, type Generations } from './features/chat/generations.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
 import type { KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
@@ -44,6 +45,8 @@ export type Services = {
   /** Where chat turns search the chatbots' knowledge (full text, and vectors with an embedding model). */
   knowledgeSearch: KnowledgeSearchDeps;
   invalidations: InvalidationBus;
+  /** The replies this instance is generating, cancellable from any instance. */
+  generations: Generations;
   caches: { apiKeys: TtlCache<CachedApiKey>; chatbots: TtlCache<ChatbotRow> };
   /** Answers true when Redis answers, or when there is no Redis to ask. */
   pingRedis: () => Promise<boolean>;
@@ -173,6 +176,7 @@ export function createServices(
     ingestion,
     knowledgeSearch,
     invalidations,
+    generations: createGenerations(invalidations),
     caches: {
       apiKeys: createTtlCache<CachedApiKey>({
         ...cacheOptions,

@@ -131,7 +131,7 @@ export const messageSchema = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
-  status: z.enum(['complete', 'incomplete', 'failed']),
+  status: z.enum(['generating', 'complete', 'incomplete', 'failed']),
   usage: usageSchema.nullable(),
   createdAt: z.string(),
 });

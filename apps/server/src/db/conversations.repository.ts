@@ -49,6 +49,58 @@ export async function insertMessage(db: Kysely<Database>, row: NewMessageRow): P
   await db.insertInto('messages').values(row).execute();
 }
 
+/** Writes a reply's outcome (or, while it is generated, its text so far) onto its message row. */
+export async function updateMessage(
+  db: Kysely<Database>,
+  id: string,
+  fields: Pick<MessageRow, 'content'> &
+    Partial<Pick<MessageRow, 'status' | 'input_tokens' | 'output_tokens' | 'credits'>>,
+): Promise<void> {
+  await db.updateTable('messages').set(fields).where('id', '=', id).execute();
+}
+
+/** The text so far of a reply still being generated; nothing once its outcome is stored. */
+export async function updateGeneratingContent(
+  db: Kysely<Database>,
+  id: string,
+  content: string,
+): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ content })
+    .where('id', '=', id)
+    .where('status', '=', 'generating')
+    .execute();
+}
+
+/** Replies left `generating` by an instance that stopped before storing them, started before `before`. */
+export async function markAbandonedReplies(db: Kysely<Database>, before: string): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'incomplete' })
+    .where('status', '=', 'generating')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** One message of a chatbot's conversation. */
+export function findMessage(
+  db: Kysely<Database>,
+  chatbotId: string,
+  conversationId: string,
+  messageId: string,
+): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .selectAll('messages')
+    .where('messages.id', '=', messageId)
+    .where('messages.conversation_id', '=', conversationId)
+    .where('conversations.chatbot_id', '=', chatbotId)
+    .executeTakeFirst();
+}
+
 export function listMessages(db: Kysely<Database>, conversationId: string): Promise<MessageRow[]> {
   return db
     .selectFrom('messages')
@@ -73,7 +125,7 @@ export async function listRecentMessages(
     .select(['role', 'content'])
     .where('conversation_id', '=', conversationId)
     .where('content', '!=', '')
-    .where('status', '!=', 'failed')
+    .where('status', 'not in', ['failed', 'generating'])
     .orderBy('id', 'desc')
     .limit(count)
     .execute();

@@ -48,7 +48,8 @@ export type ConversationTable = {
   updated_at: string;
 };
 
-export type MessageStatus = 'complete' | 'incomplete' | 'failed';
+/** `generating` while the model writes the reply (its content is what has been written so far). */
+export type MessageStatus = 'generating' | 'complete' | 'incomplete' | 'failed';
 
 export type MessageTable = {
   id: string;

@@ -28,6 +28,8 @@ export const errorCatalog = {
   INVITATION_NOT_FOUND: { status: 404, message: 'Invitation not found, already used or expired' },
   MEMBER_NOT_FOUND: { status: 404, message: 'Member not found' },
   KNOWLEDGE_SOURCE_NOT_FOUND: { status: 404, message: 'Knowledge source not found' },
+  MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
+  MESSAGE_NOT_GENERATING: { status: 409, message: 'The message is no longer being generated' },
   NOT_FOUND: { status: 404, message: 'Route not found' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The server is shutting down or not ready' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred' },

@@ -264,11 +264,12 @@ describe.skipIf(missing.length > 0)(`crash safety on PostgreSQL and Redis${skipR
             { role: 'assistant', content: reply?.response, status: 'complete', credits: reply?.credits },
           ]);
         }
-        // The stream cut while its upstream was held left no reply behind.
-        const cut = await crashDatabase.query('select id from messages where id = $1', [
+        // The stream cut while its upstream was held left its reply `generating`, with the text so far and no
+        // charge: the dead instance can no longer finish it.
+        const cut = await crashDatabase.query('select status, credits from messages where id = $1', [
           heldStream?.startedMessageId,
         ]);
-        expect(cut.rows).toEqual([]);
+        expect(cut.rows).toEqual([{ status: 'generating', credits: null }]);
 
         // Each settled reservation paid for a stored, non-failed reply, and each charged reply for one of them.
         const settled = await crashDatabase.query<{ reservation: string; message: string | null }>(
@@ -299,6 +300,18 @@ describe.skipIf(missing.length > 0)(`crash safety on PostgreSQL and Redis${skipR
         expect(afterSweep.ledgerSum).toBe(afterSweep.balance);
         const workspace = await apiClient(restartedUrl, apiKey).get('/api/v1/workspace');
         expect(workspace.body.data.credits).toBe(afterSweep.balance);
+        // The sweep also ends the reply the crash left generating: incomplete, still free.
+        await eventually(async () => {
+          const left = await crashDatabase.query('select status, credits from messages where id = $1', [
+            heldStream?.startedMessageId,
+          ]);
+          return left.rows[0]?.status === 'incomplete' && left.rows[0]?.credits === null;
+        }, 10_000);
+        const generating = await crashDatabase.query(
+          `select id from messages where workspace_id = $1 and status = 'generating'`,
+          [workspaceId],
+        );
+        expect(generating.rows).toEqual([]);
 
         // And it serves again.
         expect((await fetch(`${restartedUrl}/readyz`)).status).toBe(200);

@@ -290,4 +290,51 @@ describe.skipIf(missing.length > 0)(`two instances sharing PostgreSQL and Redis$
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'a reply generated on A is polled and cancelled through B, and a client that leaves A does not stop it',
+    async () => {
+      const { apiKey } = await createWorkspace(a, 10);
+      const chatbotId = await createChatbot(a, apiKey, { model: 'openai/gpt-test' });
+      const words = Array.from({ length: 30 }, (_, index) => `word${index}`).join(' ');
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      fake.queue({ text: words, pauseAfterChunks: { count: 5, until: held } });
+      const client = new AbortController();
+      const response = await postChat(
+        a.baseUrl,
+        apiKey,
+        chatbotId,
+        { message: 'Go on', stream: true },
+        client.signal,
+      );
+      const reader = response.body?.getReader();
+      let text = '';
+      while (!text.includes('event: delta')) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) throw new Error(`stream ended early: ${text}`);
+        text += new TextDecoder().decode(chunk.value);
+      }
+      const { conversationId, messageId } = JSON.parse(/event: start\ndata: (.+)\n/.exec(text)?.[1] ?? '{}');
+      // The client leaves A; the reply goes on.
+      client.abort();
+      const path = `/api/v1/chatbots/${chatbotId}/conversations/${conversationId}/messages/${messageId}`;
+      const onB = apiClient(b.baseUrl, apiKey);
+      await eventually(async () => (await onB.get(path)).body.data.content.length > 0);
+      expect((await onB.get(path)).body.data.status).toBe('generating');
+
+      const cancelled = await onB.post(`${path}/cancel`);
+
+      expect(cancelled.status).toBe(202);
+      await eventually(async () => (await onB.get(path)).body.data.status === 'incomplete');
+      const stored = (await onB.get(path)).body.data;
+      expect(words.startsWith(stored.content)).toBe(true);
+      expect(stored.content.length).toBeGreaterThan(0);
+      expect(stored.usage).toMatchObject({ credits: 1 });
+      release();
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

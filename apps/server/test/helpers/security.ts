@@ -7,7 +7,7 @@ import { type ApiResponse, eventually, sessionHeaders, type TestServer } from '.
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A resource a route can address by id; each belongs to exactly one workspace. */
-export type ResourceKind = 'chatbot' | 'conversation' | 'apiKey' | 'member' | 'knowledgeSource';
+export type ResourceKind = 'chatbot' | 'conversation' | 'message' | 'apiKey' | 'member' | 'knowledgeSource';
 
 export type ResourceIds = Record<ResourceKind, string>;
 
@@ -59,12 +59,15 @@ const NOT_FOUND_CODE = {
   apiKey: 'API_KEY_NOT_FOUND',
   member: 'MEMBER_NOT_FOUND',
   knowledgeSource: 'KNOWLEDGE_SOURCE_NOT_FOUND',
+  message: 'MESSAGE_NOT_FOUND',
 } as const satisfies Record<ResourceKind, keyof typeof errorCatalog>;
 
-// Conversations and knowledge sources live in their chatbot: another workspace's chatbot comes with its own.
+// Conversations and knowledge sources live in their chatbot, messages in their conversation: another
+// workspace's chatbot comes with its own.
 const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
-  chatbot: ['chatbot', 'conversation', 'knowledgeSource'],
-  conversation: ['conversation'],
+  chatbot: ['chatbot', 'conversation', 'message', 'knowledgeSource'],
+  conversation: ['conversation', 'message'],
+  message: ['message'],
   apiKey: ['apiKey'],
   member: ['member'],
   knowledgeSource: ['knowledgeSource'],
@@ -174,6 +177,26 @@ export function createSecurityChecks(server: TestServer) {
       const read = await client.get(`/api/v1/chatbots/${chatbot.id}/knowledge/${source.body.data.id}`);
       return read.body.data?.status === 'ready';
     });
+    // A reply still being generated (as an instance that stopped would leave it), so a cancel has one to stop.
+    const generatingId = server.services.ids();
+    await server.services.db
+      .insertInto('messages')
+      .values({
+        id: generatingId,
+        conversation_id: chat.body.data.conversationId,
+        workspace_id: workspaceId,
+        role: 'assistant',
+        content: 'So far',
+        metadata: null,
+        user_id: null,
+        status: 'generating',
+        model: 'local/pollybot',
+        input_tokens: null,
+        output_tokens: null,
+        credits: null,
+        created_at: server.services.clock.now().toISOString(),
+      })
+      .execute();
     const owner = await server.createUser(workspaceId, 'owner');
     const member = await server.createUser(workspaceId, 'member');
     const session = await server.signIn(owner.userId, workspaceId);
@@ -184,6 +207,7 @@ export function createSecurityChecks(server: TestServer) {
       ids: {
         chatbot: chatbot.id,
         conversation: chat.body.data.conversationId,
+        message: generatingId,
         apiKey: spare.body.data.id,
         member: member.userId,
         knowledgeSource: source.body.data.id,

@@ -103,6 +103,18 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [404, 'CHATBOT_NOT_FOUND'],
     [404, 'CONVERSATION_NOT_FOUND'],
   ],
+  'GET /api/v1/chatbots/{}/conversations/{}/messages/{}': [
+    ...API_KEY_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+    [404, 'MESSAGE_NOT_FOUND'],
+  ],
+  'POST /api/v1/chatbots/{}/conversations/{}/messages/{}/cancel': [
+    ...CHANGE_ROUTE,
+    [404, 'CONVERSATION_NOT_FOUND'],
+    [404, 'MESSAGE_NOT_FOUND'],
+    [409, 'MESSAGE_NOT_GENERATING'],
+  ],
   'POST /api/v1/chatbots/{}/knowledge': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'POST /api/v1/chatbots/{}/knowledge/files': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'GET /api/v1/chatbots/{}/knowledge': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],

@@ -58,6 +58,18 @@ const apiRoutes: AuthenticatedRoute[] = [
     successStatus: 200,
   },
   {
+    method: 'GET',
+    path: '/api/v1/chatbots/:id/conversations/:conversationId/messages/:messageId',
+    params: { id: 'chatbot', conversationId: 'conversation', messageId: 'message' },
+    successStatus: 200,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/chatbots/:id/conversations/:conversationId/messages/:messageId/cancel',
+    params: { id: 'chatbot', conversationId: 'conversation', messageId: 'message' },
+    successStatus: 202,
+  },
+  {
     method: 'POST',
     path: '/api/v1/chatbots/:id/knowledge',
     params: { id: 'chatbot' },

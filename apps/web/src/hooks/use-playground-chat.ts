@@ -38,6 +38,8 @@ export function usePlaygroundChat(
   const [isResuming, setIsResuming] = useState(Boolean(resumeId));
   const [resumeError, setResumeError] = useState<Error>();
   const controllerRef = useRef<AbortController | undefined>(undefined);
+  // The reply being streamed (from its `start` event), so Stop can cancel it on the server.
+  const replyRef = useRef<{ path: string; cancelled: boolean } | undefined>(undefined);
 
   useEffect(() => {
     if (!resumeId) return;
@@ -50,7 +52,8 @@ export function usePlaygroundChat(
             key: message.id,
             role: message.role,
             content: message.content,
-            status: message.status,
+            // A reply still being generated elsewhere shows as in progress.
+            status: message.status === 'generating' ? 'streaming' : message.status,
             usage: message.usage,
           })),
         );
@@ -104,6 +107,12 @@ export function usePlaygroundChat(
     const onEvent = (event: ChatStreamEvent) => {
       if (event.event === 'start') {
         setConversationId(event.data.conversationId);
+        replyRef.current = {
+          path:
+            `/api/v1/chatbots/${encodeURIComponent(chatbotId)}/conversations/` +
+            `${encodeURIComponent(event.data.conversationId)}/messages/${encodeURIComponent(event.data.messageId)}`,
+          cancelled: false,
+        };
       } else if (event.event === 'delta') {
         const piece = event.data.content;
         updateReply(replyKey, (message) => ({ ...message, content: message.content + piece }));
@@ -115,7 +124,8 @@ export function usePlaygroundChat(
           content: reply.response,
           usage: reply.usage,
           sources: reply.sources,
-          status: 'complete',
+          // A cancelled reply ends with `done` too, carrying the text written until the cancel.
+          status: replyRef.current?.cancelled ? 'incomplete' : 'complete',
         }));
       } else {
         if (typeof event.data.conversationId === 'string') setConversationId(event.data.conversationId);
@@ -150,12 +160,23 @@ export function usePlaygroundChat(
       }
     } finally {
       controllerRef.current = undefined;
+      replyRef.current = undefined;
       setIsSending(false);
       onReplyEnd();
     }
   };
 
-  const stop = useCallback(() => controllerRef.current?.abort(), []);
+  // Closing the connection no longer stops a reply on the server: Stop cancels it there, and the stream
+  // then ends with what was written. Before the reply has started (no message id yet), the request is dropped.
+  const stop = useCallback(() => {
+    const reply = replyRef.current;
+    if (!reply) {
+      controllerRef.current?.abort();
+      return;
+    }
+    reply.cancelled = true;
+    api('POST', `${reply.path}/cancel`).catch(() => controllerRef.current?.abort());
+  }, []);
   const reset = useCallback(() => {
     controllerRef.current?.abort();
     setMessages([]);

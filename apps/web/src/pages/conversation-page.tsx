@@ -14,13 +14,16 @@ import { formatCredits, formatDateTime, formatJson, pluralize } from '../lib/for
 import { href } from '../lib/route.ts';
 
 const STATUS_TONES: Record<Message['status'], BadgeTone> = {
+  generating: 'info',
   complete: 'success',
   incomplete: 'warning',
   failed: 'danger',
 };
 const STATUS_HINTS: Record<Message['status'], string> = {
   complete: 'The reply finished normally',
-  incomplete: 'The client disconnected mid-stream; this is what was generated',
+  generating: 'The reply is still being written; this is its text so far',
+  incomplete:
+    'The reply was stopped before its end (cancelled, or its server stopped); this is what was generated',
   failed: 'The AI provider failed; this reply cost nothing',
 };
 

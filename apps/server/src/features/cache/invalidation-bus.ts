@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
-export type InvalidationTopic = 'api-key' | 'chatbot';
+/** What changed: a key, a chatbot, or a generation asked to stop (its message id). */
+export type InvalidationTopic = 'api-key' | 'chatbot' | 'generation-cancel';
 
 type Listener = (topic: InvalidationTopic, id: string) => void;
 

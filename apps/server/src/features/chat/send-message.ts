@@ -6,6 +6,8 @@ import {
   insertMessage,
   listRecentMessages,
   touchConversation,
+  updateGeneratingContent,
+  updateMessage,
 } from '../../db/conversations.repository.ts';
 import type { ChatbotRow, Database, MessageStatus } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -102,6 +104,22 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         credits: null,
         created_at: now,
       });
+      // The reply's row exists from the start, `generating`, so it can be polled and cancelled.
+      await insertMessage(trx, {
+        id: messageId,
+        conversation_id: conversationId,
+        workspace_id: chatbot.workspace_id,
+        role: 'assistant',
+        content: '',
+        metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+        user_id: userId,
+        status: 'generating',
+        model: chatbot.model,
+        input_tokens: null,
+        output_tokens: null,
+        credits: null,
+        created_at: now,
+      });
     });
   } catch (error) {
     await deps.credits.release(reservation.reservationId);
@@ -114,20 +132,12 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     content: string,
     usage: ChatReply['usage'] | null,
   ) => {
-    await insertMessage(trx, {
-      id: messageId,
-      conversation_id: conversationId,
-      workspace_id: chatbot.workspace_id,
-      role: 'assistant',
-      content,
-      metadata: request.metadata ? JSON.stringify(request.metadata) : null,
-      user_id: userId,
+    await updateMessage(trx, messageId, {
       status,
-      model: chatbot.model,
+      content,
       input_tokens: usage?.inputTokens ?? null,
       output_tokens: usage?.outputTokens ?? null,
       credits: usage?.credits ?? null,
-      created_at: clock.now().toISOString(),
     });
   };
 
@@ -135,6 +145,8 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     conversationId,
     messageId,
     async run({ signal, onDelta }) {
+      // The text so far is written to the message now and then, for clients that poll it.
+      const progress = createProgressWriter(db, messageId);
       const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
       const outcome = await deps.models.generate({
         model: chatbot.model,
@@ -149,8 +161,12 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         },
         settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
         signal,
-        onDelta,
+        onDelta: (text) => {
+          progress.add(text);
+          onDelta?.(text);
+        },
       });
+      await progress.stop();
 
       // The reply and its charge (or refund) are stored in one transaction: a crash can never keep
       // credits without the reply they paid for, nor store a reply whose reservation stays held.
@@ -184,6 +200,39 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
       if (knowledge) reply.sources = toReplySources(knowledge, isLocalModel(chatbot.model));
       return { kind: status, reply };
+    },
+  };
+}
+
+/** How often the text of a reply being generated is written to its message. */
+const PROGRESS_INTERVAL_MS = 500;
+
+/** Writes a generating reply's text so far at most every PROGRESS_INTERVAL_MS, one write at a time. */
+function createProgressWriter(db: Kysely<Database>, messageId: string) {
+  let text = '';
+  let written = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    timer = undefined;
+    if (text.length === written) return;
+    const content = text;
+    writing = writing
+      .then(() => updateGeneratingContent(db, messageId, content))
+      .then(() => {
+        written = content.length;
+      })
+      .catch(() => {});
+  };
+  return {
+    add(delta: string) {
+      text += delta;
+      timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+    },
+    /** No more writes; waits for one in progress, so it cannot land after the final outcome. */
+    async stop() {
+      clearTimeout(timer);
+      await writing;
     },
   };
 }

@@ -131,13 +131,20 @@ export function registerChatCreate(app: App, services: Services): void {
         },
       );
       const wantsStream = request.body.stream ?? chatbot.streaming === 1;
-      if (!wantsStream) {
-        const result = await turn.run({});
-        if (result.kind === 'failed') throw result.error;
-        return { success: true as const, data: result.reply };
+      // The generation belongs to the message, not to this connection: a client that leaves does not stop
+      // it (it is stored and charged as usual); only a cancel does.
+      const generation = services.generations.track(turn.messageId);
+      try {
+        if (!wantsStream) {
+          const result = await turn.run({ signal: generation.signal });
+          if (result.kind === 'failed') throw result.error;
+          return { success: true as const, data: result.reply };
+        }
+        await setCreditsRemaining(services, request, reply);
+        return await streamTurn(services, request, reply, turn, generation.signal);
+      } finally {
+        generation.done();
       }
-      await setCreditsRemaining(services, request, reply);
-      return streamTurn(services, request, reply, turn);
     },
   );
 }
@@ -151,15 +158,16 @@ async function streamTurn(
   request: FastifyRequest,
   reply: FastifyReply,
   turn: Awaited<ReturnType<typeof startChatTurn>>,
+  signal: AbortSignal,
 ): Promise<FastifyReply> {
   const stream = new SseStream(reply, services.config.sseHeartbeatMs);
-  const clientGone = new AbortController();
+  let clientGone = false;
   const onClose = () => {
-    if (!reply.raw.writableFinished) clientGone.abort();
+    if (!reply.raw.writableFinished) clientGone = true;
   };
   reply.raw.on('close', onClose);
   const openOnce = () => {
-    if (reply.sent) return;
+    if (reply.sent || clientGone) return;
     stream.open();
     stream.send('start', { conversationId: turn.conversationId, messageId: turn.messageId });
   };
@@ -167,7 +175,7 @@ async function streamTurn(
   let result: Awaited<ReturnType<typeof turn.run>>;
   try {
     result = await turn.run({
-      signal: clientGone.signal,
+      signal,
       onDelta: (content) => {
         openOnce();
         stream.send('delta', { content });
@@ -185,10 +193,10 @@ async function streamTurn(
   }
 
   if (result.kind === 'failed' && !reply.sent) throw result.error;
-  if (clientGone.signal.aborted) {
+  if (clientGone) {
     request.log.info(
-      { messageId: turn.messageId },
-      'client left mid-stream; partial reply stored as incomplete',
+      { messageId: turn.messageId, outcome: result.kind },
+      'client left mid-stream; the reply was generated and stored all the same',
     );
     // Left before the first token: nothing was sent, so take over the reply to end it quietly.
     if (!reply.sent) reply.hijack();

@@ -1,0 +1,50 @@
+import { messageSchema, successEnvelope } from '@pollybot/contracts';
+import { AppError } from '../../errors/app-error.ts';
+import { toMessageView } from '../../features/conversations/conversation-view.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { getMessage, messageParamsSchema } from './messages.get.ts';
+
+export function registerMessagesCancelCreate(app: App, services: Services): void {
+  app.post(
+    '/api/v1/chatbots/:id/conversations/:conversationId/messages/:messageId/cancel',
+    {
+      schema: {
+        summary: 'Stop a reply being generated',
+        description:
+          'Answers 202 with the message as it is; the instance generating it (any instance) stops within a ' +
+          'second, and the message ends `incomplete` with the text generated until then. It is charged as a ' +
+          'reply when any text was generated, and costs nothing otherwise. A reply that has already ended ' +
+          'answers 409 MESSAGE_NOT_GENERATING.',
+        tags: ['conversations'],
+        security: workspaceSecurity,
+        params: messageParamsSchema,
+        response: {
+          202: successEnvelope(messageSchema),
+          ...errorResponses([
+            ...CHANGE_ERRORS,
+            'CHATBOT_NOT_FOUND',
+            'CONVERSATION_NOT_FOUND',
+            'MESSAGE_NOT_FOUND',
+            'MESSAGE_NOT_GENERATING',
+          ]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const message = await getMessage(services, request.workspaceId, request.params);
+      if (message.role !== 'assistant' || message.status !== 'generating') {
+        throw new AppError('MESSAGE_NOT_GENERATING');
+      }
+      await services.generations.cancel(message.id).catch((error: unknown) => {
+        throw new AppError('SERVICE_UNAVAILABLE', {
+          message: 'The cancel could not be passed to the other instances right now; retry shortly',
+          cause: error,
+        });
+      });
+      reply.code(202);
+      return { success: true as const, data: toMessageView(message) };
+    },
+  );
+}
