@@ -23,10 +23,8 @@ COPY packages/contracts/package.json packages/contracts/
 # The dashboard is built by the root postinstall, so its sources (and the contracts it reads) come first.
 COPY packages/contracts/ packages/contracts/
 COPY apps/web/ apps/web/
-# `npm install` with the lock file rather than `npm ci`: the lock omits Biome's binaries for other
-# platforms, which `npm ci` counts as out of sync (see .ci/run). The locked versions are installed all
-# the same. Runtime dependencies only: tsx (which runs the TypeScript sources) is one of them.
-RUN npm install --omit=dev --no-audit --no-fund \
+# Exactly the locked versions. Runtime dependencies only: tsx (which runs the TypeScript sources) is one of them.
+RUN npm ci --omit=dev --no-audit --no-fund \
   && npm cache clean --force
 
 # --- runtime ----------------------------------------------------------------------------------------
