@@ -40,14 +40,20 @@ export type ChatTurnRequest = {
 };
 
 /** How a turn ended: the reply (complete, or cut short by the client) or a provider failure. */
-export type ChatTurnResult =
+export type ChatTurnResult = (
   | { kind: 'complete' | 'incomplete'; reply: ChatReply }
-  | { kind: 'failed'; error: AppError };
+  | { kind: 'failed'; error: AppError }
+) & {
+  /** The balance after this turn's own charge or refund; undefined for a free reply. */
+  creditsRemaining: number | undefined;
+};
 
 /** A turn that passed every check and holds its credits; `run` generates, stores and settles it. */
 export type ChatTurn = {
   conversationId: string;
   messageId: string;
+  /** The balance with this turn's price held; undefined for a free reply. */
+  creditsHeld: number | undefined;
   run: (options: {
     signal?: AbortSignal | undefined;
     onDelta?: (text: string) => void;
@@ -141,9 +147,11 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     });
   };
 
+  const refunded = reservation.balance === undefined ? undefined : reservation.balance + reservation.amount;
   return {
     conversationId,
     messageId,
+    creditsHeld: reservation.balance,
     async run({ signal, onDelta }) {
       // The text so far is written to the message now and then, for clients that poll it.
       const progress = createProgressWriter(db, messageId);
@@ -177,6 +185,7 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         });
         return {
           kind: 'failed',
+          creditsRemaining: refunded,
           error: new AppError(outcome.error.code, {
             extra: { conversationId, messageId },
             cause: outcome.error,
@@ -199,7 +208,9 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       });
       const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
       if (knowledge) reply.sources = toReplySources(knowledge, isLocalModel(chatbot.model));
-      return { kind: status, reply };
+      // A reply stored as free (its reservation given back by the sweep) left the balance as before it.
+      const creditsRemaining = charged && usage.credits > 0 ? reservation.balance : refunded;
+      return { kind: status, reply, creditsRemaining };
     },
   };
 }

@@ -10,7 +10,10 @@ import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 
-export type Reservation = { ok: true; reservationId: string | null; amount: number } | { ok: false };
+/** A reservation, with the workspace's balance right after it (unknown for a free reply, which takes nothing). */
+export type Reservation =
+  | { ok: true; reservationId: string | null; amount: number; balance: number | undefined }
+  | { ok: false };
 
 /** Credits move only here, each movement inside a transaction with its ledger row. */
 export type CreditService = {
@@ -62,7 +65,7 @@ export function createCreditService(deps: {
 
   return {
     async reserve(workspaceId, amount) {
-      if (amount === 0) return { ok: true, reservationId: null, amount };
+      if (amount === 0) return { ok: true, reservationId: null, amount, balance: undefined };
       const now = clock.now();
       const reservationId = ids();
       const balance = await db.transaction().execute(async (trx) => {
@@ -84,7 +87,7 @@ export function createCreditService(deps: {
         });
         return after;
       });
-      return balance === undefined ? { ok: false } : { ok: true, reservationId, amount };
+      return balance === undefined ? { ok: false } : { ok: true, reservationId, amount, balance };
     },
 
     async settle(reservationId, messageId, trx) {

@@ -64,10 +64,18 @@ function createChatGate(services: Services) {
   };
 }
 
-/** The workspace's balance as this response leaves: after the reply's charge, or its refund. */
-async function setCreditsRemaining(services: Services, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * X-Credits-Remaining: the balance the turn's own reservation reported (after its charge or refund), or, when
+ * there is none (a refusal before the reservation, a free reply), the balance read as the response leaves.
+ */
+async function setCreditsRemaining(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  known?: number | undefined,
+) {
   if (!request.workspaceId || reply.hasHeader('x-credits-remaining')) return;
-  const balance = await readCreditBalance(services.db, request.workspaceId).catch(() => undefined);
+  const balance = known ?? (await readCreditBalance(services.db, request.workspaceId).catch(() => undefined));
   if (balance !== undefined) reply.header('x-credits-remaining', balance);
 }
 
@@ -137,10 +145,11 @@ export function registerChatCreate(app: App, services: Services): void {
       try {
         if (!wantsStream) {
           const result = await turn.run({ signal: generation.signal });
+          await setCreditsRemaining(services, request, reply, result.creditsRemaining);
           if (result.kind === 'failed') throw result.error;
           return { success: true as const, data: result.reply };
         }
-        await setCreditsRemaining(services, request, reply);
+        await setCreditsRemaining(services, request, reply, turn.creditsHeld);
         return await streamTurn(services, request, reply, turn, generation.signal);
       } finally {
         generation.done();
