@@ -11,6 +11,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 import type { EmbeddingService } from '../../models/embedding-gateway.ts';
 import { encodeEmbedding } from './embedding-codec.ts';
+import { DocumentExtractionError } from './extract/extract-document.ts';
 import { type ReadSourceDeps, readSource, SourceReadError } from './read-source.ts';
 import { WebImportError } from './web-import/import-web-pages.ts';
 
@@ -232,6 +233,10 @@ export function createIngestionWorker(deps: IngestionDeps): IngestionWorker {
 
 /** The reason stored on a failed source: our own readers' messages are written for its owner; others are not. */
 function describeFailure(error: unknown): string {
-  if (error instanceof SourceReadError || error instanceof WebImportError) return error.message.slice(0, 500);
+  const forOwner =
+    error instanceof SourceReadError ||
+    error instanceof WebImportError ||
+    error instanceof DocumentExtractionError;
+  if (forOwner) return error.message.slice(0, 500);
   return 'ingestion failed unexpectedly; re-sync the source to try again';
 }

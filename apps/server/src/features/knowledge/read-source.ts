@@ -3,11 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, KnowledgeSourceRow } from '../../db/database.ts';
 import { findKnowledgeFile } from '../../db/knowledge.repository.ts';
 import { chunkPairs, chunkText, type TextChunk } from './chunk-text.ts';
-import {
-  DocumentExtractionError,
-  detectDocumentFormat,
-  extractDocument,
-} from './extract/extract-document.ts';
+import { detectDocumentFormat, extractDocument } from './extract/extract-document.ts';
 import { importWebPages, type WebImportOptions } from './web-import/import-web-pages.ts';
 
 /** A chunk as ingestion stores it: for a web page, with the page it came from. */
@@ -49,19 +45,10 @@ export async function readSource(
 async function readFile(deps: ReadSourceDeps, source: KnowledgeSourceRow): Promise<ReadSource> {
   const bytes = await findKnowledgeFile(deps.db, source.id);
   if (!bytes) throw new SourceReadError('the uploaded file is missing');
-  const format = detectDocumentFormat(
-    source.file_name ?? '',
-    source.media_type ?? undefined,
-    bytes.subarray(0, 512),
-  );
+  const format = detectDocumentFormat(source.file_name ?? '', source.media_type ?? undefined, bytes);
   if (!format) throw new SourceReadError('the file type is not supported');
-  try {
-    const document = await extractDocument(format, bytes);
-    return { chunks: plain(chunkText(document.text)), extractedText: document.text };
-  } catch (error) {
-    if (error instanceof DocumentExtractionError) throw new SourceReadError(error.message);
-    throw error;
-  }
+  const document = await extractDocument(format, bytes);
+  return { chunks: plain(chunkText(document.text)), extractedText: document.text };
 }
 
 async function readWebPages(
