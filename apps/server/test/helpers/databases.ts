@@ -58,10 +58,22 @@ export async function createTestDatabaseUrl(
   };
 }
 
-export async function createTestDatabase(dialect: DialectCase['dialect']): Promise<TestDatabase> {
+/**
+ * A fresh database of the dialect, connected and migrated: to the latest migration, or only as far as
+ * `migrateTo` (a migration test then writes rows as they were and applies the rest).
+ */
+export async function createTestDatabase(
+  dialect: DialectCase['dialect'],
+  options: { migrateTo?: string } = {},
+): Promise<TestDatabase> {
   const { url, drop } = await createTestDatabaseUrl(dialect);
   const handle = connectDatabase(url);
-  await migrateToLatest(handle);
+  if (options.migrateTo) {
+    const { error } = await (await createTestMigrator(handle)).migrateTo(options.migrateTo);
+    if (error) throw error;
+  } else {
+    await migrateToLatest(handle);
+  }
   return {
     url,
     handle,

@@ -1,7 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl, createTestMigrator, dialects } from '../../../test/helpers/databases.ts';
-import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../connect.ts';
+import {
+  createTestDatabase,
+  createTestMigrator,
+  dialects,
+  type TestDatabase,
+} from '../../../test/helpers/databases.ts';
+import { type DatabaseHandle, migrateToLatest } from '../connect.ts';
 
 describe.each(dialects)('migration 0002-accounts on $dialect', ({ dialect, skipReason }) => {
   if (skipReason) {
@@ -9,25 +14,18 @@ describe.each(dialects)('migration 0002-accounts on $dialect', ({ dialect, skipR
     return;
   }
 
+  let database: TestDatabase;
   let handle: DatabaseHandle;
-  let drop: () => Promise<void>;
   // biome-ignore lint/suspicious/noExplicitAny: the rows are written as they were before this migration
   let db: Kysely<any>;
 
   beforeAll(async () => {
-    const database = await createTestDatabaseUrl(dialect);
-    drop = database.drop;
-    handle = connectDatabase(database.url);
+    database = await createTestDatabase(dialect, { migrateTo: '0001-initial' });
+    handle = database.handle;
     db = handle.db;
-    const migrator = await createTestMigrator(handle);
-    const { error } = await migrator.migrateTo('0001-initial');
-    if (error) throw error;
   });
 
-  afterAll(async () => {
-    await handle.close();
-    await drop();
-  });
+  afterAll(() => database.drop());
 
   it('copies metadata.userId of earlier messages into user_id: non-empty strings of up to 200 characters only', async () => {
     const created_at = '2025-01-01T00:00:00.000Z';

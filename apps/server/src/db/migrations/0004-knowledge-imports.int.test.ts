@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl, createTestMigrator, dialects } from '../../../test/helpers/databases.ts';
-import { connectDatabase, type DatabaseHandle, migrateToLatest } from '../connect.ts';
+import {
+  createTestDatabase,
+  createTestMigrator,
+  dialects,
+  type TestDatabase,
+} from '../../../test/helpers/databases.ts';
+import { type DatabaseHandle, migrateToLatest } from '../connect.ts';
 import { searchKnowledgeChunks } from '../knowledge.repository.ts';
 
 describe.each(dialects)('migration 0004-knowledge-imports on $dialect', ({ dialect, skipReason }) => {
@@ -10,24 +15,18 @@ describe.each(dialects)('migration 0004-knowledge-imports on $dialect', ({ diale
     return;
   }
 
+  let database: TestDatabase;
   let handle: DatabaseHandle;
-  let drop: () => Promise<void>;
   // biome-ignore lint/suspicious/noExplicitAny: the rows are written as they were before this migration
   let db: Kysely<any>;
 
   beforeAll(async () => {
-    const database = await createTestDatabaseUrl(dialect);
-    drop = database.drop;
-    handle = connectDatabase(database.url);
+    database = await createTestDatabase(dialect, { migrateTo: '0003-knowledge' });
+    handle = database.handle;
     db = handle.db;
-    const { error } = await (await createTestMigrator(handle)).migrateTo('0003-knowledge');
-    if (error) throw error;
   });
 
-  afterAll(async () => {
-    await handle.close();
-    await drop();
-  });
+  afterAll(() => database.drop());
 
   it('keeps chunks ingested before it searchable, each chatbot’s alone, and gives sources their new fields', async () => {
     const created_at = '2025-06-01T00:00:00.000Z';
