@@ -50,6 +50,7 @@ import { registerMembersDelete } from './http/routes/members.delete.ts';
 import { registerMembersList } from './http/routes/members.list.ts';
 import { registerMessagesGet } from './http/routes/messages.get.ts';
 import { registerMessagesCancelCreate } from './http/routes/messages-cancel.create.ts';
+import { registerMessagesStreamGet } from './http/routes/messages-stream.get.ts';
 import { registerModelsList } from './http/routes/models.list.ts';
 import { registerUsageGet } from './http/routes/usage.get.ts';
 import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
@@ -70,6 +71,7 @@ const workspaceRoutes = [
   registerConversationsGet,
   registerMessagesGet,
   registerMessagesCancelCreate,
+  registerMessagesStreamGet,
   registerConversationsDelete,
   registerKnowledgeCreate,
   registerKnowledgeList,

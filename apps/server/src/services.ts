@@ -13,6 +13,11 @@ import {
 import { createTtlCache, type TtlCache } from './features/cache/ttl-cache.ts';
 import { composeLocalReply } from './features/chat/compose-local-reply.ts';
 import { createGenerations, type Generations } from './features/chat/generations.ts';
+import {
+  createMemoryReplyJournal,
+  createRedisReplyJournal,
+  type ReplyJournal,
+} from './features/chat/reply-journal.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
 import type { KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
@@ -47,6 +52,8 @@ export type Services = {
   invalidations: InvalidationBus;
   /** The replies this instance is generating, cancellable from any instance. */
   generations: Generations;
+  /** The events of replies being generated, readable from any instance (Redis Streams with several). */
+  replyJournal: ReplyJournal;
   caches: { apiKeys: TtlCache<CachedApiKey>; chatbots: TtlCache<ChatbotRow> };
   /** Answers true when Redis answers, or when there is no Redis to ask. */
   pingRedis: () => Promise<boolean>;
@@ -177,6 +184,14 @@ export function createServices(
     knowledgeSearch,
     invalidations,
     generations: createGenerations(invalidations),
+    replyJournal: redis
+      ? createRedisReplyJournal({
+          client: redis.client,
+          prefix: config.redisKeyPrefix,
+          onWriteError: (error) =>
+            log.warn({ err: { message: String(error) } }, 'could not write reply events to Redis'),
+        })
+      : createMemoryReplyJournal(),
     caches: {
       apiKeys: createTtlCache<CachedApiKey>({
         ...cacheOptions,

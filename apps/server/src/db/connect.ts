@@ -16,6 +16,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as accounts from './migrations/0002-accounts.ts';
 import * as knowledge from './migrations/0003-knowledge.ts';
 import * as knowledgeImports from './migrations/0004-knowledge-imports.ts';
+import * as resumableReplies from './migrations/0005-resumable-replies.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-accounts': accounts,
   '0003-knowledge': knowledge,
   '0004-knowledge-imports': knowledgeImports,
+  '0005-resumable-replies': resumableReplies,
 };
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

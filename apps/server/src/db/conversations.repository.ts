@@ -54,7 +54,9 @@ export async function updateMessage(
   db: Kysely<Database>,
   id: string,
   fields: Pick<MessageRow, 'content'> &
-    Partial<Pick<MessageRow, 'status' | 'input_tokens' | 'output_tokens' | 'credits'>>,
+    Partial<
+      Pick<MessageRow, 'status' | 'input_tokens' | 'output_tokens' | 'credits' | 'sources' | 'error_code'>
+    >,
 ): Promise<void> {
   await db.updateTable('messages').set(fields).where('id', '=', id).execute();
 }

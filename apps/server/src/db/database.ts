@@ -65,7 +65,23 @@ export type MessageTable = {
   credits: number | null;
   /** metadata.userId when it is a string of at most 200 characters, for the inbox's filter. */
   user_id: string | null;
+  /** The knowledge sources a reply drew on (JSON, as the reply names them), or null. */
+  sources: string | null;
+  /** The error code a failed reply ended with, for replaying it. */
+  error_code: string | null;
   created_at: string;
+};
+
+/** A chat request's Idempotency-Key, kept 24 hours: its request's fingerprint and the reply it produced. */
+export type IdempotencyKeyTable = {
+  workspace_id: string;
+  key: string;
+  request_hash: string;
+  claim_token: string;
+  message_id: string | null;
+  conversation_id: string | null;
+  created_at: string;
+  expires_at: string;
 };
 
 export type CreditReservationTable = {
@@ -208,6 +224,7 @@ export type Database = {
   knowledge_sources: KnowledgeSourceTable;
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_files: KnowledgeFileTable;
+  idempotency_keys: IdempotencyKeyTable;
 };
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
@@ -218,6 +235,7 @@ export type ChatbotRowUpdate = Updateable<ChatbotTable>;
 export type ConversationRow = Selectable<ConversationTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type NewMessageRow = Insertable<MessageTable>;
+export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>;
 export type CreditLedgerRow = Selectable<CreditLedgerTable>;
 export type UserRow = Selectable<UserTable>;
 export type MembershipRow = Selectable<MembershipTable>;

@@ -30,6 +30,10 @@ export const errorCatalog = {
   KNOWLEDGE_SOURCE_NOT_FOUND: { status: 404, message: 'Knowledge source not found' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   MESSAGE_NOT_GENERATING: { status: 409, message: 'The message is no longer being generated' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was already used for a different request; use a new key for a new request',
+  },
   NOT_FOUND: { status: 404, message: 'Route not found' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The server is shutting down or not ready' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred' },

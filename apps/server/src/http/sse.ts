@@ -1,8 +1,9 @@
 import type { FastifyReply } from 'fastify';
+import type { ReplyEvent } from '../features/chat/reply-events.ts';
 
-/** Frames one Server-Sent Event; data is JSON on a single line, as the contract shows. */
-export function formatSseEvent(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** Frames one Server-Sent Event with its id; data is JSON on a single line, as the contract shows. */
+export function formatSseEvent({ id, event, data }: { id: string; event: string; data: unknown }): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export const SSE_PING = ': ping\n\n';
@@ -39,14 +40,10 @@ export class SseStream {
     this.armHeartbeat();
   }
 
-  send(event: 'start' | 'delta', data: unknown): void {
-    this.write(formatSseEvent(event, data));
-  }
-
-  /** Sends the terminal event (done or error) and ends the response; later calls do nothing. */
-  finish(event: 'done' | 'error', data: unknown): void {
-    this.write(formatSseEvent(event, data));
-    this.close();
+  /** Sends one of a reply's events with its id; the terminal one (done or error) ends the response. */
+  send(event: ReplyEvent): void {
+    this.write(formatSseEvent(event));
+    if (event.event === 'done' || event.event === 'error') this.close();
   }
 
   close(): void {

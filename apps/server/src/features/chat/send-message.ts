@@ -1,4 +1,4 @@
-import type { ChatReply, ReplySource } from '@pollybot/contracts';
+import type { ChatReply } from '@pollybot/contracts';
 import type { Kysely } from 'kysely';
 import {
   findConversation,
@@ -6,19 +6,21 @@ import {
   insertMessage,
   listRecentMessages,
   touchConversation,
-  updateGeneratingContent,
   updateMessage,
 } from '../../db/conversations.repository.ts';
 import type { ChatbotRow, Database, MessageStatus } from '../../db/database.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, type ErrorEnvelope } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
-import type { ChatKnowledge } from '../../models/local-model.ts';
 import type { ModelGateway } from '../../models/model-gateway.ts';
 import { type CreditService, priceOfModel } from '../credits/credit-service.ts';
 import { findChatKnowledge } from '../knowledge/find-chat-knowledge.ts';
 import { buildKnowledgeInstructions } from '../knowledge/knowledge-prompt.ts';
 import type { KnowledgeSearchDeps } from '../knowledge/search-knowledge.ts';
+import { createProgressWriter } from './progress-writer.ts';
+import { createReplyEventSequence, type ReplyEvent, type TerminalReplyEvent } from './reply-events.ts';
+import type { ReplyJournal } from './reply-journal.ts';
+import { isLocalModel, toReplySources } from './reply-sources.ts';
 
 export type ChatDeps = {
   db: Kysely<Database>;
@@ -30,6 +32,8 @@ export type ChatDeps = {
   models: ModelGateway;
   historyMessages: number;
   modelPrices: Record<string, number>;
+  /** Where the reply's events are kept while it is generated, for clients that reconnect. */
+  journal: ReplyJournal;
 };
 
 export type ChatTurnRequest = {
@@ -46,6 +50,8 @@ export type ChatTurnResult = (
 ) & {
   /** The balance after this turn's own charge or refund; undefined for a free reply. */
   creditsRemaining: number | undefined;
+  /** The stream's last event: `done` with the reply, or `error` with the failure. */
+  terminal: TerminalReplyEvent;
 };
 
 /** A turn that passed every check and holds its credits; `run` generates, stores and settles it. */
@@ -54,9 +60,14 @@ export type ChatTurn = {
   messageId: string;
   /** The balance with this turn's price held; undefined for a free reply. */
   creditsHeld: number | undefined;
+  /** The stream's first event. */
+  start: ReplyEvent;
+  /** Ends the stream with a failure `run` could not report itself (it threw: the reply could not be stored). */
+  fail: (envelope: ErrorEnvelope) => TerminalReplyEvent;
+  /** Generates the reply; every event but `start` is also passed to `onEvent` as it happens. */
   run: (options: {
     signal?: AbortSignal | undefined;
-    onDelta?: (text: string) => void;
+    onEvent?: (event: ReplyEvent) => void;
   }) => Promise<ChatTurnResult>;
 };
 
@@ -136,15 +147,27 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     trx: Kysely<Database>,
     status: MessageStatus,
     content: string,
-    usage: ChatReply['usage'] | null,
+    outcome: { usage: ChatReply['usage']; sources: ChatReply['sources'] } | { errorCode: string },
   ) => {
+    const usage = 'usage' in outcome ? outcome.usage : undefined;
     await updateMessage(trx, messageId, {
       status,
       content,
       input_tokens: usage?.inputTokens ?? null,
       output_tokens: usage?.outputTokens ?? null,
       credits: usage?.credits ?? null,
+      sources: 'sources' in outcome && outcome.sources ? JSON.stringify(outcome.sources) : null,
+      error_code: 'errorCode' in outcome ? outcome.errorCode : null,
     });
+  };
+
+  const events = createReplyEventSequence(conversationId, messageId);
+  const start = events.start();
+  const journal = deps.journal.open(messageId);
+  journal.append(start);
+  const emit = (event: ReplyEvent, onEvent: ((event: ReplyEvent) => void) | undefined) => {
+    journal.append(event);
+    onEvent?.(event);
   };
 
   const refunded = reservation.balance === undefined ? undefined : reservation.balance + reservation.amount;
@@ -152,7 +175,13 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     conversationId,
     messageId,
     creditsHeld: reservation.balance,
-    async run({ signal, onDelta }) {
+    start,
+    fail(envelope) {
+      const terminal = events.error(envelope);
+      journal.append(terminal);
+      return terminal;
+    },
+    async run({ signal, onEvent }) {
       // The text so far is written to the message now and then, for clients that poll it.
       const progress = createProgressWriter(db, messageId);
       const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
@@ -170,8 +199,9 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
         signal,
         onDelta: (text) => {
+          if (text.length === 0) return;
           progress.add(text);
-          onDelta?.(text);
+          emit(events.delta(text), onEvent);
         },
       });
       await progress.stop();
@@ -180,17 +210,16 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       // credits without the reply they paid for, nor store a reply whose reservation stays held.
       if (outcome.kind === 'failed') {
         await db.transaction().execute(async (trx) => {
-          await store(trx, 'failed', outcome.text, null);
+          await store(trx, 'failed', outcome.text, { errorCode: outcome.error.code });
           await deps.credits.release(reservation.reservationId, trx);
         });
-        return {
-          kind: 'failed',
-          creditsRemaining: refunded,
-          error: new AppError(outcome.error.code, {
-            extra: { conversationId, messageId },
-            cause: outcome.error,
-          }),
-        };
+        const error = new AppError(outcome.error.code, {
+          extra: { conversationId, messageId },
+          cause: outcome.error,
+        });
+        const terminal = events.error(error.toEnvelope());
+        emit(terminal, onEvent);
+        return { kind: 'failed', creditsRemaining: refunded, error, terminal };
       }
 
       // A reply cut short by the client is charged when any of it was generated (the provider billed it),
@@ -198,86 +227,24 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       const charged = outcome.kind === 'complete' || outcome.text.length > 0;
       const usage = { ...outcome.usage, credits: 0 };
       const status = outcome.kind === 'complete' ? 'complete' : 'incomplete';
+      const sources = knowledge ? toReplySources(knowledge, isLocalModel(chatbot.model)) : undefined;
       await db.transaction().execute(async (trx) => {
         // A turn that outlived POLLYBOT_RESERVATION_TTL_MS may find its reservation already given back by the
         // sweep: its reply is then stored as free, never as charged for credits the ledger has refunded.
         if (charged && (await deps.credits.settle(reservation.reservationId, messageId, trx)))
           usage.credits = reservation.amount;
         if (!charged) await deps.credits.release(reservation.reservationId, trx);
-        await store(trx, status, outcome.text, usage);
+        await store(trx, status, outcome.text, { usage, sources });
       });
       const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
-      if (knowledge) reply.sources = toReplySources(knowledge, isLocalModel(chatbot.model));
+      if (sources) reply.sources = sources;
       // A reply stored as free (its reservation given back by the sweep) left the balance as before it.
       const creditsRemaining = charged && usage.credits > 0 ? reservation.balance : refunded;
-      return { kind: status, reply, creditsRemaining };
+      const terminal = events.done(reply);
+      emit(terminal, onEvent);
+      return { kind: status, reply, creditsRemaining, terminal };
     },
   };
-}
-
-/** How often the text of a reply being generated is written to its message. */
-const PROGRESS_INTERVAL_MS = 500;
-
-/** Writes a generating reply's text so far at most every PROGRESS_INTERVAL_MS, one write at a time. */
-function createProgressWriter(db: Kysely<Database>, messageId: string) {
-  let text = '';
-  let written = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = () => {
-    timer = undefined;
-    if (text.length === written) return;
-    const content = text;
-    writing = writing
-      .then(() => updateGeneratingContent(db, messageId, content))
-      .then(() => {
-        written = content.length;
-      })
-      .catch(() => {});
-  };
-  return {
-    add(delta: string) {
-      text += delta;
-      timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
-    },
-    /** No more writes; waits for one in progress, so it cannot land after the final outcome. */
-    async stop() {
-      clearTimeout(timer);
-      await writing;
-    },
-  };
-}
-
-/** Whether the chatbot answers with the built-in model, which quotes one passage rather than writing from several. */
-function isLocalModel(model: string): boolean {
-  return model.startsWith('local/');
-}
-
-/** The longest snippet of a passage a reply names as its source. */
-const MAX_SNIPPET_CHARACTERS = 200;
-
-/**
- * The sources of the passages a reply drew on, best first: one per source, or per page of an imported site.
- * The built-in model answers from the best passage alone, so it cites that one.
- */
-function toReplySources(knowledge: ChatKnowledge, bestOnly: boolean): ReplySource[] {
-  const sources = new Map<string, ReplySource>();
-  const passages = bestOnly ? knowledge.passages.slice(0, 1) : knowledge.passages;
-  for (const passage of passages) {
-    const key = `${passage.sourceId} ${passage.url ?? ''}`;
-    if (sources.has(key)) continue;
-    const snippet =
-      passage.content.length > MAX_SNIPPET_CHARACTERS
-        ? `${passage.content.slice(0, MAX_SNIPPET_CHARACTERS - 1).trimEnd()}…`
-        : passage.content;
-    sources.set(key, {
-      id: passage.sourceId,
-      title: passage.pageTitle ?? passage.title,
-      ...(passage.url ? { url: passage.url } : {}),
-      snippet,
-    });
-  }
-  return [...sources.values()];
 }
 
 /** The longest metadata.userId the inbox can filter on: an identifier, short enough for any index. */

@@ -1,20 +1,24 @@
-import {
-  chatReplySchema,
-  chatRequestSchema,
-  errorEnvelopeSchema,
-  idSchema,
-  successEnvelope,
-} from '@pollybot/contracts';
+import { chatReplySchema, chatRequestSchema, idSchema, successEnvelope } from '@pollybot/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ChatbotRow } from '../../db/database.ts';
 import { readCreditBalance } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { startChatTurn } from '../../features/chat/send-message.ts';
+import { errorCatalog } from '../../errors/catalog.ts';
+import {
+  claimIdempotencyKey,
+  fingerprintRequest,
+  type IdempotencyDecision,
+  recordIdempotentReply,
+  releaseIdempotencyKey,
+} from '../../features/chat/idempotency.ts';
+import { BEFORE_START, isTerminal } from '../../features/chat/reply-events.ts';
+import { type ChatTurn, startChatTurn } from '../../features/chat/send-message.ts';
 import { loadChatbot } from '../../features/chatbots/load-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { toAppError } from '../plugins/error-handler.ts';
+import { awaitReplyEnd, streamReplay } from '../reply-replay.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 import { SseStream } from '../sse.ts';
 
@@ -79,6 +83,67 @@ async function setCreditsRemaining(
   if (balance !== undefined) reply.header('x-credits-remaining', balance);
 }
 
+/** Printable ASCII, as Stripe takes it: a UUID or any identifier of the client's own. */
+const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+
+/** The request's Idempotency-Key; undefined without one; VALIDATION_ERROR for a malformed one. */
+function readIdempotencyKey(request: FastifyRequest): string | undefined {
+  const value = request.headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value) && value.trim() !== '') return value;
+  const message = 'must be 1 to 255 printable ASCII characters';
+  throw new AppError('VALIDATION_ERROR', {
+    message: `Invalid request: headers.idempotency-key: ${message}`,
+    extra: { details: [{ path: 'headers.idempotency-key', message }] },
+  });
+}
+
+/**
+ * With an Idempotency-Key: whether this request runs, or repeats one of the last 24 hours (same key, same
+ * chatbot and body) and replays its reply. Undefined without a key.
+ */
+async function decideIdempotency(
+  services: Services,
+  request: FastifyRequest,
+  body: unknown,
+): Promise<IdempotencyDecision | undefined> {
+  const key = readIdempotencyKey(request);
+  if (key === undefined) return undefined;
+  return claimIdempotencyKey(services, {
+    workspaceId: request.workspaceId,
+    key,
+    fingerprint: fingerprintRequest({ chatbotId: request.chatbot.id, body }),
+  });
+}
+
+/**
+ * A repeat answered with the first request's reply, generated once: as JSON when it has ended (waiting for
+ * it if need be), or as a stream replayed from its start, then live.
+ */
+async function replayChat(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  target: { messageId: string; conversationId: string },
+  wantsStream: boolean,
+) {
+  reply.header('idempotent-replayed', 'true');
+  const replayTarget = { chatbotId: request.chatbot.id, ...target };
+  if (wantsStream) {
+    await setCreditsRemaining(services, request, reply);
+    return streamReplay(services, reply, replayTarget, BEFORE_START);
+  }
+  const terminal = await awaitReplyEnd(services, reply, replayTarget);
+  if (!terminal) {
+    if (reply.raw.destroyed) return reply;
+    throw new AppError('CONVERSATION_NOT_FOUND', {
+      message: 'The reply this Idempotency-Key stands for was deleted with its conversation',
+    });
+  }
+  if (terminal.event === 'done') return terminal.data;
+  return reply.code(errorCatalog[terminal.data.code].status).send(terminal.data);
+}
+
 export function registerChatCreate(app: App, services: Services): void {
   app.post(
     '/api/v1/chatbots/:chatbotId/chat',
@@ -120,6 +185,12 @@ export function registerChatCreate(app: App, services: Services): void {
     },
     async (request, reply) => {
       const { chatbot } = request;
+      const wantsStream = request.body.stream ?? chatbot.streaming === 1;
+      const idempotency = await decideIdempotency(services, request, request.body);
+      if (idempotency?.kind === 'replay') {
+        return replayChat(services, request, reply, idempotency, wantsStream);
+      }
+      const claim = idempotency?.claim;
       const turn = await startChatTurn(
         {
           db: services.db,
@@ -130,6 +201,7 @@ export function registerChatCreate(app: App, services: Services): void {
           models: services.models,
           historyMessages: services.config.historyMessages,
           modelPrices: services.config.modelPrices,
+          journal: services.replyJournal,
         },
         {
           chatbot,
@@ -137,8 +209,17 @@ export function registerChatCreate(app: App, services: Services): void {
           conversationId: request.body.conversationId,
           metadata: request.body.metadata,
         },
-      );
-      const wantsStream = request.body.stream ?? chatbot.streaming === 1;
+      ).catch(async (error: unknown) => {
+        // Refused before any reply existed (404, 402): nothing to replay, so a retry with the key runs anew.
+        if (claim) await releaseIdempotencyKey(services.db, claim).catch(() => {});
+        throw error;
+      });
+      if (claim) {
+        // Should this fail, a repeat takes the key over once its holder looks abandoned, and runs anew.
+        await recordIdempotentReply(services.db, claim, turn).catch((error: unknown) =>
+          request.log.warn({ err: { message: String(error) } }, 'could not record the Idempotency-Key reply'),
+        );
+      }
       // The generation belongs to the message, not to this connection: a client that leaves does not stop
       // it (it is stored and charged as usual); only a cancel does.
       const generation = services.generations.track(turn.messageId);
@@ -166,7 +247,7 @@ async function streamTurn(
   services: Services,
   request: FastifyRequest,
   reply: FastifyReply,
-  turn: Awaited<ReturnType<typeof startChatTurn>>,
+  turn: ChatTurn,
   signal: AbortSignal,
 ): Promise<FastifyReply> {
   const stream = new SseStream(reply, services.config.sseHeartbeatMs);
@@ -178,16 +259,18 @@ async function streamTurn(
   const openOnce = () => {
     if (reply.sent || clientGone) return;
     stream.open();
-    stream.send('start', { conversationId: turn.conversationId, messageId: turn.messageId });
+    stream.send(turn.start);
   };
 
   let result: Awaited<ReturnType<typeof turn.run>>;
   try {
     result = await turn.run({
       signal,
-      onDelta: (content) => {
+      // The terminal event is sent below, once it is known whether the client is still there.
+      onEvent: (event) => {
+        if (isTerminal(event)) return;
         openOnce();
-        stream.send('delta', { content });
+        stream.send(event);
       },
     });
   } catch (error) {
@@ -195,7 +278,7 @@ async function streamTurn(
     // after it, end the stream with one error event, or its heartbeat would keep it open forever.
     if (!reply.sent) throw error;
     request.log.error({ err: error }, 'unexpected error');
-    stream.finish('error', errorEnvelopeSchema.parse(toAppError(error as Error).toEnvelope()));
+    stream.send(turn.fail(toAppError(error as Error).toEnvelope()));
     return reply;
   } finally {
     reply.raw.off('close', onClose);
@@ -213,11 +296,7 @@ async function streamTurn(
     return reply;
   }
   openOnce();
-  if (result.kind === 'failed') {
-    stream.finish('error', errorEnvelopeSchema.parse(result.error.toEnvelope()));
-  } else {
-    stream.finish('done', { success: true, data: result.reply });
-  }
+  stream.send(result.terminal);
   request.log.info({ statusCode: 200, messageId: turn.messageId, outcome: result.kind }, 'stream completed');
   return reply;
 }

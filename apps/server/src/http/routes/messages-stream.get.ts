@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.ts';
+import { BEFORE_START, parseReplyPosition, type ReplyPosition } from '../../features/chat/reply-events.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app-types.ts';
+import { streamReplay } from '../reply-replay.ts';
+import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { getMessage, messageParamsSchema } from './messages.get.ts';
+
+const querySchema = z.object({
+  after: z
+    .string()
+    .max(32)
+    .optional()
+    .describe('The id of the last event received, for clients that cannot send Last-Event-ID'),
+});
+
+/** Where the client stands: the Last-Event-ID header, else `?after=`, else before the start. */
+function readResumePosition(header: unknown, after: string | undefined): ReplyPosition {
+  const id = typeof header === 'string' && header.length > 0 ? header : after;
+  if (id === undefined) return BEFORE_START;
+  const position = parseReplyPosition(id);
+  if (position !== undefined) return position;
+  const message = 'is not the id of an event of this stream';
+  const path =
+    typeof header === 'string' && header.length > 0 ? 'headers.last-event-id' : 'querystring.after';
+  throw new AppError('VALIDATION_ERROR', {
+    message: `Invalid request: ${path}: ${message}`,
+    extra: { details: [{ path, message }] },
+  });
+}
+
+export function registerMessagesStreamGet(app: App, services: Services): void {
+  app.get(
+    '/api/v1/chatbots/:id/conversations/:conversationId/messages/:messageId/stream',
+    {
+      schema: {
+        summary: 'Reconnect to a reply’s stream',
+        description:
+          'Server-Sent Events of one reply, for a client whose stream was cut: with `Last-Event-ID` (or ' +
+          '`?after=`) set to the id of the last event it received, it is sent every event it missed, then the ' +
+          'rest as it is generated, then `done` or `error`; without either, the whole stream from `start`. A reply ' +
+          'that has ended is sent at once: `start` (unless seen), the text not yet received as one `delta`, and ' +
+          'the terminal event. It works on any instance, wherever the reply is generated. A client that has ' +
+          'already received the terminal event is answered 204.',
+        tags: ['conversations'],
+        security: workspaceSecurity,
+        params: messageParamsSchema,
+        querystring: querySchema,
+        response: {
+          200: z.string().describe('A text/event-stream of the reply’s events, each with its `id:`'),
+          204: z.null().describe('The client has received the whole stream already'),
+          ...errorResponses([
+            ...API_KEY_ERRORS,
+            'VALIDATION_ERROR',
+            'CHATBOT_NOT_FOUND',
+            'CONVERSATION_NOT_FOUND',
+            'MESSAGE_NOT_FOUND',
+          ]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const after = readResumePosition(request.headers['last-event-id'], request.query.after);
+      const message = await getMessage(services, request.workspaceId, request.params);
+      if (message.role !== 'assistant') {
+        throw new AppError('MESSAGE_NOT_FOUND', {
+          message: 'Only a reply has a stream; this is a user message',
+        });
+      }
+      // The terminal event stands just after the reply's last character.
+      if (!Number.isInteger(after)) return reply.code(204).send(null);
+      return streamReplay(
+        services,
+        reply,
+        { chatbotId: request.params.id, conversationId: message.conversation_id, messageId: message.id },
+        after,
+      );
+    },
+  );
+}
