@@ -2,12 +2,20 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { errorCatalog } from '../../src/errors/catalog.ts';
+import { eventsOnly, parseSse } from './sse.ts';
 import { type ApiResponse, eventually, sessionHeaders, type TestServer } from './test-server.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A resource a route can address by id; each belongs to exactly one workspace. */
-export type ResourceKind = 'chatbot' | 'conversation' | 'message' | 'apiKey' | 'member' | 'knowledgeSource';
+export type ResourceKind =
+  | 'chatbot'
+  | 'conversation'
+  | 'message'
+  | 'reply'
+  | 'apiKey'
+  | 'member'
+  | 'knowledgeSource';
 
 export type ResourceIds = Record<ResourceKind, string>;
 
@@ -60,14 +68,16 @@ const NOT_FOUND_CODE = {
   member: 'MEMBER_NOT_FOUND',
   knowledgeSource: 'KNOWLEDGE_SOURCE_NOT_FOUND',
   message: 'MESSAGE_NOT_FOUND',
+  reply: 'MESSAGE_NOT_FOUND',
 } as const satisfies Record<ResourceKind, keyof typeof errorCatalog>;
 
 // Conversations and knowledge sources live in their chatbot, messages in their conversation: another
 // workspace's chatbot comes with its own.
 const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
-  chatbot: ['chatbot', 'conversation', 'message', 'knowledgeSource'],
-  conversation: ['conversation', 'message'],
+  chatbot: ['chatbot', 'conversation', 'message', 'reply', 'knowledgeSource'],
+  conversation: ['conversation', 'message', 'reply'],
   message: ['message'],
+  reply: ['reply'],
   apiKey: ['apiKey'],
   member: ['member'],
   knowledgeSource: ['knowledgeSource'],
@@ -208,6 +218,7 @@ export function createSecurityChecks(server: TestServer) {
         chatbot: chatbot.id,
         conversation: chat.body.data.conversationId,
         message: generatingId,
+        reply: chat.body.data.messageId,
         apiKey: spare.body.data.id,
         member: member.userId,
         knowledgeSource: source.body.data.id,
@@ -381,7 +392,12 @@ export function createSecurityChecks(server: TestServer) {
         const response = await send(route, own.ids, authHeaders(own, mode));
         const label = `${route.method} ${route.path} (${mode})`;
         expect(response.status, `${label}: ${response.text}`).toBe(route.successStatus);
-        expect(response.body.success, label).toBe(true);
+        // A stream succeeds when it ends with `done`, whose data is the success envelope.
+        const success =
+          response.headers.get('content-type')?.startsWith('text/event-stream') === true
+            ? (eventsOnly(parseSse(response.text)).at(-1)?.data as { success?: boolean } | undefined)
+            : response.body;
+        expect(success?.success, label).toBe(true);
         expectNoForeignData(response, other, label);
       }
     },

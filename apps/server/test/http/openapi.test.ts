@@ -89,6 +89,7 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [429, 'RATE_LIMIT_EXCEEDED'],
     [404, 'CONVERSATION_NOT_FOUND'],
     [402, 'INSUFFICIENT_CREDITS'],
+    [422, 'IDEMPOTENCY_KEY_REUSED'],
     [502, 'AI_PROVIDER_ERROR'],
     [504, 'AI_PROVIDER_TIMEOUT'],
   ],
@@ -104,6 +105,12 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [404, 'CONVERSATION_NOT_FOUND'],
   ],
   'GET /api/v1/chatbots/{}/conversations/{}/messages/{}': [
+    ...API_KEY_ROUTE,
+    [404, 'CHATBOT_NOT_FOUND'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+    [404, 'MESSAGE_NOT_FOUND'],
+  ],
+  'GET /api/v1/chatbots/{}/conversations/{}/messages/{}/stream': [
     ...API_KEY_ROUTE,
     [404, 'CHATBOT_NOT_FOUND'],
     [404, 'CONVERSATION_NOT_FOUND'],

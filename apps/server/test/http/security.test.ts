@@ -64,6 +64,12 @@ const apiRoutes: AuthenticatedRoute[] = [
     successStatus: 200,
   },
   {
+    method: 'GET',
+    path: '/api/v1/chatbots/:id/conversations/:conversationId/messages/:messageId/stream',
+    params: { id: 'chatbot', conversationId: 'conversation', messageId: 'reply' },
+    successStatus: 200,
+  },
+  {
     method: 'POST',
     path: '/api/v1/chatbots/:id/conversations/:conversationId/messages/:messageId/cancel',
     params: { id: 'chatbot', conversationId: 'conversation', messageId: 'message' },

@@ -177,6 +177,7 @@ export function registerChatCreate(app: App, services: Services): void {
             'RATE_LIMIT_EXCEEDED',
             'CONVERSATION_NOT_FOUND',
             'INSUFFICIENT_CREDITS',
+            'IDEMPOTENCY_KEY_REUSED',
             'AI_PROVIDER_ERROR',
             'AI_PROVIDER_TIMEOUT',
           ]),
