@@ -114,7 +114,7 @@ describe('GET .../messages/{messageId}/stream', () => {
     openai.queue({ text: WORDS });
     const original = await server.chat(apiKey, chatbot.id, { message: 'Tell me', stream: true });
     const originalEvents = eventsOnly(parseSse(await original.text()));
-    const { conversationId, messageId } = originalEvents[0]?.data as {
+    const { conversationId, messageId } = (originalEvents[0] as SseEvent).data as {
       conversationId: string;
       messageId: string;
     };
@@ -136,7 +136,7 @@ describe('GET .../messages/{messageId}/stream', () => {
     openai.queue({ text: WORDS });
     const original = await server.chat(apiKey, chatbot.id, { message: 'Tell me', stream: true });
     const originalEvents = eventsOnly(parseSse(await original.text()));
-    const { conversationId, messageId } = originalEvents[0]?.data as {
+    const { conversationId, messageId } = (originalEvents[0] as SseEvent).data as {
       conversationId: string;
       messageId: string;
     };
@@ -219,7 +219,7 @@ describe('GET .../messages/{messageId}/stream', () => {
     openai.queue({ text: WORDS, failAfterChunks: { count: 3, how: 'error-chunk' } });
     const original = await server.chat(apiKey, chatbot.id, { message: 'Tell me', stream: true });
     const originalEvents = eventsOnly(parseSse(await original.text()));
-    const { conversationId, messageId } = originalEvents[0]?.data as {
+    const { conversationId, messageId } = (originalEvents[0] as SseEvent).data as {
       conversationId: string;
       messageId: string;
     };
