@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/connect.ts';
 import { markAbandonedReplies } from './db/conversations.repository.ts';
+import { deleteExpiredIdempotencyKeys } from './db/idempotency.repository.ts';
 import { isSetupNeeded } from './features/accounts/set-up-owner.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
 
   // Reservations left held by a crashed instance are released once they expire: at start, then regularly.
   // Replies a crashed instance left `generating` end `incomplete` (with the text written so far) once
-  // they are as old as a reservation can be.
+  // they are as old as a reservation can be. Idempotency keys past their 24 hours are deleted.
   const sweepReservations = () =>
     services.credits
       .releaseExpired()
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
         const before = new Date(services.clock.now().getTime() - config.reservationTtlMs).toISOString();
         const abandoned = await markAbandonedReplies(services.db, before);
         if (abandoned > 0) services.log.warn({ abandoned }, 'marked replies left generating as incomplete');
+        await deleteExpiredIdempotencyKeys(services.db, services.clock.now().toISOString());
       })
       .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
   await sweepReservations();
