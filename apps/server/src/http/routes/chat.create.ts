@@ -161,7 +161,11 @@ export function registerChatCreate(app: App, services: Services): void {
           '`stream` is true (or absent and the chatbot streams by default). Every response after the chatbot is ' +
           'known carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset, and every response once the ' +
           'key is accepted carries X-Credits-Remaining (the balance as it leaves: after this reply’s charge; for a ' +
-          'stream, with the reply’s price already held).',
+          'stream, with the reply’s price already held). Every event has an id (its place in the reply): resume a ' +
+          'stream with GET .../messages/{messageId}/stream and Last-Event-ID. With an Idempotency-Key header (1 to 255 ' +
+          'printable ASCII characters) a repeat with the same body within 24 hours answers the first result ' +
+          '(Idempotent-Replayed: true) without a second generation or charge; another body is 422 ' +
+          'IDEMPOTENCY_KEY_REUSED.',
         tags: ['chat'],
         security: workspaceSecurity,
         params: paramsSchema,
