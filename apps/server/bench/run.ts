@@ -1,7 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Check } from './report.ts';
+import { formatMs, printTable, verdict } from './report.ts';
+import { benchJsonChat } from './scenarios/json-chat.ts';
+import { benchLongConversation } from './scenarios/long-conversation.ts';
+import { benchOpenStreams } from './scenarios/open-streams.ts';
 import { benchRetrieval, type RetrievalResult } from './scenarios/retrieval.ts';
+import { benchStoredMessages } from './scenarios/stored-messages.ts';
+import { benchStreaming } from './scenarios/streaming.ts';
 
 // `npm run bench`: PollyBot's own cost, measured on this machine. Prints a table and writes
 // bench/results/<date>.json. `--quick` runs a small version of every scenario (CI keeps it working).
@@ -14,8 +21,23 @@ const { values } = parseArgs({
     scenario: { type: 'string', multiple: true },
   },
 });
-const wanted = (name: string) => !values.scenario || values.scenario.includes(name);
-const ms = (value: number) => `${value.toFixed(2)} ms`;
+const SCENARIOS = [
+  'json-chat',
+  'streaming',
+  'open-streams',
+  'long-conversation',
+  'stored-messages',
+  'retrieval',
+] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+for (const name of values.scenario ?? []) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    console.error(`Unknown scenario ${name}; the scenarios are ${SCENARIOS.join(', ')}`);
+    process.exit(2);
+  }
+}
+const wanted = (name: ScenarioName) => !values.scenario || values.scenario.includes(name);
+const ms = formatMs;
 
 async function runRetrieval(): Promise<RetrievalResult[]> {
   const chunks = values.quick ? 500 : 10_000;
@@ -62,14 +84,59 @@ async function main(): Promise<void> {
     node: process.version,
     quick: values.quick,
   };
-  if (wanted('retrieval')) report.retrieval = await runRetrieval();
+  const checks: Check[] = [];
+  const started = process.hrtime.bigint();
+  const quick = { quick: values.quick };
+  // Each result goes into the report under its key; the retrieval table checks its own target.
+  const runners: Record<ScenarioName, () => Promise<{ checks: Check[] } | RetrievalResult[]>> = {
+    'json-chat': () => benchJsonChat(quick),
+    streaming: () => benchStreaming(quick),
+    'open-streams': () => benchOpenStreams(quick),
+    'long-conversation': () => benchLongConversation(quick),
+    'stored-messages': () => benchStoredMessages(quick),
+    retrieval: runRetrieval,
+  };
+  for (const name of SCENARIOS) {
+    if (!wanted(name)) continue;
+    const result = await runners[name]();
+    report[name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())] = result;
+    if (!Array.isArray(result)) checks.push(...result.checks);
+    else
+      checks.push(
+        ...result.map((entry) => ({
+          scenario: 'retrieval',
+          figure: `${entry.label}: added per turn over ${entry.chunks} chunks (p50)`,
+          value: ms(entry.addedP50),
+          target: '< 20 ms',
+          met: entry.addedP50 < 20,
+        })),
+      );
+  }
+  report.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  report.checks = checks;
+  if (checks.length > 0) {
+    printTable(
+      'Targets, as ratios within this run',
+      checks.map((check) => ({
+        scenario: check.scenario,
+        figure: check.figure,
+        value: check.value,
+        target: check.target,
+        verdict: verdict(check.met),
+      })),
+    );
+  }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}${new Date().toISOString().slice(0, 10)}${values.quick ? '-quick' : ''}.json`;
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nResults written to ${file}`);
+  console.log(`\nResults written to ${file} (${(report.seconds as number).toFixed(0)} s in all)`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  // Ends the children (see processes.ts) and whatever handles the scenarios left open.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
