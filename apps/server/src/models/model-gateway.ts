@@ -1,7 +1,9 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
+import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import { retryWithExponentialBackoff } from '@ai-sdk/provider-utils';
 import type { ModelProvider } from '@pollybot/contracts';
-import { APICallError, type LanguageModel, RetryError, streamText } from 'ai';
+import { APICallError, RetryError } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -44,7 +46,7 @@ export type ModelGateway = {
   configuredProviders: () => ModelProvider[];
 };
 
-type ModelFactory = (name: string) => LanguageModel;
+type ModelFactory = (name: string) => LanguageModelV3;
 
 function splitModel(model: string): { provider: string; name: string } {
   const slash = model.indexOf('/');
@@ -82,6 +84,35 @@ const HINTS: Record<string, string> = {
   openai: 'set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server)',
   anthropic: 'set ANTHROPIC_API_KEY',
 };
+
+/** The turn as the providers' prompt: the instructions as the system message, then the conversation. */
+function toModelPrompt(prompt: ChatTurnPrompt): LanguageModelV3Prompt {
+  const messages: LanguageModelV3Prompt = [];
+  if (prompt.instructions) messages.push({ role: 'system', content: prompt.instructions });
+  for (const turn of [...prompt.history, { role: 'user' as const, content: prompt.message }]) {
+    messages.push({ role: turn.role, content: [{ type: 'text', text: turn.content }] });
+  }
+  return messages;
+}
+
+/** A provider's own wait before a retry (Retry-After, as the AI SDK honours it), up to a minute. */
+function retryDelayMs({
+  error,
+  exponentialBackoffDelay,
+}: {
+  error: unknown;
+  exponentialBackoffDelay: number;
+}) {
+  const headers = APICallError.isInstance(error) ? error.responseHeaders : undefined;
+  const milliseconds = Number(headers?.['retry-after-ms']);
+  const seconds = Number(headers?.['retry-after']);
+  const asked = Number.isFinite(milliseconds)
+    ? milliseconds
+    : Number.isFinite(seconds)
+      ? seconds * 1000
+      : NaN;
+  return asked >= 0 && asked < 60_000 ? asked : exponentialBackoffDelay;
+}
 
 function describeProviderError(error: unknown): string {
   const cause = error instanceof RetryError ? error.lastError : error;
@@ -123,53 +154,61 @@ export function createModelGateway(
       // One controller aborts the call for a client that left or a provider that went silent.
       const controller = new AbortController();
       let timedOut = false;
-      let idleTimer: NodeJS.Timeout | undefined;
-      const armIdleTimer = () => {
-        clearTimeout(idleTimer);
-        idleTimer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, config.timeoutMs);
-      };
+      // Restarted by every part the provider sends.
+      const idleTimer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, config.timeoutMs);
       const abortForClient = () => controller.abort();
       if (signal?.aborted) controller.abort();
       signal?.addEventListener('abort', abortForClient, { once: true });
-      armIdleTimer();
 
       let text = '';
       let usage: TokenUsage | undefined;
       let failure: unknown;
       try {
-        const result = streamText({
-          model: factory(name),
-          system: prompt.instructions || undefined,
-          messages: [...prompt.history, { role: 'user', content: prompt.message }],
-          temperature: settings.temperature,
-          maxOutputTokens: settings.maxTokens,
+        // The provider model's own stream, read directly: streamText's layers of web streams on top of it cost
+        // more per reply than the rest of a chat turn (docs/performance.md). Its retry (before any text, on
+        // an error the provider calls retryable, honouring Retry-After) is the same as streamText's.
+        const model = factory(name);
+        const retry = retryWithExponentialBackoff({
           maxRetries: config.maxRetries,
           abortSignal: controller.signal,
-          providerOptions: {
-            local: {
-              chatbotName: prompt.chatbotName,
-              ...(prompt.knowledge ? { knowledge: prompt.knowledge } : {}),
-            },
-            // Ollama reads sampling settings only from `options`.
-            ollama: { options: { temperature: settings.temperature, num_predict: settings.maxTokens } },
-          },
-          onError: () => {},
+          shouldRetry: (error) => APICallError.isInstance(error) && error.isRetryable,
+          getDelayInMs: retryDelayMs,
+          createRetryError: (details) => new RetryError(details),
         });
-        for await (const part of result.fullStream) {
-          armIdleTimer();
+        const { stream } = await retry(() =>
+          model.doStream({
+            prompt: toModelPrompt(prompt),
+            temperature: settings.temperature,
+            maxOutputTokens: settings.maxTokens,
+            abortSignal: controller.signal,
+            providerOptions: {
+              local: {
+                chatbotName: prompt.chatbotName,
+                ...(prompt.knowledge ? { knowledge: prompt.knowledge } : {}),
+              },
+              // Ollama reads sampling settings only from `options`.
+              ollama: { options: { temperature: settings.temperature, num_predict: settings.maxTokens } },
+            },
+          }),
+        );
+        const reader = stream.getReader();
+        for (;;) {
+          const { done, value: part } = await reader.read();
+          if (done) break;
+          idleTimer.refresh();
           if (part.type === 'text-delta') {
-            if (!part.text) continue;
-            text += part.text;
-            onDelta?.(part.text);
+            if (!part.delta) continue;
+            text += part.delta;
+            onDelta?.(part.delta);
           } else if (part.type === 'error') {
             failure = part.error;
           } else if (part.type === 'finish') {
             usage = {
-              inputTokens: part.totalUsage.inputTokens ?? 0,
-              outputTokens: part.totalUsage.outputTokens ?? estimateTokens(text),
+              inputTokens: part.usage.inputTokens.total ?? 0,
+              outputTokens: part.usage.outputTokens.total ?? estimateTokens(text),
             };
           }
         }

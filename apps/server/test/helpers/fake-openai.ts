@@ -9,6 +9,8 @@ export type FakeReply = {
   /** Answer with this HTTP status and an error body instead of a completion. */
   status?: number;
   errorBody?: unknown;
+  /** Headers of that error response (e.g. `retry-after-ms`). */
+  errorHeaders?: Record<string, string>;
   firstTokenDelayMs?: number;
   interTokenDelayMs?: number;
   /** After this many content chunks, wait for `until` before sending the rest (a reply held mid-stream). */
@@ -167,7 +169,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     await sleep(reply.firstTokenDelayMs ?? 0);
     if (reply.status && reply.status >= 400) {
       finish();
-      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.errorHeaders });
       response.end(
         JSON.stringify(
           reply.errorBody ?? { error: { message: 'upstream exploded', type: 'server_error', code: null } },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sumLedger } from '../../src/db/credits.repository.ts';
 import { type FakeOllama, startFakeOllama } from '../helpers/fake-ollama.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
-import { eventsOnly, parseSse } from '../helpers/sse.ts';
+import { eventsOnly, parseSse, type SseEvent } from '../helpers/sse.ts';
 import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let openai: FakeOpenAi;
@@ -322,3 +322,70 @@ async function readUntil(response: Response, marker: string): Promise<string> {
   }
   return text;
 }
+
+describe('provider retries (AI_PROVIDER_MAX_RETRIES=1)', () => {
+  let retrying: TestServer;
+  let retryKey: string;
+
+  beforeAll(async () => {
+    retrying = await startTestServer({
+      OPENAI_BASE_URL: openai.baseUrl,
+      OPENAI_API_KEY: 'sk-upstream-test',
+      AI_PROVIDER_MAX_RETRIES: '1',
+    });
+    ({ apiKey: retryKey } = await retrying.createWorkspace(1000));
+  });
+
+  afterAll(async () => {
+    await retrying.close();
+  });
+
+  const retryChat = (chatbotId: string, stream: boolean) =>
+    retrying.api(retryKey).post(`/api/v1/chatbots/${chatbotId}/chat`, { message: 'Hello', stream });
+
+  // The provider asks for a short wait (Retry-After in milliseconds), which the retry honours.
+  const unavailable = { status: 503, errorHeaders: { 'retry-after-ms': '5' } };
+
+  it.each([false, true])(
+    'retries a call the provider refused with a retryable status, and answers its second reply (stream: %s)',
+    async (stream) => {
+      const bot = await retrying.createChatbot(retryKey, { model: 'openai/gpt-test' });
+      openai.queue(unavailable, { text: 'Second time lucky.' });
+
+      const response = await retryChat(bot.id, stream);
+
+      expect(response.status).toBe(200);
+      const reply = stream
+        ? ((eventsOnly(parseSse(response.text)).at(-1) as SseEvent).data as { data: { response: string } })
+            .data
+        : response.body.data;
+      expect(reply.response).toBe('Second time lucky.');
+      expect(openai.requests).toHaveLength(2);
+    },
+  );
+
+  it('does not retry an error the provider calls final (400), and answers 502 after one call', async () => {
+    const bot = await retrying.createChatbot(retryKey, { model: 'openai/gpt-test' });
+    openai.queue({
+      status: 400,
+      errorBody: { error: { message: 'bad request', type: 'invalid_request_error' } },
+    });
+
+    const response = await retryChat(bot.id, false);
+
+    expect(response.status).toBe(502);
+    expect(response.body.code).toBe('AI_PROVIDER_ERROR');
+    expect(openai.requests).toHaveLength(1);
+  });
+
+  it('gives up after its one retry, answering 502 after two calls', async () => {
+    const bot = await retrying.createChatbot(retryKey, { model: 'openai/gpt-test' });
+    openai.queue(unavailable, unavailable);
+
+    const response = await retryChat(bot.id, false);
+
+    expect(response.status).toBe(502);
+    expect(response.body.code).toBe('AI_PROVIDER_ERROR');
+    expect(openai.requests).toHaveLength(2);
+  });
+});
