@@ -39,6 +39,33 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** How many prepared statements an SQLite connection keeps (the set is cleared when it would grow past). */
+const STATEMENT_CACHE_SIZE = 1_000;
+
+/**
+ * better-sqlite3 as Kysely's SQLite dialect uses it, each SQL text prepared once: Kysely asks for a
+ * statement for every query it runs, and preparing costs more than running most of them. Statements are
+ * only ever run whole (`all`, `run`), never left iterating, so one statement can serve every call.
+ */
+function withStatementCache(database: SqliteDatabase.Database) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statement = database.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...`. */
 export function connectDatabase(
   url: string,
@@ -53,7 +80,7 @@ export function connectDatabase(
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {
       db,
       dialect: 'sqlite',
