@@ -83,9 +83,6 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
   }
 
   const price = priceOfModel(deps.modelPrices, chatbot.model);
-  const reservation = await deps.credits.reserve(chatbot.workspace_id, price);
-  if (!reservation.ok) throw new AppError('INSUFFICIENT_CREDITS', { extra: { required: price } });
-
   const conversationId = request.conversationId ?? ids();
   const history = request.conversationId
     ? await listRecentMessages(db, conversationId, deps.historyMessages)
@@ -93,55 +90,56 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
   const userMessageId = ids();
   const messageId = ids();
   const userId = readUserId(request.metadata);
-  try {
-    const now = clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      if (request.conversationId) await touchConversation(trx, conversationId, now);
-      else {
-        await insertConversation(trx, {
-          id: conversationId,
-          workspace_id: chatbot.workspace_id,
-          chatbot_id: chatbot.id,
-          created_at: now,
-          updated_at: now,
-        });
-      }
-      await insertMessage(trx, {
-        id: userMessageId,
-        conversation_id: conversationId,
+  const now = clock.now().toISOString();
+  // One transaction: the conversation, the user's message, the reply's row and the credits it holds. The
+  // reservation comes last, so PostgreSQL holds the workspace's row (its balance) only until the commit; a
+  // short balance rolls everything back, and nothing is stored or charged.
+  const reservation = await db.transaction().execute(async (trx) => {
+    if (request.conversationId) await touchConversation(trx, conversationId, now);
+    else {
+      await insertConversation(trx, {
+        id: conversationId,
         workspace_id: chatbot.workspace_id,
-        role: 'user',
-        content: request.message,
-        metadata: request.metadata ? JSON.stringify(request.metadata) : null,
-        user_id: userId,
-        status: 'complete',
-        model: null,
-        input_tokens: null,
-        output_tokens: null,
-        credits: null,
+        chatbot_id: chatbot.id,
         created_at: now,
+        updated_at: now,
       });
-      // The reply's row exists from the start, `generating`, so it can be polled and cancelled.
-      await insertMessage(trx, {
-        id: messageId,
-        conversation_id: conversationId,
-        workspace_id: chatbot.workspace_id,
-        role: 'assistant',
-        content: '',
-        metadata: request.metadata ? JSON.stringify(request.metadata) : null,
-        user_id: userId,
-        status: 'generating',
-        model: chatbot.model,
-        input_tokens: null,
-        output_tokens: null,
-        credits: null,
-        created_at: now,
-      });
+    }
+    await insertMessage(trx, {
+      id: userMessageId,
+      conversation_id: conversationId,
+      workspace_id: chatbot.workspace_id,
+      role: 'user',
+      content: request.message,
+      metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+      user_id: userId,
+      status: 'complete',
+      model: null,
+      input_tokens: null,
+      output_tokens: null,
+      credits: null,
+      created_at: now,
     });
-  } catch (error) {
-    await deps.credits.release(reservation.reservationId);
-    throw error;
-  }
+    // The reply's row exists from the start, `generating`, so it can be polled and cancelled.
+    await insertMessage(trx, {
+      id: messageId,
+      conversation_id: conversationId,
+      workspace_id: chatbot.workspace_id,
+      role: 'assistant',
+      content: '',
+      metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+      user_id: userId,
+      status: 'generating',
+      model: chatbot.model,
+      input_tokens: null,
+      output_tokens: null,
+      credits: null,
+      created_at: now,
+    });
+    const reserved = await deps.credits.reserve(chatbot.workspace_id, price, trx);
+    if (!reserved.ok) throw new AppError('INSUFFICIENT_CREDITS', { extra: { required: price } });
+    return reserved;
+  });
 
   const store = async (
     trx: Kysely<Database>,

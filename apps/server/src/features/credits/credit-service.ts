@@ -17,8 +17,11 @@ export type Reservation =
 
 /** Credits move only here, each movement inside a transaction with its ledger row. */
 export type CreditService = {
-  /** Takes `amount` from the balance before a response is generated; refused when the balance is short. */
-  reserve: (workspaceId: string, amount: number) => Promise<Reservation>;
+  /**
+   * Takes `amount` from the balance before a response is generated; refused when the balance is short. Pass
+   * `trx` to reserve within it (a refusal then writes nothing, and the caller decides whether to roll back).
+   */
+  reserve: (workspaceId: string, amount: number, trx?: Kysely<Database>) => Promise<Reservation>;
   /**
    * Keeps what a reservation took: the response was delivered. Pass `trx` to settle with the reply it paid for.
    * Answers false when the reservation was no longer held (the sweep gave it back): nothing was kept.
@@ -64,11 +67,11 @@ export function createCreditService(deps: {
   };
 
   return {
-    async reserve(workspaceId, amount) {
+    async reserve(workspaceId, amount, outer) {
       if (amount === 0) return { ok: true, reservationId: null, amount, balance: undefined };
       const now = clock.now();
       const reservationId = ids();
-      const balance = await db.transaction().execute(async (trx) => {
+      const reserveWithin = async (trx: Kysely<Database>) => {
         const after = await moveCredits(trx, {
           id: ids(),
           workspace_id: workspaceId,
@@ -86,7 +89,8 @@ export function createCreditService(deps: {
           expires_at: new Date(now.getTime() + deps.reservationTtlMs).toISOString(),
         });
         return after;
-      });
+      };
+      const balance = outer ? await reserveWithin(outer) : await db.transaction().execute(reserveWithin);
       return balance === undefined ? { ok: false } : { ok: true, reservationId, amount, balance };
     },
 
