@@ -74,6 +74,27 @@ export function sliceReplyEvent(event: ReplyEvent, after: ReplyPosition): ReplyE
   return { ...event, data: { content: event.data.content.slice(after - startsAt) } };
 }
 
+/**
+ * The same events with each run of consecutive deltas as one delta (their text joined, the last one's id): a
+ * client reading them reaches the same positions with the same text, in fewer events.
+ */
+export function joinDeltas(events: ReplyEvent[]): ReplyEvent[] {
+  const joined: ReplyEvent[] = [];
+  for (const event of events) {
+    const previous = joined.at(-1);
+    if (event.event === 'delta' && previous?.event === 'delta') {
+      joined[joined.length - 1] = {
+        id: event.id,
+        event: 'delta',
+        data: { content: previous.data.content + event.data.content },
+      };
+    } else {
+      joined.push(event);
+    }
+  }
+  return joined;
+}
+
 /** The position a client reaches with this event. */
 export function positionAfter(event: ReplyEvent): ReplyPosition {
   return parseReplyPosition(event.id) ?? 0;

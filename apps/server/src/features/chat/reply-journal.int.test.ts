@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createReplyEventSequence, type ReplyEvent } from './reply-events.ts';
+import { createReplyEventSequence, joinDeltas, type ReplyEvent } from './reply-events.ts';
 import { createMemoryReplyJournal, createRedisReplyJournal, type ReplyJournal } from './reply-journal.ts';
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -86,7 +86,10 @@ describe.each(backings)('reply journal: %s', (_name, make) => {
 
     const { events, outcome } = await reading;
     expect(outcome).toBe('ended');
-    expect(events).toEqual([start, ...deltas, done]);
+    // A journal may keep a burst of deltas as one: the same text to the same positions.
+    expect(joinDeltas(events)).toEqual(joinDeltas([start, ...deltas, done]));
+    expect(events[0]).toEqual(start);
+    expect(events.at(-1)).toEqual(done);
   });
 
   it('answers missing for a reply it holds no journal of', async () => {
@@ -144,7 +147,8 @@ describe.skipIf(!redisUrl)(
       const endedTtl = await client.ttl(`${prefix}reply:message-ttl`);
       expect(endedTtl).toBeGreaterThan(0);
       expect(endedTtl).toBeLessThanOrEqual(60);
-      expect(await client.xlen(`${prefix}reply:message-ttl`)).toBe(5);
+      // The three deltas appended together are one entry: start, the deltas, done.
+      expect(await client.xlen(`${prefix}reply:message-ttl`)).toBe(3);
     });
   },
 );

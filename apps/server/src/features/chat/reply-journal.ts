@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isTerminal, type ReplyEvent } from './reply-events.ts';
+import { isTerminal, joinDeltas, type ReplyEvent } from './reply-events.ts';
 
 /** How a reading of a reply's journal ended. */
 export type FollowOutcome =
@@ -111,7 +111,9 @@ export function createRedisReplyJournal(options: {
       // Everything appended while one write is under way goes in the next, as one pipeline.
       const write = async () => {
         queued = false;
-        const batch = pending;
+        // The deltas that came while the last write was under way go as one entry: a reply's journal holds a
+        // few entries, however many tokens the provider streamed.
+        const batch = joinDeltas(pending);
         pending = [];
         const pipeline = client.pipeline();
         for (const event of batch) pipeline.xadd(key, '*', 'e', JSON.stringify(event));
