@@ -45,8 +45,9 @@ export async function touchConversation(db: Kysely<Database>, id: string, update
   await db.updateTable('conversations').set({ updated_at: updatedAt }).where('id', '=', id).execute();
 }
 
-export async function insertMessage(db: Kysely<Database>, row: NewMessageRow): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+/** Inserts messages in one statement (a turn's user message and its reply's row). */
+export async function insertMessages(db: Kysely<Database>, rows: NewMessageRow[]): Promise<void> {
+  await db.insertInto('messages').values(rows).execute();
 }
 
 /** Writes a reply's outcome (or, while it is generated, its text so far) onto its message row. */

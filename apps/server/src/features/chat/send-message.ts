@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import {
   findConversation,
   insertConversation,
-  insertMessage,
+  insertMessages,
   listRecentMessages,
   touchConversation,
   updateMessage,
@@ -105,37 +105,35 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         updated_at: now,
       });
     }
-    await insertMessage(trx, {
-      id: userMessageId,
+    const shared = {
       conversation_id: conversationId,
       workspace_id: chatbot.workspace_id,
-      role: 'user',
-      content: request.message,
       metadata: request.metadata ? JSON.stringify(request.metadata) : null,
       user_id: userId,
-      status: 'complete',
-      model: null,
       input_tokens: null,
       output_tokens: null,
       credits: null,
       created_at: now,
-    });
-    // The reply's row exists from the start, `generating`, so it can be polled and cancelled.
-    await insertMessage(trx, {
-      id: messageId,
-      conversation_id: conversationId,
-      workspace_id: chatbot.workspace_id,
-      role: 'assistant',
-      content: '',
-      metadata: request.metadata ? JSON.stringify(request.metadata) : null,
-      user_id: userId,
-      status: 'generating',
-      model: chatbot.model,
-      input_tokens: null,
-      output_tokens: null,
-      credits: null,
-      created_at: now,
-    });
+    };
+    await insertMessages(trx, [
+      {
+        ...shared,
+        id: userMessageId,
+        role: 'user',
+        content: request.message,
+        status: 'complete',
+        model: null,
+      },
+      // The reply's row exists from the start, `generating`, so it can be polled and cancelled.
+      {
+        ...shared,
+        id: messageId,
+        role: 'assistant',
+        content: '',
+        status: 'generating',
+        model: chatbot.model,
+      },
+    ]);
     const reserved = await deps.credits.reserve(chatbot.workspace_id, price, trx);
     if (!reserved.ok) throw new AppError('INSUFFICIENT_CREDITS', { extra: { required: price } });
     return reserved;
