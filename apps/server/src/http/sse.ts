@@ -59,13 +59,16 @@ export class SseStream {
     this.armHeartbeat();
   }
 
-  // Restarted on every write, so a ping goes out only after heartbeatMs of silence.
+  // Restarted on every write (one timer, refreshed), so a ping goes out only after heartbeatMs of silence.
   private armHeartbeat(): void {
-    clearTimeout(this.heartbeat);
+    if (this.heartbeat) {
+      this.heartbeat.refresh();
+      return;
+    }
     this.heartbeat = setTimeout(() => {
       if (!this.isOpen) return;
       this.reply.raw.write(SSE_PING);
-      this.armHeartbeat();
+      this.heartbeat?.refresh();
     }, this.heartbeatMs);
   }
 }
