@@ -95,7 +95,7 @@ function toModelPrompt(prompt: ChatTurnPrompt): LanguageModelV3Prompt {
   return messages;
 }
 
-/** A provider's own wait before a retry (Retry-After, as the AI SDK honours it), up to a minute. */
+/** A provider's own wait before a retry (Retry-After, in milliseconds, seconds or as a date), as the AI SDK reads it. */
 function retryDelayMs({
   error,
   exponentialBackoffDelay,
@@ -104,14 +104,17 @@ function retryDelayMs({
   exponentialBackoffDelay: number;
 }) {
   const headers = APICallError.isInstance(error) ? error.responseHeaders : undefined;
-  const milliseconds = Number(headers?.['retry-after-ms']);
-  const seconds = Number(headers?.['retry-after']);
-  const asked = Number.isFinite(milliseconds)
-    ? milliseconds
-    : Number.isFinite(seconds)
-      ? seconds * 1000
-      : NaN;
-  return asked >= 0 && asked < 60_000 ? asked : exponentialBackoffDelay;
+  const inMs = Number.parseFloat(headers?.['retry-after-ms'] ?? '');
+  const after = headers?.['retry-after'];
+  const inSeconds = Number.parseFloat(after ?? '');
+  const asked = !Number.isNaN(inMs)
+    ? inMs
+    : !Number.isNaN(inSeconds)
+      ? inSeconds * 1000
+      : after
+        ? Date.parse(after) - Date.now()
+        : Number.NaN;
+  return asked >= 0 && (asked < 60_000 || asked < exponentialBackoffDelay) ? asked : exponentialBackoffDelay;
 }
 
 function describeProviderError(error: unknown): string {
