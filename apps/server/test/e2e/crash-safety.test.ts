@@ -3,6 +3,7 @@ import { Agent } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabaseUrl } from '../helpers/databases.ts';
+import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, type FakeReply, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import {
   killStartedServers,
@@ -33,15 +34,6 @@ const INITIAL_CREDITS = 200;
 const RESERVATION_TTL_MS = 2000;
 const SLOW_TEXT = 'Every word of this answer arrives a little while after the one before it.';
 const TEST_TIMEOUT_MS = 45_000;
-
-type Deferred = { promise: Promise<void>; resolve: () => void };
-function deferred(): Deferred {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 /** What one client saw of one chat request. */
 type ChatOutcome = {

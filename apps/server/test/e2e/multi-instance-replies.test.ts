@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabaseUrl } from '../helpers/databases.ts';
+import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import {
   killStartedServers,
@@ -23,14 +24,6 @@ const skipReason = missing.length ? ` (skipped: ${missing.join(' and ')} not set
 const ADMIN_TOKEN = 'operator-token-replies-0123456789';
 const TEST_TIMEOUT_MS = 30_000;
 const WORDS = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ');
-
-function deferred() {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 describe.skipIf(missing.length > 0)(`replies across two instances${skipReason}`, () => {
   let fake: FakeOpenAi;

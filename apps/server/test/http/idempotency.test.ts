@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sumLedger } from '../../src/db/credits.repository.ts';
 import { readCreditBalance } from '../../src/db/workspaces.repository.ts';
+import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import { deltaText, eventsOnly, parseSse } from '../helpers/sse.ts';
 import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -20,14 +21,6 @@ afterAll(async () => {
   await server?.close();
   await openai?.close();
 });
-
-function deferred() {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 let keys = 0;
 const newKey = () => `retry-${Date.now()}-${keys++}`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sumLedger } from '../../src/db/credits.repository.ts';
+import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -18,14 +19,6 @@ afterAll(async () => {
   await server?.close();
   await openai?.close();
 });
-
-function deferred() {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 const WORDS = Array.from({ length: 30 }, (_, index) => `word${index}`).join(' ');
 

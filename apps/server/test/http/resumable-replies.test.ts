@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import { deltaText, eventsOnly, parseSse, readSseUntil, type SseEvent } from '../helpers/sse.ts';
 import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -20,14 +21,6 @@ afterAll(async () => {
 });
 
 const WORDS = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ');
-
-function deferred() {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 async function setUp() {
   const { apiKey, workspaceId } = await server.createWorkspace(20);
