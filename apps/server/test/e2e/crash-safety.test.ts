@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl } from '../helpers/databases.ts';
+import { createTestDatabaseUrl, scaledOutAvailability } from '../helpers/databases.ts';
 import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, type FakeReply, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import {
@@ -22,11 +22,7 @@ import { apiClient, eventually, postChat } from '../helpers/test-server.ts';
 // PostgreSQL and Redis, then started again: what the database holds must still add up. And a server asked to
 // stop (SIGTERM) while a stream runs: it reports itself unready, finishes the stream, and exits cleanly.
 
-const missing = [
-  process.env.TEST_DATABASE_URL ? undefined : 'TEST_DATABASE_URL',
-  process.env.TEST_REDIS_URL ? undefined : 'TEST_REDIS_URL',
-].filter(Boolean);
-const skipReason = missing.length ? ` (skipped: ${missing.join(' and ')} not set)` : '';
+const { skipped, skipReason } = scaledOutAvailability();
 
 const ADMIN_TOKEN = 'operator-token-crash-0123456789';
 const INITIAL_CREDITS = 200;
@@ -96,7 +92,7 @@ async function sendChat(
   return outcome;
 }
 
-describe.skipIf(missing.length > 0)(`crash safety on PostgreSQL and Redis${skipReason}`, () => {
+describe.skipIf(skipped)(`crash safety on PostgreSQL and Redis${skipReason}`, () => {
   let fake: FakeOpenAi;
   const schemas: { url: string; drop: () => Promise<void> }[] = [];
   const clients: pg.Client[] = [];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl } from '../helpers/databases.ts';
+import { createTestDatabaseUrl, scaledOutAvailability } from '../helpers/databases.ts';
 import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import {
@@ -15,17 +15,13 @@ import { apiClient, eventually, postChat } from '../helpers/test-server.ts';
 // Two server processes behind one PostgreSQL schema and one Redis: a reply generated on one instance can be
 // resumed and replayed on the other, and a retried request is generated once wherever its repeats land.
 
-const missing = [
-  process.env.TEST_DATABASE_URL ? undefined : 'TEST_DATABASE_URL',
-  process.env.TEST_REDIS_URL ? undefined : 'TEST_REDIS_URL',
-].filter(Boolean);
-const skipReason = missing.length ? ` (skipped: ${missing.join(' and ')} not set)` : '';
+const { skipped, skipReason } = scaledOutAvailability();
 
 const ADMIN_TOKEN = 'operator-token-replies-0123456789';
 const TEST_TIMEOUT_MS = 30_000;
 const WORDS = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ');
 
-describe.skipIf(missing.length > 0)(`replies across two instances${skipReason}`, () => {
+describe.skipIf(skipped)(`replies across two instances${skipReason}`, () => {
   let fake: FakeOpenAi;
   let database: { url: string; drop: () => Promise<void> } | undefined;
   let a: string;

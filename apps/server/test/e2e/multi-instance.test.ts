@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl } from '../helpers/databases.ts';
+import { createTestDatabaseUrl, scaledOutAvailability } from '../helpers/databases.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import {
   killStartedServers,
@@ -17,18 +17,14 @@ const INVALIDATION_BOUND_MS = 5000;
 // Two real server processes behind one PostgreSQL schema and one Redis, as a scaled-out deployment runs them:
 // whatever one instance decides (a rate limit, a charge, a revocation) holds on the other at once.
 
-const missing = [
-  process.env.TEST_DATABASE_URL ? undefined : 'TEST_DATABASE_URL',
-  process.env.TEST_REDIS_URL ? undefined : 'TEST_REDIS_URL',
-].filter(Boolean);
-const skipReason = missing.length ? ` (skipped: ${missing.join(' and ')} not set)` : '';
+const { skipped, skipReason } = scaledOutAvailability();
 
 const ADMIN_TOKEN = 'operator-token-multi-0123456789';
 const TEST_TIMEOUT_MS = 30_000;
 
 type Instance = { name: 'A' | 'B'; baseUrl: string };
 
-describe.skipIf(missing.length > 0)(`two instances sharing PostgreSQL and Redis${skipReason}`, () => {
+describe.skipIf(skipped)(`two instances sharing PostgreSQL and Redis${skipReason}`, () => {
   let fake: FakeOpenAi;
   let database: { url: string; drop: () => Promise<void> } | undefined;
   let a: Instance;

@@ -25,6 +25,21 @@ export const dialects: DialectCase[] = [
 ];
 
 /**
+ * Whether PostgreSQL and Redis are both at hand for the scaled-out suites: `skipped` when either URL is
+ * missing, and `skipReason`, the text a suite's title ends with then (empty otherwise).
+ */
+export function scaledOutAvailability(): { skipped: boolean; skipReason: string } {
+  const missing = [
+    process.env.TEST_DATABASE_URL ? undefined : 'TEST_DATABASE_URL',
+    process.env.TEST_REDIS_URL ? undefined : 'TEST_REDIS_URL',
+  ].filter(Boolean);
+  return {
+    skipped: missing.length > 0,
+    skipReason: missing.length ? ` (skipped: ${missing.join(' and ')} not set)` : '',
+  };
+}
+
+/**
  * A fresh, migrated database of the dialect: a temporary SQLite file, or a new PostgreSQL schema
  * (selected through search_path) so tests never see each other's rows.
  */
