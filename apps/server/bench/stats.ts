@@ -36,3 +36,8 @@ export function median(values: number[]): number {
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
+
+/** The items starting at `by` and wrapping round: each round of a scenario starts with another target. */
+export function rotated<T>(items: T[], by: number): T[] {
+  return items.map((_, index) => items[(index + by) % items.length] as T);
+}

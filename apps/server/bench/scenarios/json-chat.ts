@@ -10,7 +10,7 @@ import {
   printTable,
   ratio,
 } from '../report.ts';
-import { median } from '../stats.ts';
+import { median, rotated } from '../stats.ts';
 import { type ChatTarget, chatBody, type PollyBotTarget, startStack } from '../targets.ts';
 
 // JSON chat under load: requests/s and latency at concurrency 1, 16 and 64, every target in turn, repeated,
@@ -58,9 +58,7 @@ export async function benchJsonChat(options: { quick: boolean }): Promise<JsonCh
     for (let round = 0; round < rounds; round++) {
       for (const concurrency of CONCURRENCIES) {
         // Each round starts with another target, so none always runs on the heels of the same one.
-        const order = requests.map((_, index) => requests[(index + round) % requests.length]);
-        for (const request of order) {
-          if (!request) continue;
+        for (const request of rotated(requests, round)) {
           process.stdout.write(
             `json chat: round ${round + 1}, ${request.target.name}, concurrency ${concurrency}\n`,
           );

@@ -10,7 +10,7 @@ import {
   printTable,
   ratio,
 } from '../report.ts';
-import { median, percentile } from '../stats.ts';
+import { median, percentile, rotated } from '../stats.ts';
 import { type ChatTarget, chatBody, startStack } from '../targets.ts';
 
 // Streaming chat: time to the first `delta` event and to the end of a 50-token reply, one stream at a time
@@ -67,9 +67,7 @@ export async function benchStreaming(options: { quick: boolean }): Promise<Strea
     const latency = new Map<string, { firstDelta: number[]; complete: number[]; failures: number }>();
     const throughput = new Map<string, StreamsResult[]>();
     for (let round = 0; round < rounds; round++) {
-      const order = setups.map((_, index) => setups[(index + round) % setups.length]);
-      for (const setup of order) {
-        if (!setup) continue;
+      for (const setup of rotated(setups, round)) {
         const name = setup.target.name;
         process.stdout.write(`streaming: round ${round + 1}, ${name}\n`);
         const timed = await runStreams({
