@@ -1,5 +1,4 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { retryWithExponentialBackoff } from '@ai-sdk/provider-utils';
 import type { ModelProvider } from '@pollybot/contracts';
@@ -9,6 +8,12 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors/app-error.ts';
 import { type ChatKnowledge, createLocalModel, estimateTokens, type LocalResponder } from './local-model.ts';
 import { createOllamaFetch } from './ollama-fetch.ts';
+import {
+  type ChatMessage,
+  createOpenAiChatStream,
+  OPENAI_DEFAULT_BASE_URL,
+  type ProviderPart,
+} from './openai-chat-stream.ts';
 
 export type ChatTurnPrompt = {
   chatbotName: string;
@@ -46,38 +51,87 @@ export type ModelGateway = {
   configuredProviders: () => ModelProvider[];
 };
 
-type ModelFactory = (name: string) => LanguageModelV3;
+/** One provider call: what the turn sends, and the signal that aborts it. */
+type ModelCall = { prompt: ChatTurnPrompt; settings: GenerationSettings; signal: AbortSignal };
+
+/** Starts a model's reply: resolves with its parts once the provider accepted the call, or rejects. */
+type ModelStreamer = (name: string, call: ModelCall) => Promise<AsyncIterable<ProviderPart>>;
 
 function splitModel(model: string): { provider: string; name: string } {
   const slash = model.indexOf('/');
   return { provider: model.slice(0, slash), name: model.slice(slash + 1) };
 }
 
-function createFactories(config: Config['providers'], respondLocally: LocalResponder) {
-  const factories: Partial<Record<ModelProvider, ModelFactory>> = {
-    local: (name) => createLocalModel(name, respondLocally),
+/** An AI SDK model's stream (LanguageModelV3.doStream), read as provider parts. */
+function streamFromAiSdk(factory: (name: string) => LanguageModelV3): ModelStreamer {
+  return async (name, { prompt, settings, signal }) => {
+    const { stream } = await factory(name).doStream({
+      prompt: toModelPrompt(prompt),
+      temperature: settings.temperature,
+      maxOutputTokens: settings.maxTokens,
+      abortSignal: signal,
+      providerOptions: {
+        local: {
+          chatbotName: prompt.chatbotName,
+          ...(prompt.knowledge ? { knowledge: prompt.knowledge } : {}),
+        },
+        // Ollama reads sampling settings only from `options`.
+        ollama: { options: { temperature: settings.temperature, num_predict: settings.maxTokens } },
+      },
+    });
+    return (async function* () {
+      for await (const part of stream) {
+        if (part.type === 'text-delta') {
+          if (part.delta) yield { type: 'text', text: part.delta };
+        } else if (part.type === 'error') {
+          yield { type: 'error', error: part.error };
+        } else if (part.type === 'finish') {
+          const { inputTokens, outputTokens } = part.usage;
+          yield {
+            type: 'finish',
+            usage:
+              inputTokens.total === undefined && outputTokens.total === undefined
+                ? undefined
+                : { inputTokens: inputTokens.total ?? 0, outputTokens: outputTokens.total ?? 0 },
+          };
+        }
+      }
+    })();
+  };
+}
+
+function createStreamers(config: Config['providers'], respondLocally: LocalResponder) {
+  const streamers: Partial<Record<ModelProvider, ModelStreamer>> = {
+    local: streamFromAiSdk((name) => createLocalModel(name, respondLocally)),
     ollama: (() => {
       const ollama = createOllama({
         baseURL: `${config.ollama.baseUrl.replace(/\/+$/, '')}/api`,
         fetch: createOllamaFetch(),
       });
-      return (name: string) => ollama(name);
+      return streamFromAiSdk((name) => ollama(name));
     })(),
   };
   if (config.openai.apiKey || config.openai.baseUrl) {
-    // Servers that speak the OpenAI protocol without keys still need some bearer value.
-    const openai = createOpenAI({
+    // Chat Completions, not the Responses API: it is what every OpenAI-compatible server speaks. Servers that
+    // speak the OpenAI protocol without keys still need some bearer value.
+    const streamChat = createOpenAiChatStream({
       apiKey: config.openai.apiKey ?? 'not-needed',
-      baseURL: config.openai.baseUrl,
+      baseUrl: config.openai.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
     });
-    // Chat Completions, not the Responses API: it is what every OpenAI-compatible server speaks.
-    factories.openai = (name) => openai.chat(name);
+    streamers.openai = (name, { prompt, settings, signal }) =>
+      streamChat({
+        model: name,
+        messages: toChatMessages(prompt),
+        temperature: settings.temperature,
+        maxTokens: settings.maxTokens,
+        signal,
+      });
   }
   if (config.anthropic.apiKey) {
     const anthropic = createAnthropic({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl });
-    factories.anthropic = (name) => anthropic(name);
+    streamers.anthropic = streamFromAiSdk((name) => anthropic(name));
   }
-  return factories;
+  return streamers;
 }
 
 const HINTS: Record<string, string> = {
@@ -85,14 +139,20 @@ const HINTS: Record<string, string> = {
   anthropic: 'set ANTHROPIC_API_KEY',
 };
 
-/** The turn as the providers' prompt: the instructions as the system message, then the conversation. */
-function toModelPrompt(prompt: ChatTurnPrompt): LanguageModelV3Prompt {
-  const messages: LanguageModelV3Prompt = [];
+/** The turn as Chat Completions messages: the instructions as the system message, then the conversation. */
+function toChatMessages(prompt: ChatTurnPrompt): ChatMessage[] {
+  const messages: ChatMessage[] = [];
   if (prompt.instructions) messages.push({ role: 'system', content: prompt.instructions });
-  for (const turn of [...prompt.history, { role: 'user' as const, content: prompt.message }]) {
-    messages.push({ role: turn.role, content: [{ type: 'text', text: turn.content }] });
-  }
+  for (const turn of prompt.history) messages.push({ role: turn.role, content: turn.content });
+  messages.push({ role: 'user', content: prompt.message });
   return messages;
+}
+
+/** The turn as the AI SDK providers' prompt: the same messages, their text as parts. */
+function toModelPrompt(prompt: ChatTurnPrompt): LanguageModelV3Prompt {
+  return toChatMessages(prompt).map(({ role, content }) =>
+    role === 'system' ? { role, content } : { role, content: [{ type: 'text', text: content }] },
+  );
 }
 
 /** A provider's own wait before a retry (Retry-After, in milliseconds, seconds or as a date), as the AI SDK reads it. */
@@ -127,15 +187,15 @@ export function createModelGateway(
   config: Config['providers'],
   deps: { respondLocally: LocalResponder; onProviderError?: (detail: string) => void },
 ): ModelGateway {
-  const factories = createFactories(config, deps.respondLocally);
+  const streamers = createStreamers(config, deps.respondLocally);
 
   return {
-    configuredProviders: () => Object.keys(factories) as ModelProvider[],
+    configuredProviders: () => Object.keys(streamers) as ModelProvider[],
 
     whyUnavailable(model) {
       const { provider, name } = splitModel(model);
       if (!name) return `model must look like <provider>/<model name>`;
-      if (factories[provider as ModelProvider]) return undefined;
+      if (streamers[provider as ModelProvider]) return undefined;
       const hint = HINTS[provider];
       return hint
         ? `the ${provider} provider is not configured on this server: ${hint}`
@@ -144,8 +204,8 @@ export function createModelGateway(
 
     async generate({ model, prompt, settings, signal, onDelta }) {
       const { provider, name } = splitModel(model);
-      const factory = factories[provider as ModelProvider];
-      if (!factory) {
+      const streamer = streamers[provider as ModelProvider];
+      if (!streamer) {
         const reason = this.whyUnavailable(model) ?? 'unavailable';
         return {
           kind: 'failed',
@@ -167,13 +227,12 @@ export function createModelGateway(
       signal?.addEventListener('abort', abortForClient, { once: true });
 
       let text = '';
+      let finished = false;
       let usage: TokenUsage | undefined;
       let failure: unknown;
       try {
-        // The provider model's own stream, read directly: streamText's layers of web streams on top of it cost
-        // more per reply than the rest of a chat turn (docs/performance.md). Its retry (before any text, on
-        // an error the provider calls retryable, honouring Retry-After) is the same as streamText's.
-        const model = factory(name);
+        // The provider's stream, read part by part (docs/performance.md). Its retry (before any text, on an error
+        // the provider calls retryable, honouring Retry-After) is the same as the AI SDK's streamText.
         const retry = retryWithExponentialBackoff({
           maxRetries: config.maxRetries,
           abortSignal: controller.signal,
@@ -181,38 +240,17 @@ export function createModelGateway(
           getDelayInMs: retryDelayMs,
           createRetryError: (details) => new RetryError(details),
         });
-        const { stream } = await retry(() =>
-          model.doStream({
-            prompt: toModelPrompt(prompt),
-            temperature: settings.temperature,
-            maxOutputTokens: settings.maxTokens,
-            abortSignal: controller.signal,
-            providerOptions: {
-              local: {
-                chatbotName: prompt.chatbotName,
-                ...(prompt.knowledge ? { knowledge: prompt.knowledge } : {}),
-              },
-              // Ollama reads sampling settings only from `options`.
-              ollama: { options: { temperature: settings.temperature, num_predict: settings.maxTokens } },
-            },
-          }),
-        );
-        const reader = stream.getReader();
-        for (;;) {
-          const { done, value: part } = await reader.read();
-          if (done) break;
+        const parts = await retry(() => streamer(name, { prompt, settings, signal: controller.signal }));
+        for await (const part of parts) {
           idleTimer.refresh();
-          if (part.type === 'text-delta') {
-            if (!part.delta) continue;
-            text += part.delta;
-            onDelta?.(part.delta);
+          if (part.type === 'text') {
+            text += part.text;
+            onDelta?.(part.text);
           } else if (part.type === 'error') {
             failure = part.error;
-          } else if (part.type === 'finish') {
-            usage = {
-              inputTokens: part.usage.inputTokens.total ?? 0,
-              outputTokens: part.usage.outputTokens.total ?? estimateTokens(text),
-            };
+          } else {
+            finished = true;
+            usage = part.usage;
           }
         }
       } catch (error) {
@@ -233,13 +271,14 @@ export function createModelGateway(
         return { kind: 'failed', text, error: new AppError('AI_PROVIDER_TIMEOUT') };
       }
       if (signal?.aborted) return { kind: 'aborted', text, usage: usage ?? estimated() };
-      if (failure !== undefined || !usage) {
+      if (failure !== undefined || !finished) {
         deps.onProviderError?.(
           `${model}: ${failure === undefined ? 'stream ended without finishing' : describeProviderError(failure)}`,
         );
         return { kind: 'failed', text, error: new AppError('AI_PROVIDER_ERROR') };
       }
-      return { kind: 'complete', text, usage };
+      // A provider that sends no token counts is estimated, never recorded as free.
+      return { kind: 'complete', text, usage: usage ?? estimated() };
     },
   };
 }
