@@ -64,6 +64,23 @@ export async function markReservationReleased(
     .executeTakeFirst();
 }
 
+/** Gives a held reservation's credits back, with its `release` ledger row; nothing when it was no longer held. */
+export async function releaseReservation(
+  trx: Kysely<Database>,
+  reservationId: string,
+  ledger: { id: string; created_at: string },
+): Promise<void> {
+  const held = await markReservationReleased(trx, reservationId);
+  if (!held) return;
+  await moveCredits(trx, {
+    ...ledger,
+    workspace_id: held.workspace_id,
+    amount: held.amount,
+    reason: 'release',
+    reservation_id: reservationId,
+  });
+}
+
 /** Held reservations whose request should long be over: left behind by a crash. */
 export function listExpiredReservations(trx: Kysely<Database>, now: string): Promise<{ id: string }[]> {
   return trx

@@ -1,19 +1,19 @@
 import type { ChatReply } from '@pollybot/contracts';
 import type { Kysely } from 'kysely';
 import {
-  findConversation,
-  insertConversation,
-  insertMessages,
-  listRecentMessages,
-  touchConversation,
-  updateMessage,
-} from '../../db/conversations.repository.ts';
-import type { ChatbotRow, Database, MessageStatus } from '../../db/database.ts';
+  closeTurn,
+  openTurn,
+  type ReplyFields,
+  type TurnReservation,
+} from '../../db/chat-turns.repository.ts';
+import type { DatabaseDialect } from '../../db/connect.ts';
+import { findConversation, listRecentMessages } from '../../db/conversations.repository.ts';
+import type { ChatbotRow, Database } from '../../db/database.ts';
 import { AppError, type ErrorEnvelope } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 import type { ModelGateway } from '../../models/model-gateway.ts';
-import { type CreditService, priceOfModel } from '../credits/credit-service.ts';
+import { priceOfModel } from '../credits/credit-service.ts';
 import { findChatKnowledge } from '../knowledge/find-chat-knowledge.ts';
 import { buildKnowledgeInstructions } from '../knowledge/knowledge-prompt.ts';
 import type { KnowledgeSearchDeps } from '../knowledge/search-knowledge.ts';
@@ -24,11 +24,13 @@ import { isLocalModel, toReplySources } from './reply-sources.ts';
 
 export type ChatDeps = {
   db: Kysely<Database>;
+  dialect: DatabaseDialect;
   /** Where a turn looks up the chatbot's knowledge. */
   knowledge: KnowledgeSearchDeps;
   clock: Clock;
   ids: IdGenerator;
-  credits: CreditService;
+  /** How long a reply's credits stay held before the sweep gives them back (a crash's leftovers). */
+  reservationTtlMs: number;
   models: ModelGateway;
   historyMessages: number;
   modelPrices: Record<string, number>;
@@ -89,33 +91,33 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     : [];
   const userMessageId = ids();
   const messageId = ids();
-  const userId = readUserId(request.metadata);
-  const now = clock.now().toISOString();
-  // One transaction: the conversation, the user's message, the reply's row and the credits it holds. The
-  // reservation comes last, so PostgreSQL holds the workspace's row (its balance) only until the commit; a
-  // short balance rolls everything back, and nothing is stored or charged.
-  const reservation = await db.transaction().execute(async (trx) => {
-    if (request.conversationId) await touchConversation(trx, conversationId, now);
-    else {
-      await insertConversation(trx, {
-        id: conversationId,
-        workspace_id: chatbot.workspace_id,
-        chatbot_id: chatbot.id,
-        created_at: now,
-        updated_at: now,
-      });
-    }
-    const shared = {
-      conversation_id: conversationId,
-      workspace_id: chatbot.workspace_id,
-      metadata: request.metadata ? JSON.stringify(request.metadata) : null,
-      user_id: userId,
-      input_tokens: null,
-      output_tokens: null,
-      credits: null,
-      created_at: now,
-    };
-    await insertMessages(trx, [
+  const now = clock.now();
+  const createdAt = now.toISOString();
+  const shared = {
+    conversation_id: conversationId,
+    workspace_id: chatbot.workspace_id,
+    metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+    user_id: readUserId(request.metadata),
+    created_at: createdAt,
+  };
+  const reservation: TurnReservation | undefined =
+    price === 0
+      ? undefined
+      : {
+          id: ids(),
+          ledgerId: ids(),
+          amount: price,
+          expiresAt: new Date(now.getTime() + deps.reservationTtlMs).toISOString(),
+        };
+  // One atomic write: the conversation, the user's message, the reply's row (`generating` from the start, so
+  // it can be polled and cancelled) and the credits it holds. A short balance stores nothing.
+  const opened = await openTurn(db, deps.dialect, {
+    workspaceId: chatbot.workspace_id,
+    chatbotId: chatbot.id,
+    conversationId,
+    isNewConversation: !request.conversationId,
+    now: createdAt,
+    messages: [
       {
         ...shared,
         id: userMessageId,
@@ -124,7 +126,6 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         status: 'complete',
         model: null,
       },
-      // The reply's row exists from the start, `generating`, so it can be polled and cancelled.
       {
         ...shared,
         id: messageId,
@@ -133,29 +134,20 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         status: 'generating',
         model: chatbot.model,
       },
-    ]);
-    const reserved = await deps.credits.reserve(chatbot.workspace_id, price, trx);
-    if (!reserved.ok) throw new AppError('INSUFFICIENT_CREDITS', { extra: { required: price } });
-    return reserved;
+    ],
+    reservation,
   });
+  if (!opened.ok) throw new AppError('INSUFFICIENT_CREDITS', { extra: { required: price } });
 
-  const store = async (
-    trx: Kysely<Database>,
-    status: MessageStatus,
-    content: string,
-    outcome: { usage: ChatReply['usage']; sources: ChatReply['sources'] } | { errorCode: string },
-  ) => {
-    const usage = 'usage' in outcome ? outcome.usage : undefined;
-    await updateMessage(trx, messageId, {
-      status,
-      content,
-      input_tokens: usage?.inputTokens ?? null,
-      output_tokens: usage?.outputTokens ?? null,
-      credits: usage?.credits ?? null,
-      sources: 'sources' in outcome && outcome.sources ? JSON.stringify(outcome.sources) : null,
-      error_code: 'errorCode' in outcome ? outcome.errorCode : null,
+  // The reply and its charge (or refund) are stored in one atomic write: a crash can never keep credits
+  // without the reply they paid for, nor store a reply whose reservation stays held.
+  const close = (reply: ReplyFields, outcome: 'settle' | 'release') =>
+    closeTurn(db, deps.dialect, {
+      messageId,
+      reply,
+      now: clock.now().toISOString(),
+      reservation: reservation && { ...reservation, ledgerId: ids(), outcome },
     });
-  };
 
   const events = createReplyEventSequence(conversationId, messageId);
   const start = events.start();
@@ -166,11 +158,11 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
     onEvent?.(event);
   };
 
-  const refunded = reservation.balance === undefined ? undefined : reservation.balance + reservation.amount;
+  const refunded = opened.balance === undefined ? undefined : opened.balance + price;
   return {
     conversationId,
     messageId,
-    creditsHeld: reservation.balance,
+    creditsHeld: opened.balance,
     start,
     fail(envelope) {
       const terminal = events.error(envelope);
@@ -202,13 +194,19 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       });
       await progress.stop();
 
-      // The reply and its charge (or refund) are stored in one transaction: a crash can never keep
-      // credits without the reply they paid for, nor store a reply whose reservation stays held.
       if (outcome.kind === 'failed') {
-        await db.transaction().execute(async (trx) => {
-          await store(trx, 'failed', outcome.text, { errorCode: outcome.error.code });
-          await deps.credits.release(reservation.reservationId, trx);
-        });
+        await close(
+          {
+            status: 'failed',
+            content: outcome.text,
+            input_tokens: null,
+            output_tokens: null,
+            credits: null,
+            sources: null,
+            error_code: outcome.error.code,
+          },
+          'release',
+        );
         const error = new AppError(outcome.error.code, {
           extra: { conversationId, messageId },
           cause: outcome.error,
@@ -224,18 +222,25 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       const usage = { ...outcome.usage, credits: 0 };
       const status = outcome.kind === 'complete' ? 'complete' : 'incomplete';
       const sources = knowledge ? toReplySources(knowledge, isLocalModel(chatbot.model)) : undefined;
-      await db.transaction().execute(async (trx) => {
-        // A turn that outlived POLLYBOT_RESERVATION_TTL_MS may find its reservation already given back by the
-        // sweep: its reply is then stored as free, never as charged for credits the ledger has refunded.
-        if (charged && (await deps.credits.settle(reservation.reservationId, messageId, trx)))
-          usage.credits = reservation.amount;
-        if (!charged) await deps.credits.release(reservation.reservationId, trx);
-        await store(trx, status, outcome.text, { usage, sources });
-      });
+      // A turn that outlived POLLYBOT_RESERVATION_TTL_MS may find its reservation already given back by the
+      // sweep: its reply is then stored as free, never as charged for credits the ledger has refunded.
+      const closed = await close(
+        {
+          status,
+          content: outcome.text,
+          input_tokens: usage.inputTokens,
+          output_tokens: usage.outputTokens,
+          credits: 0,
+          sources: sources ? JSON.stringify(sources) : null,
+          error_code: null,
+        },
+        charged ? 'settle' : 'release',
+      );
+      if (closed.charged) usage.credits = price;
       const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
       if (sources) reply.sources = sources;
       // A reply stored as free (its reservation given back by the sweep) left the balance as before it.
-      const creditsRemaining = charged && usage.credits > 0 ? reservation.balance : refunded;
+      const creditsRemaining = closed.charged ? opened.balance : refunded;
       const terminal = events.done(reply);
       emit(terminal, onEvent);
       return { kind: status, reply, creditsRemaining, terminal };

@@ -199,10 +199,11 @@ export function registerChatCreate(app: App, services: Services): void {
       const turn = await startChatTurn(
         {
           db: services.db,
+          dialect: services.database.dialect,
           knowledge: services.knowledgeSearch,
           clock: services.clock,
           ids: services.ids,
-          credits: services.credits,
+          reservationTtlMs: services.config.reservationTtlMs,
           models: services.models,
           historyMessages: services.config.historyMessages,
           modelPrices: services.config.modelPrices,

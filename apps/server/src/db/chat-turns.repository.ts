@@ -1,0 +1,251 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DatabaseDialect } from './connect.ts';
+import {
+  insertConversation,
+  insertMessages,
+  touchConversation,
+  updateMessage,
+} from './conversations.repository.ts';
+import {
+  insertReservation,
+  moveCredits,
+  releaseReservation,
+  settleReservation,
+} from './credits.repository.ts';
+import type { Database, MessageStatus, NewMessageRow } from './database.ts';
+
+// A chat turn is written twice: when it starts (its conversation, the user's message, the reply's row and the
+// credits the reply holds) and when it ends (the reply's outcome with its charge or refund). Each write is
+// atomic. On SQLite it is a transaction of the usual statements, run in-process; on PostgreSQL it is one
+// statement of data-modifying CTEs: one round trip instead of six (start) or four (end), and the
+// workspace's row is locked only for that statement (docs/performance.md).
+
+/** The credits a reply holds while it is generated: a reservation and its ledger row. */
+export type TurnReservation = {
+  id: string;
+  /** The id of the ledger row of the reservation (when the turn starts) or of its release (when it ends). */
+  ledgerId: string;
+  amount: number;
+  expiresAt: string;
+};
+
+export type TurnOpening = {
+  workspaceId: string;
+  chatbotId: string;
+  conversationId: string;
+  /** A new conversation is created; an existing one has its `updated_at` moved on. */
+  isNewConversation: boolean;
+  now: string;
+  /** The user's message and the reply's row (`generating`). */
+  messages: [NewMessageRow, NewMessageRow];
+  /** Undefined for a free reply, which holds nothing. */
+  reservation: TurnReservation | undefined;
+};
+
+/** Stored: the balance right after the reservation (undefined for a free reply); or refused for a short balance. */
+export type TurnOpened = { ok: true; balance: number | undefined } | { ok: false };
+
+/** The outcome of a reply as its message stores it. */
+export type ReplyFields = {
+  status: MessageStatus;
+  content: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  sources: string | null;
+  error_code: string | null;
+  /** The credits stored on a reply that is not charged: 0, or null for a failure. */
+  credits: number | null;
+};
+
+export type TurnClosing = {
+  messageId: string;
+  reply: ReplyFields;
+  now: string;
+  /**
+   * What happens to the reply's reservation: `settle` keeps its credits (the message then stores what it
+   * kept), `release` gives them back with a ledger row. Undefined for a free reply.
+   */
+  reservation: (TurnReservation & { outcome: 'settle' | 'release' }) | undefined;
+};
+
+/** Whether the reservation's credits were kept: false when released, or when the sweep had already given them back. */
+export type TurnClosed = { charged: boolean };
+
+class ShortBalance extends Error {}
+
+/** Stores a turn's start, or nothing when the workspace's balance does not cover the reservation. */
+export async function openTurn(
+  db: Kysely<Database>,
+  dialect: DatabaseDialect,
+  opening: TurnOpening,
+): Promise<TurnOpened> {
+  if (dialect === 'postgres') return openTurnInOneStatement(db, opening);
+  const { reservation, workspaceId, now } = opening;
+  try {
+    return await db.transaction().execute(async (trx): Promise<TurnOpened> => {
+      if (opening.isNewConversation) {
+        await insertConversation(trx, {
+          id: opening.conversationId,
+          workspace_id: workspaceId,
+          chatbot_id: opening.chatbotId,
+          created_at: now,
+          updated_at: now,
+        });
+      } else {
+        await touchConversation(trx, opening.conversationId, now);
+      }
+      await insertMessages(trx, opening.messages);
+      if (!reservation) return { ok: true, balance: undefined };
+      const balance = await moveCredits(trx, {
+        id: reservation.ledgerId,
+        workspace_id: workspaceId,
+        amount: -reservation.amount,
+        reason: 'reservation',
+        reservation_id: reservation.id,
+        created_at: now,
+      });
+      if (balance === undefined) throw new ShortBalance();
+      await insertReservation(trx, {
+        id: reservation.id,
+        workspace_id: workspaceId,
+        amount: reservation.amount,
+        created_at: now,
+        expires_at: reservation.expiresAt,
+      });
+      return { ok: true, balance };
+    });
+  } catch (error) {
+    if (error instanceof ShortBalance) return { ok: false };
+    throw error;
+  }
+}
+
+/** Stores a reply's outcome with its reservation settled or released, atomically. */
+export async function closeTurn(
+  db: Kysely<Database>,
+  dialect: DatabaseDialect,
+  closing: TurnClosing,
+): Promise<TurnClosed> {
+  const { reservation, messageId, reply } = closing;
+  if (dialect === 'postgres') return closeTurnInOneStatement(db, closing);
+  return db.transaction().execute(async (trx) => {
+    let charged = false;
+    if (reservation?.outcome === 'settle') {
+      charged = await settleReservation(trx, reservation.id, messageId);
+    } else if (reservation) {
+      await releaseReservation(trx, reservation.id, { id: reservation.ledgerId, created_at: closing.now });
+    }
+    const credits = charged && reservation ? reservation.amount : reply.credits;
+    await updateMessage(trx, messageId, { ...reply, credits });
+    return { charged };
+  });
+}
+
+const text = (value: string | null) => sql`${value}::text`;
+const integer = (value: number | null) => sql`${value}::integer`;
+
+function messageValues(row: NewMessageRow): RawBuilder<unknown> {
+  return sql`(${sql.join([
+    text(row.id),
+    text(row.conversation_id),
+    text(row.workspace_id),
+    text(row.role),
+    text(row.content),
+    text(row.metadata ?? null),
+    text(row.status),
+    text(row.model ?? null),
+    text(row.user_id ?? null),
+    text(row.created_at),
+  ])})`;
+}
+
+/**
+ * PostgreSQL: the reservation's guarded UPDATE comes first, and every other row is inserted from its result, so
+ * a short balance stores nothing at all. Foreign keys between the rows are checked at the statement's end.
+ */
+async function openTurnInOneStatement(db: Kysely<Database>, opening: TurnOpening): Promise<TurnOpened> {
+  const { reservation, workspaceId, now } = opening;
+  const gate = reservation
+    ? sql`gate as (
+        update workspaces set credits = credits - ${integer(reservation.amount)}
+        where id = ${text(workspaceId)} and credits - ${integer(reservation.amount)} >= 0
+        returning credits
+      ),
+      ledger as (
+        insert into credit_ledger (id, workspace_id, amount, reason, reservation_id, created_at, balance_after)
+        select ${text(reservation.ledgerId)}, ${text(workspaceId)}, ${integer(-reservation.amount)}, 'reservation',
+          ${text(reservation.id)}, ${text(now)}, credits
+        from gate
+      ),
+      reservation as (
+        insert into credit_reservations (id, workspace_id, amount, status, message_id, created_at, expires_at)
+        select ${text(reservation.id)}, ${text(workspaceId)}, ${integer(reservation.amount)}, 'held', null,
+          ${text(now)}, ${text(reservation.expiresAt)}
+        from gate
+      )`
+    : sql`gate as (select credits from workspaces where id = ${text(workspaceId)})`;
+  const conversation = opening.isNewConversation
+    ? sql`insert into conversations (id, workspace_id, chatbot_id, created_at, updated_at)
+        select ${text(opening.conversationId)}, ${text(workspaceId)}, ${text(opening.chatbotId)}, ${text(now)},
+          ${text(now)}
+        from gate`
+    : sql`update conversations set updated_at = ${text(now)} from gate
+        where conversations.id = ${text(opening.conversationId)}`;
+  const result = await sql<{ credits: number }>`
+    with ${gate},
+    conversation as (${conversation}),
+    turn_messages as (
+      insert into messages (id, conversation_id, workspace_id, role, content, metadata, status, model, user_id,
+        created_at)
+      select rows.* from gate cross join (values ${sql.join(opening.messages.map(messageValues))})
+        as rows(id, conversation_id, workspace_id, role, content, metadata, status, model, user_id, created_at)
+    )
+    select credits from gate`.execute(db);
+  const row = result.rows[0];
+  if (!row) return { ok: false };
+  return { ok: true, balance: reservation ? Number(row.credits) : undefined };
+}
+
+/** PostgreSQL: settling or releasing the reservation and storing the reply, in one statement. */
+async function closeTurnInOneStatement(db: Kysely<Database>, closing: TurnClosing): Promise<TurnClosed> {
+  const { reservation, messageId, reply, now } = closing;
+  const store = (credits: RawBuilder<unknown>) => sql`update messages set status = ${text(reply.status)},
+      content = ${text(reply.content)}, input_tokens = ${integer(reply.input_tokens)},
+      output_tokens = ${integer(reply.output_tokens)}, sources = ${text(reply.sources)},
+      error_code = ${text(reply.error_code)}, credits = ${credits}
+    where id = ${text(messageId)}`;
+  if (!reservation) {
+    await sql`${store(integer(reply.credits))}`.execute(db);
+    return { charged: false };
+  }
+  if (reservation.outcome === 'settle') {
+    const result = await sql<{ amount: number }>`
+      with settled as (
+        update credit_reservations set status = 'settled', message_id = ${text(messageId)}
+        where id = ${text(reservation.id)} and status = 'held'
+        returning amount
+      ),
+      stored as (${store(sql`coalesce((select amount from settled), ${integer(reply.credits)})`)})
+      select amount from settled`.execute(db);
+    return { charged: result.rows.length > 0 };
+  }
+  await sql`
+    with released as (
+      update credit_reservations set status = 'released'
+      where id = ${text(reservation.id)} and status = 'held'
+      returning workspace_id, amount
+    ),
+    refunded as (
+      update workspaces set credits = workspaces.credits + released.amount
+      from released where workspaces.id = released.workspace_id
+      returning workspaces.id, workspaces.credits, released.amount
+    ),
+    ledger as (
+      insert into credit_ledger (id, workspace_id, amount, reason, reservation_id, created_at, balance_after)
+      select ${text(reservation.ledgerId)}, id, amount, 'release', ${text(reservation.id)}, ${text(now)}, credits
+      from refunded
+    ),
+    stored as (${store(integer(reply.credits))})
+    select 1`.execute(db);
+  return { charged: false };
+}
