@@ -17,6 +17,7 @@ import * as accounts from './migrations/0002-accounts.ts';
 import * as knowledge from './migrations/0003-knowledge.ts';
 import * as knowledgeImports from './migrations/0004-knowledge-imports.ts';
 import * as resumableReplies from './migrations/0005-resumable-replies.ts';
+import * as generatingRepliesIndex from './migrations/0006-generating-replies-index.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-knowledge': knowledge,
   '0004-knowledge-imports': knowledgeImports,
   '0005-resumable-replies': resumableReplies,
+  '0006-generating-replies-index': generatingRepliesIndex,
 };
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ConversationRow, Database, MessageRow, NewMessageRow } from './database.ts';
 import { fetchPage, type Page, type PageOptions } from './page.ts';
 
@@ -76,14 +76,22 @@ export async function updateGeneratingContent(
     .execute();
 }
 
+/** The update that ends replies left `generating` before `before` (exported for its query plan's test). */
+export function abandonedRepliesUpdate(db: Kysely<Database>, before: string) {
+  return (
+    db
+      .updateTable('messages')
+      .set({ status: 'incomplete' })
+      // A literal, not a parameter: it matches the condition of the partial index messages_generating_idx
+      // whatever a planner knows of bound values when it prepares the statement.
+      .where('status', '=', sql.lit('generating'))
+      .where('created_at', '<', before)
+  );
+}
+
 /** Replies left `generating` by an instance that stopped before storing them, started before `before`. */
 export async function markAbandonedReplies(db: Kysely<Database>, before: string): Promise<number> {
-  const result = await db
-    .updateTable('messages')
-    .set({ status: 'incomplete' })
-    .where('status', '=', 'generating')
-    .where('created_at', '<', before)
-    .executeTakeFirst();
+  const result = await abandonedRepliesUpdate(db, before).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
