@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { DatabaseDialect } from './connect.ts';
+import type { DatabaseHandle } from './connect.ts';
 import {
   insertConversation,
   insertMessages,
@@ -16,9 +16,9 @@ import type { Database, MessageStatus, NewMessageRow } from './database.ts';
 
 // A chat turn is written twice: when it starts (its conversation, the user's message, the reply's row and the
 // credits the reply holds) and when it ends (the reply's outcome with its charge or refund). Each write is
-// atomic. On SQLite it is a transaction of the usual statements, run in-process; on PostgreSQL it is one
-// statement of data-modifying CTEs: one round trip instead of six (start) or four (end), and the
-// workspace's row is locked only for that statement (docs/performance.md).
+// atomic. On SQLite it is the usual statements in the handle's group commit (write-batch.ts), run
+// in-process; on PostgreSQL it is one statement of data-modifying CTEs: one round trip instead of six
+// (start) or four (end), and the workspace's row is locked only for that statement (docs/performance.md).
 
 /** The credits a reply holds while it is generated: a reservation and its ledger row. */
 export type TurnReservation = {
@@ -74,15 +74,11 @@ export type TurnClosed = { charged: boolean };
 class ShortBalance extends Error {}
 
 /** Stores a turn's start, or nothing when the workspace's balance does not cover the reservation. */
-export async function openTurn(
-  db: Kysely<Database>,
-  dialect: DatabaseDialect,
-  opening: TurnOpening,
-): Promise<TurnOpened> {
-  if (dialect === 'postgres') return openTurnInOneStatement(db, opening);
+export async function openTurn(database: DatabaseHandle, opening: TurnOpening): Promise<TurnOpened> {
+  if (database.dialect === 'postgres') return openTurnInOneStatement(database.db, opening);
   const { reservation, workspaceId, now } = opening;
   try {
-    return await db.transaction().execute(async (trx): Promise<TurnOpened> => {
+    return await database.write(async (trx): Promise<TurnOpened> => {
       if (opening.isNewConversation) {
         await insertConversation(trx, {
           id: opening.conversationId,
@@ -121,14 +117,10 @@ export async function openTurn(
 }
 
 /** Stores a reply's outcome with its reservation settled or released, atomically. */
-export async function closeTurn(
-  db: Kysely<Database>,
-  dialect: DatabaseDialect,
-  closing: TurnClosing,
-): Promise<TurnClosed> {
+export async function closeTurn(database: DatabaseHandle, closing: TurnClosing): Promise<TurnClosed> {
   const { reservation, messageId, reply } = closing;
-  if (dialect === 'postgres') return closeTurnInOneStatement(db, closing);
-  return db.transaction().execute(async (trx) => {
+  if (database.dialect === 'postgres') return closeTurnInOneStatement(database.db, closing);
+  return database.write(async (trx) => {
     let charged = false;
     if (reservation?.outcome === 'settle') {
       charged = await settleReservation(trx, reservation.id, messageId);

@@ -18,12 +18,15 @@ import * as knowledge from './migrations/0003-knowledge.ts';
 import * as knowledgeImports from './migrations/0004-knowledge-imports.ts';
 import * as resumableReplies from './migrations/0005-resumable-replies.ts';
 import * as generatingRepliesIndex from './migrations/0006-generating-replies-index.ts';
+import { type AtomicWrite, createTransactionWrite, createWriteBatch } from './write-batch.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
 export type DatabaseHandle = {
   db: Kysely<Database>;
   dialect: DatabaseDialect;
+  /** An atomic write on the hot path (a chat turn's start and end): batched into group commits on SQLite. */
+  write: AtomicWrite;
   /** Answers true when the database answers a trivial query. */
   ping: () => Promise<boolean>;
   close: () => Promise<void>;
@@ -86,6 +89,7 @@ export function connectDatabase(
     return {
       db,
       dialect: 'sqlite',
+      write: createWriteBatch(db),
       ping: async () => sqlite.prepare('select 1').get() !== undefined,
       close: () => db.destroy(),
     };
@@ -100,6 +104,7 @@ export function connectDatabase(
   return {
     db,
     dialect: 'postgres',
+    write: createTransactionWrite(db),
     ping: async () => {
       const result = await pool.query('select 1 as ok');
       return result.rowCount === 1;

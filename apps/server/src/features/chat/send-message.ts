@@ -6,7 +6,7 @@ import {
   type ReplyFields,
   type TurnReservation,
 } from '../../db/chat-turns.repository.ts';
-import type { DatabaseDialect } from '../../db/connect.ts';
+import type { DatabaseHandle } from '../../db/connect.ts';
 import { findConversation, listRecentMessages } from '../../db/conversations.repository.ts';
 import type { ChatbotRow, Database } from '../../db/database.ts';
 import { AppError, type ErrorEnvelope } from '../../errors/app-error.ts';
@@ -24,7 +24,8 @@ import { isLocalModel, toReplySources } from './reply-sources.ts';
 
 export type ChatDeps = {
   db: Kysely<Database>;
-  dialect: DatabaseDialect;
+  /** The database's handle, for the turn's two atomic writes. */
+  database: DatabaseHandle;
   /** Where a turn looks up the chatbot's knowledge. */
   knowledge: KnowledgeSearchDeps;
   clock: Clock;
@@ -111,7 +112,7 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         };
   // One atomic write: the conversation, the user's message, the reply's row (`generating` from the start, so
   // it can be polled and cancelled) and the credits it holds. A short balance stores nothing.
-  const opened = await openTurn(db, deps.dialect, {
+  const opened = await openTurn(deps.database, {
     workspaceId: chatbot.workspace_id,
     chatbotId: chatbot.id,
     conversationId,
@@ -142,7 +143,7 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
   // The reply and its charge (or refund) are stored in one atomic write: a crash can never keep credits
   // without the reply they paid for, nor store a reply whose reservation stays held.
   const close = (reply: ReplyFields, outcome: 'settle' | 'release') =>
-    closeTurn(db, deps.dialect, {
+    closeTurn(deps.database, {
       messageId,
       reply,
       now: clock.now().toISOString(),

@@ -199,7 +199,7 @@ export function registerChatCreate(app: App, services: Services): void {
       const turn = await startChatTurn(
         {
           db: services.db,
-          dialect: services.database.dialect,
+          database: services.database,
           knowledge: services.knowledgeSearch,
           clock: services.clock,
           ids: services.ids,
