@@ -20,7 +20,7 @@ import {
 } from './features/chat/reply-journal.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
-import type { KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
+import type { ChatbotTopics, KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
 import { createVectorIndex } from './features/knowledge/vector-index.ts';
 import {
   createMemoryRateLimiter,
@@ -134,6 +134,22 @@ export function createServices(
     },
     { timeoutMs: config.providers.timeoutMs, maxRetries: config.providers.maxRetries },
   );
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const invalidations = redis
+    ? createRedisInvalidationBus({
+        publisher: redis.client,
+        subscriber: redis.subscriber,
+        channel: `${config.redisKeyPrefix}invalidations`,
+        onPublishError: (error) =>
+          log.error({ err: { message: String(error) } }, 'could not publish a cache invalidation to Redis'),
+      })
+    : createLocalInvalidationBus();
+  const cacheOptions = { clock, ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES, bus: invalidations };
+  const knowledgeTopics = createTtlCache<ChatbotTopics>({
+    ...cacheOptions,
+    topic: 'knowledge',
+    idOf: (entry) => entry.chatbotId,
+  });
   const ingestion = createIngestionWorker({
     db: database.db,
     clock,
@@ -150,6 +166,7 @@ export function createServices(
     },
     onError: (sourceId, error) =>
       log.warn({ sourceId, err: { message: String(error) } }, 'knowledge source ingestion failed'),
+    onSourcesChanged: (chatbotId) => void invalidations.publish('knowledge', chatbotId),
   });
   const knowledgeSearch: KnowledgeSearchDeps = {
     db: database.db,
@@ -158,18 +175,8 @@ export function createServices(
     vectors: embeddings ? createVectorIndex(database.db) : undefined,
     onEmbeddingError: (error) =>
       log.warn({ err: { message: String(error) } }, 'the embedding model failed: searching full text alone'),
+    topics: knowledgeTopics,
   };
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
-  const invalidations = redis
-    ? createRedisInvalidationBus({
-        publisher: redis.client,
-        subscriber: redis.subscriber,
-        channel: `${config.redisKeyPrefix}invalidations`,
-        onPublishError: (error) =>
-          log.error({ err: { message: String(error) } }, 'could not publish a cache invalidation to Redis'),
-      })
-    : createLocalInvalidationBus();
-  const cacheOptions = { clock, ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES, bus: invalidations };
 
   return {
     config,

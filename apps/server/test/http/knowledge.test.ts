@@ -134,6 +134,31 @@ describe('knowledge sources', () => {
     expect(chat.body.data.sources).toBeUndefined();
   });
 
+  it('answers from a source that became ready after a reply without knowledge, and stops once it is deleted', async () => {
+    const chatbot = await server.createChatbot(apiKey);
+    const client = server.api(apiKey);
+    const ask = async () => {
+      const chat = await client.post(`/api/v1/chatbots/${chatbot.id}/chat`, {
+        message: 'Do you have parking?',
+        stream: false,
+      });
+      expect(chat.status, chat.text).toBe(200);
+      return chat.body.data as { response: string; sources?: { title: string }[] };
+    };
+    // The chatbot's lack of knowledge is now what a turn knows of it.
+    expect((await ask()).sources).toBeUndefined();
+
+    const { id } = await addSource(chatbot.id, { kind: 'qa', title: 'FAQ', pairs: FAQ });
+    const withKnowledge = await ask();
+    expect(withKnowledge.response).toContain('free parking');
+    expect(withKnowledge.sources?.map((source) => source.title)).toEqual(['FAQ']);
+
+    await client.delete(`/api/v1/chatbots/${chatbot.id}/knowledge/${id}`);
+    const afterDelete = await ask();
+    expect(afterDelete.response).not.toContain('free parking');
+    expect(afterDelete.sources).toBeUndefined();
+  });
+
   it('resyncs a source: 202 queued, then ready again with fresh chunks', async () => {
     const chatbot = await server.createChatbot(apiKey);
     const { id } = await addSource(chatbot.id, { kind: 'text', title: 'Handbook', content: HANDBOOK });

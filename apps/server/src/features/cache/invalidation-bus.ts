@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 
-/** What changed: a key, a chatbot, or a generation asked to stop (its message id). */
-export type InvalidationTopic = 'api-key' | 'chatbot' | 'generation-cancel';
+/**
+ * What changed: a key, a chatbot, a chatbot's ready knowledge (its id), or a generation asked to stop (its
+ * message id).
+ */
+export type InvalidationTopic = 'api-key' | 'chatbot' | 'knowledge' | 'generation-cancel';
 
 type Listener = (topic: InvalidationTopic, id: string) => void;
 

@@ -16,7 +16,7 @@ export async function findChatKnowledge(
   chatbot: Pick<ChatbotRow, 'id' | 'fallback_message'>,
   message: string,
 ): Promise<ChatKnowledge | undefined> {
-  const topics = await listReadyKnowledgeTitles(deps.db, chatbot.id);
+  const topics = await readTopics(deps, chatbot.id);
   if (topics.length === 0) return undefined;
   const matches = await searchKnowledge(deps, chatbot.id, message, PASSAGES_PER_REPLY);
   return {
@@ -34,4 +34,14 @@ export async function findChatKnowledge(
         pageTitle: match.pageTitle,
       })),
   };
+}
+
+/** Every chat turn asks whether its chatbot has knowledge: answered from the cache the bus keeps current. */
+async function readTopics(deps: KnowledgeSearchDeps, chatbotId: string): Promise<string[]> {
+  const cached = deps.topics?.get(chatbotId);
+  if (cached) return cached.topics;
+  const readSince = deps.topics?.generation() ?? 0;
+  const topics = await listReadyKnowledgeTitles(deps.db, chatbotId);
+  deps.topics?.set(chatbotId, { chatbotId, topics }, readSince);
+  return topics;
 }

@@ -40,6 +40,8 @@ export type IngestionDeps = ReadSourceDeps & {
   /** How many sources this instance ingests at once. */
   concurrency?: number;
   onError: (sourceId: string, error: unknown) => void;
+  /** Told when a source of the chatbot became ready or failed (its ready knowledge changed). */
+  onSourcesChanged?: (chatbotId: string) => void;
 };
 
 /** A source whose ingestion keeps being interrupted (its instance crashes mid-way) fails after this many starts. */
@@ -187,6 +189,8 @@ export function createIngestionWorker(deps: IngestionDeps): IngestionWorker {
       });
     } finally {
       clearInterval(heartbeat);
+      // Whatever the outcome (ready, failed, handed back), the chatbot's ready knowledge may differ now.
+      deps.onSourcesChanged?.(source.chatbot_id);
     }
   }
 

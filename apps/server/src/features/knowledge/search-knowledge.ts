@@ -7,6 +7,7 @@ import {
   searchKnowledgeChunks,
 } from '../../db/knowledge.repository.ts';
 import type { EmbeddingService } from '../../models/embedding-gateway.ts';
+import type { TtlCache } from '../cache/ttl-cache.ts';
 import { extractSearchTerms } from './search-terms.ts';
 import { mergeByRank, type VectorIndex } from './vector-index.ts';
 
@@ -22,7 +23,12 @@ export type KnowledgeSearchDeps = {
   embeddings?: EmbeddingService | undefined;
   vectors?: VectorIndex | undefined;
   onEmbeddingError?: (error: unknown) => void;
+  /** The titles of each chatbot's ready sources, kept current by the bus's `knowledge` invalidations. */
+  topics?: TtlCache<ChatbotTopics> | undefined;
 };
+
+/** What a chat turn reads first of a chatbot's knowledge: the titles of its ready sources (none: no knowledge). */
+export type ChatbotTopics = { chatbotId: string; topics: string[] };
 
 /** Each engine proposes this many times the passages wanted, so the merge has candidates to weigh. */
 const CANDIDATES_PER_PASSAGE = 3;

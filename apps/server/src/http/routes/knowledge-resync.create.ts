@@ -26,6 +26,8 @@ export function registerKnowledgeResyncCreate(app: App, services: Services): voi
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       const source = await resyncKnowledgeSource(services, chatbot.id, request.params.sourceId);
+      // A ready source queued again leaves the chatbot's ready knowledge until it is read anew.
+      await services.invalidations.publish('knowledge', chatbot.id);
       reply.code(202);
       return { success: true as const, data: toKnowledgeSourceView(source) };
     },

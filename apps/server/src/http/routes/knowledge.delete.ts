@@ -27,6 +27,7 @@ export function registerKnowledgeDelete(app: App, services: Services): void {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       const deleted = await deleteKnowledgeSource(services.db, chatbot.id, request.params.sourceId);
       if (!deleted) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
+      await services.invalidations.publish('knowledge', chatbot.id);
       return { success: true as const, data: { id: request.params.sourceId, deleted: true as const } };
     },
   );
