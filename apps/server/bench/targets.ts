@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { Agent, request } from 'undici';
 import { createTestDatabaseUrl } from '../test/helpers/databases.ts';
 import { modelForShape, type ReplyShape } from './fake-upstream.ts';
 import { type BenchProcess, startProcess } from './processes.ts';
@@ -54,15 +55,20 @@ export const BACKING_LABEL: Record<Backing, string> = {
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+// Set-up calls come minutes apart (a scenario may seed for longer than a server keeps an idle connection): a
+// connection is kept only briefly, so none is reused just as the server closes it.
+const setUpAgent = new Agent({ keepAliveTimeout: 1_000 });
+
 async function call<T>(url: string, token: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
+  const response = await request(url, {
     method: 'POST',
+    dispatcher: setUpAgent,
     headers: { ...JSON_HEADERS, authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  const envelope = (await response.json()) as { success: boolean; data: T };
-  if (!response.ok || !envelope.success)
-    throw new Error(`${url}: ${response.status} ${JSON.stringify(envelope)}`);
+  const envelope = (await response.body.json()) as { success: boolean; data: T };
+  if (response.statusCode >= 300 || !envelope.success)
+    throw new Error(`${url}: ${response.statusCode} ${JSON.stringify(envelope)}`);
   return envelope.data;
 }
 
