@@ -17,8 +17,11 @@ export type FakeReply = {
   pauseAfterChunks?: { count: number; until: Promise<unknown> };
   /** Never answer (a provider that went silent). */
   hang?: boolean;
-  /** After this many content chunks, fail: with an OpenAI error chunk, or by dropping the connection. */
-  failAfterChunks?: { count: number; how: 'error-chunk' | 'disconnect' };
+  /**
+   * After this many content chunks, fail: with an OpenAI error chunk, by dropping the connection, or by ending
+   * the response cleanly with neither a finish reason nor `[DONE]` (a reply cut off).
+   */
+  failAfterChunks?: { count: number; how: 'error-chunk' | 'disconnect' | 'end' };
   usage?: { promptTokens: number; completionTokens: number };
 };
 
@@ -217,6 +220,11 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       if (reply.failAfterChunks && index === reply.failAfterChunks.count) {
         if (reply.failAfterChunks.how === 'disconnect') {
           response.socket?.destroy();
+          return;
+        }
+        if (reply.failAfterChunks.how === 'end') {
+          finish();
+          response.end();
           return;
         }
         finish();

@@ -78,6 +78,21 @@ describe('provider failures', () => {
     expect(stored).toMatchObject({ role: 'assistant', status: 'failed' });
   });
 
+  it('answers 502 AI_PROVIDER_ERROR, not a cut-off success, when the upstream’s stream ends without a finish reason or [DONE]', async () => {
+    const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
+    const before = await server.api(apiKey).get('/api/v1/workspace');
+    openai.queue({ text: 'The shop opens at nine and', failAfterChunks: { count: 3, how: 'end' } });
+
+    const response = await chat(bot.id, { stream: false });
+
+    expect(response.status).toBe(502);
+    expect(response.body.code).toBe('AI_PROVIDER_ERROR');
+    const stored = await storedMessage(bot.id, response.body.conversationId, response.body.messageId);
+    expect(stored).toMatchObject({ role: 'assistant', status: 'failed' });
+    const after = await server.api(apiKey).get('/api/v1/workspace');
+    expect(after.body.data.credits).toBe(before.body.data.credits);
+  });
+
   it('answers 504 AI_PROVIDER_TIMEOUT when the upstream never answers, and stores the reply as failed', async () => {
     const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
     openai.queue({ hang: true });
