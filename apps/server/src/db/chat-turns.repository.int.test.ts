@@ -1,10 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  dialects,
-  insertTestChatbot,
-  type TestDatabase,
-} from '../../test/helpers/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { dialects, insertTestChatbot, useTestDatabase } from '../../test/helpers/databases.ts';
 import { createCreditService } from '../features/credits/credit-service.ts';
 import { createIdGenerator } from '../lib/ids.ts';
 import { closeTurn, openTurn, type ReplyFields, type TurnOpening } from './chat-turns.repository.ts';
@@ -19,18 +14,11 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
     return;
   }
 
-  let database: TestDatabase;
+  const database = useTestDatabase(dialect);
   let now = new Date('2026-01-01T00:00:00.000Z');
   const clock = { now: () => now };
   const ids = createIdGenerator();
-  const db = () => database.handle.db;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
+  const db = () => database().handle.db;
 
   async function chatbotWithCredits(credits: number): Promise<ChatbotRow> {
     const chatbot = await insertTestChatbot(db(), { ids, clock });
@@ -89,7 +77,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
   });
 
   const close = (turn: TurnOpening, outcome: 'settle' | 'release', fields: ReplyFields) =>
-    closeTurn(database.handle, {
+    closeTurn(database().handle, {
       messageId: turn.messages[1].id as string,
       reply: fields,
       now: now.toISOString(),
@@ -102,7 +90,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
     const chatbot = await chatbotWithCredits(5);
     const turns = Array.from({ length: 20 }, () => opening(chatbot, 1));
 
-    const results = await Promise.all(turns.map((turn) => openTurn(database.handle, turn)));
+    const results = await Promise.all(turns.map((turn) => openTurn(database().handle, turn)));
 
     const opened = turns.filter((_, index) => results[index]?.ok);
     expect(opened).toHaveLength(5);
@@ -127,17 +115,17 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
   it('answers the balance with the reply’s price held', async () => {
     const chatbot = await chatbotWithCredits(10);
 
-    expect(await openTurn(database.handle, opening(chatbot, 3))).toEqual({ ok: true, balance: 7 });
+    expect(await openTurn(database().handle, opening(chatbot, 3))).toEqual({ ok: true, balance: 7 });
   });
 
   it('continues a conversation: moves its updated_at on and adds the two messages', async () => {
     const chatbot = await chatbotWithCredits(10);
     const first = opening(chatbot, 1);
-    await openTurn(database.handle, first);
+    await openTurn(database().handle, first);
     now = new Date(now.getTime() + 5_000);
 
     const second = opening(chatbot, 1, { id: first.conversationId, isNew: false });
-    expect((await openTurn(database.handle, second)).ok).toBe(true);
+    expect((await openTurn(database().handle, second)).ok).toBe(true);
 
     const conversation = await findConversation(db(), chatbot.id, first.conversationId);
     expect(conversation?.updated_at).toBe(now.toISOString());
@@ -149,7 +137,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
     const chatbot = await chatbotWithCredits(0);
     const turn = opening(chatbot, 0);
 
-    expect(await openTurn(database.handle, turn)).toEqual({ ok: true, balance: undefined });
+    expect(await openTurn(database().handle, turn)).toEqual({ ok: true, balance: undefined });
     expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: false });
 
     expect(await balanceOf(chatbot)).toBe(0);
@@ -160,7 +148,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
   it('settles a reply: keeps its credits and stores them on the message', async () => {
     const chatbot = await chatbotWithCredits(10);
     const turn = opening(chatbot, 2);
-    await openTurn(database.handle, turn);
+    await openTurn(database().handle, turn);
 
     expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: true });
 
@@ -184,7 +172,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
   it('releases a failed reply: the credits come back once, with one ledger row, however often it closes', async () => {
     const chatbot = await chatbotWithCredits(10);
     const turn = opening(chatbot, 2);
-    await openTurn(database.handle, turn);
+    await openTurn(database().handle, turn);
 
     const closed = await Promise.all([
       close(turn, 'release', reply('failed', null)),
@@ -201,7 +189,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
   it('stores a reply as free when the sweep gave its reservation back before it ended', async () => {
     const chatbot = await chatbotWithCredits(10);
     const turn = opening(chatbot, 2);
-    await openTurn(database.handle, turn);
+    await openTurn(database().handle, turn);
     now = new Date(now.getTime() + 61_000);
     await createCreditService({ db: db(), clock, ids, reservationTtlMs: 60_000 }).releaseExpired();
 

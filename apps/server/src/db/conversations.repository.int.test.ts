@@ -1,11 +1,6 @@
 import { CompiledQuery } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  dialects,
-  insertTestChatbot,
-  type TestDatabase,
-} from '../../test/helpers/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { dialects, insertTestChatbot, useTestDatabase } from '../../test/helpers/databases.ts';
 import { createIdGenerator } from '../lib/ids.ts';
 import {
   abandonedRepliesUpdate,
@@ -22,19 +17,12 @@ describe.each(dialects)('the sweep of abandoned replies on $dialect', ({ dialect
     return;
   }
 
-  let database: TestDatabase;
+  const database = useTestDatabase(dialect);
   const clock = { now: () => new Date('2026-01-01T00:10:00.000Z') };
   const ids = createIdGenerator();
 
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-
   it('ends only the replies still generating that started before the cut-off', async () => {
-    const db = database.handle.db;
+    const db = database().handle.db;
     const chatbot = await insertTestChatbot(db, { ids, clock });
     const conversationId = ids();
     await insertConversation(db, {
@@ -68,7 +56,7 @@ describe.each(dialects)('the sweep of abandoned replies on $dialect', ({ dialect
   it.runIf(dialect === 'sqlite')(
     'finds them through the partial index, not by reading every message',
     async () => {
-      const db = database.handle.db;
+      const db = database().handle.db;
       const update = abandonedRepliesUpdate(db, '2026-01-01T00:05:00.000Z').compile();
 
       const plan = await db.executeQuery<{ detail: string }>(

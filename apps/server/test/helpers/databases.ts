@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { insertChatbot } from '../../src/db/chatbots.repository.ts';
 import { connectDatabase, type DatabaseHandle, MIGRATIONS, migrateToLatest } from '../../src/db/connect.ts';
 import type { ChatbotRow, Database } from '../../src/db/database.ts';
@@ -96,6 +97,24 @@ export async function createTestDatabase(
       await handle.close();
       await drop();
     },
+  };
+}
+
+/**
+ * A fresh, migrated database of the dialect for the tests of the describe block that calls this: created before
+ * them, dropped after them. Answers a getter, since the database exists only once the tests run.
+ */
+export function useTestDatabase(dialect: DialectCase['dialect']): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error('the test database is created before the tests run');
+    return database;
   };
 }
 

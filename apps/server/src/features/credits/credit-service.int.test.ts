@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, dialects, type TestDatabase } from '../../../test/helpers/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { dialects, useTestDatabase } from '../../../test/helpers/databases.ts';
 import { insertReservation, moveCredits, sumLedger } from '../../db/credits.repository.ts';
 import { findWorkspace } from '../../db/workspaces.repository.ts';
 import { createIdGenerator } from '../../lib/ids.ts';
@@ -12,45 +12,40 @@ describe.each(dialects)('credit service on $dialect', ({ dialect, skipReason }) 
     return;
   }
 
-  let database: TestDatabase;
+  const database = useTestDatabase(dialect);
   let now = new Date('2026-01-01T00:00:00.000Z');
   const clock = { now: () => now };
   const ids = createIdGenerator();
   const services = () => {
-    const db = database.handle.db;
+    const db = database().handle.db;
     return { db, clock, ids, credits: createCreditService({ db, clock, ids, reservationTtlMs: 60_000 }) };
   };
 
   /** Holds `amount` of the workspace's credits as a chat turn's start does; answers the reservation's id. */
   const hold = (workspaceId: string, amount: number) =>
-    database.handle.db.transaction().execute(async (trx) => {
-      const reservationId = ids();
-      const createdAt = now.toISOString();
-      await moveCredits(trx, {
-        id: ids(),
-        workspace_id: workspaceId,
-        amount: -amount,
-        reason: 'reservation',
-        reservation_id: reservationId,
-        created_at: createdAt,
+    database()
+      .handle.db.transaction()
+      .execute(async (trx) => {
+        const reservationId = ids();
+        const createdAt = now.toISOString();
+        await moveCredits(trx, {
+          id: ids(),
+          workspace_id: workspaceId,
+          amount: -amount,
+          reason: 'reservation',
+          reservation_id: reservationId,
+          created_at: createdAt,
+        });
+        const expiresAt = new Date(now.getTime() + 60_000).toISOString();
+        await insertReservation(trx, {
+          id: reservationId,
+          workspace_id: workspaceId,
+          amount,
+          created_at: createdAt,
+          expires_at: expiresAt,
+        });
+        return reservationId;
       });
-      const expiresAt = new Date(now.getTime() + 60_000).toISOString();
-      await insertReservation(trx, {
-        id: reservationId,
-        workspace_id: workspaceId,
-        amount,
-        created_at: createdAt,
-        expires_at: expiresAt,
-      });
-      return reservationId;
-    });
-
-  beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
 
   it('gives a released reservation back once, however often it is released', async () => {
     const deps = services();
