@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { createTestDatabaseUrl } from '../test/helpers/databases.ts';
 import { modelForShape, type ReplyShape } from './fake-upstream.ts';
 import { type BenchProcess, startProcess } from './processes.ts';
@@ -55,14 +55,12 @@ export const BACKING_LABEL: Record<Backing, string> = {
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-// Set-up calls come minutes apart (a scenario may seed for longer than a server keeps an idle connection): a
-// connection is kept only briefly, so none is reused just as the server closes it.
-const setUpAgent = new Agent({ keepAliveTimeout: 1_000 });
-
+// Set-up calls come minutes apart, and a scenario that seeds a database blocks this process meanwhile, so it
+// cannot see a server close an idle connection: each call has a connection of its own, closed after it.
 async function call<T>(url: string, token: string, body: unknown): Promise<T> {
   const response = await request(url, {
     method: 'POST',
-    dispatcher: setUpAgent,
+    reset: true,
     headers: { ...JSON_HEADERS, authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
