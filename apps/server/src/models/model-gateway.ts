@@ -13,6 +13,7 @@ import {
   createOpenAiChatStream,
   OPENAI_DEFAULT_BASE_URL,
   type ProviderPart,
+  type ProviderUsage,
 } from './openai-chat-stream.ts';
 
 export type ChatTurnPrompt = {
@@ -86,13 +87,9 @@ function streamFromAiSdk(factory: (name: string) => LanguageModelV3): ModelStrea
         } else if (part.type === 'error') {
           yield { type: 'error', error: part.error };
         } else if (part.type === 'finish') {
-          const { inputTokens, outputTokens } = part.usage;
           yield {
             type: 'finish',
-            usage:
-              inputTokens.total === undefined && outputTokens.total === undefined
-                ? undefined
-                : { inputTokens: inputTokens.total ?? 0, outputTokens: outputTokens.total ?? 0 },
+            usage: { inputTokens: part.usage.inputTokens.total, outputTokens: part.usage.outputTokens.total },
           };
         }
       }
@@ -228,7 +225,7 @@ export function createModelGateway(
 
       let text = '';
       let finished = false;
-      let usage: TokenUsage | undefined;
+      let usage: ProviderUsage = { inputTokens: undefined, outputTokens: undefined };
       let failure: unknown;
       try {
         // The provider's stream, read part by part (docs/performance.md). Its retry (before any text, on an error
@@ -260,25 +257,27 @@ export function createModelGateway(
         signal?.removeEventListener('abort', abortForClient);
       }
 
-      const estimated = (): TokenUsage => ({
-        inputTokens: estimateTokens(
-          [prompt.instructions, ...prompt.history.map((turn) => turn.content), prompt.message].join('\n'),
-        ),
-        outputTokens: estimateTokens(text),
+      // A count the provider did not send is estimated, never recorded as free.
+      const counted = (): TokenUsage => ({
+        inputTokens:
+          usage.inputTokens ??
+          estimateTokens(
+            [prompt.instructions, ...prompt.history.map((turn) => turn.content), prompt.message].join('\n'),
+          ),
+        outputTokens: usage.outputTokens ?? estimateTokens(text),
       });
       if (timedOut) {
         deps.onProviderError?.(`${model}: no answer within ${config.timeoutMs} ms`);
         return { kind: 'failed', text, error: new AppError('AI_PROVIDER_TIMEOUT') };
       }
-      if (signal?.aborted) return { kind: 'aborted', text, usage: usage ?? estimated() };
+      if (signal?.aborted) return { kind: 'aborted', text, usage: counted() };
       if (failure !== undefined || !finished) {
         deps.onProviderError?.(
           `${model}: ${failure === undefined ? 'stream ended without finishing' : describeProviderError(failure)}`,
         );
         return { kind: 'failed', text, error: new AppError('AI_PROVIDER_ERROR') };
       }
-      // A provider that sends no token counts is estimated, never recorded as free.
-      return { kind: 'complete', text, usage: usage ?? estimated() };
+      return { kind: 'complete', text, usage: counted() };
     },
   };
 }

@@ -140,7 +140,10 @@ describe('createOpenAiChatStream', () => {
     const parts = await collect(await streamChat()(call()));
 
     expect(parts[0]).toEqual({ type: 'text', text: 'café ☕' });
-    expect(parts.at(-1)).toEqual({ type: 'finish', usage: undefined });
+    expect(parts.at(-1)).toEqual({
+      type: 'finish',
+      usage: { inputTokens: undefined, outputTokens: undefined },
+    });
   });
 
   it('yields no finish for a stream that closes without [DONE] or a finish reason', async () => {

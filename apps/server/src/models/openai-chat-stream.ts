@@ -12,8 +12,10 @@ import { Agent, request, errors as undiciErrors } from 'undici';
 export type ProviderPart =
   | { type: 'text'; text: string }
   | { type: 'error'; error: unknown }
-  /** The end of the reply, with the provider's token counts when it sent them. */
-  | { type: 'finish'; usage: { inputTokens: number; outputTokens: number } | undefined };
+  /** The end of the reply, with the provider's token counts (undefined where it sent none). */
+  | { type: 'finish'; usage: ProviderUsage };
+
+export type ProviderUsage = { inputTokens: number | undefined; outputTokens: number | undefined };
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -140,7 +142,7 @@ async function* readParts(body: AsyncIterable<Buffer>): AsyncGenerator<ProviderP
   let pending: ProviderPart[] = [];
   let finished = false;
   let sawFinishReason = false;
-  let usage: { inputTokens: number; outputTokens: number } | undefined;
+  let usage: ProviderUsage = { inputTokens: undefined, outputTokens: undefined };
   const onEvent = (event: EventSourceMessage) => {
     if (finished) return;
     if (event.data === '[DONE]') {
@@ -163,10 +165,7 @@ async function* readParts(body: AsyncIterable<Buffer>): AsyncGenerator<ProviderP
     if (typeof content === 'string' && content.length > 0) pending.push({ type: 'text', text: content });
     if (choice?.finish_reason) sawFinishReason = true;
     if (chunk.usage) {
-      usage = {
-        inputTokens: chunk.usage.prompt_tokens ?? 0,
-        outputTokens: chunk.usage.completion_tokens ?? 0,
-      };
+      usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
     }
   };
   const parser = createParser({ onEvent });

@@ -23,6 +23,8 @@ export type FakeReply = {
    */
   failAfterChunks?: { count: number; how: 'error-chunk' | 'disconnect' | 'end' };
   usage?: { promptTokens: number; completionTokens: number };
+  /** Send no usage chunk even when asked for one (servers that ignore `stream_options`). */
+  omitUsage?: boolean;
 };
 
 export type ReceivedRequest = RecordedRequest<{
@@ -240,7 +242,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       if (reply.interTokenDelayMs) await sleep(reply.interTokenDelayMs);
     }
     send(chunk({}, 'stop'));
-    if (body.stream_options?.include_usage)
+    if (body.stream_options?.include_usage && !reply.omitUsage)
       send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
     finish();
     response.end('data: [DONE]\n\n');

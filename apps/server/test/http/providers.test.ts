@@ -93,6 +93,18 @@ describe('provider failures', () => {
     expect(after.body.data.credits).toBe(before.body.data.credits);
   });
 
+  it('estimates the token counts of a reply whose server sends none, rather than recording it as free', async () => {
+    const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
+    openai.queue({ text: 'Twelve characters and some more words.', omitUsage: true });
+
+    const response = await chat(bot.id, { stream: false });
+
+    expect(response.status).toBe(200);
+    // About four characters a token: the message and the 38-character reply.
+    expect(response.body.data.usage).toMatchObject({ outputTokens: 10, credits: 1 });
+    expect(response.body.data.usage.inputTokens).toBeGreaterThan(0);
+  });
+
   it('answers 504 AI_PROVIDER_TIMEOUT when the upstream never answers, and stores the reply as failed', async () => {
     const bot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
     openai.queue({ hang: true });
