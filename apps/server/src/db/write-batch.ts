@@ -32,6 +32,7 @@ export function createWriteBatch(db: Kysely<Database>): AtomicWrite & { stats: (
   let scheduled = false;
   const stats: WriteBatchStats = { batches: 0, writes: 0 };
 
+  // A write alone needs no savepoint: its own transaction, as without batching.
   async function runAlone(job: Job): Promise<void> {
     try {
       job.resolve(await db.transaction().execute(job.work));

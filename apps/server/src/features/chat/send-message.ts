@@ -1,5 +1,4 @@
 import type { ChatReply } from '@pollybot/contracts';
-import type { Kysely } from 'kysely';
 import {
   closeTurn,
   openTurn,
@@ -8,7 +7,7 @@ import {
 } from '../../db/chat-turns.repository.ts';
 import type { DatabaseHandle } from '../../db/connect.ts';
 import { findConversation, listRecentMessages } from '../../db/conversations.repository.ts';
-import type { ChatbotRow, Database } from '../../db/database.ts';
+import type { ChatbotRow } from '../../db/database.ts';
 import { AppError, type ErrorEnvelope } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
@@ -23,8 +22,7 @@ import type { ReplyJournal } from './reply-journal.ts';
 import { isLocalModel, toReplySources } from './reply-sources.ts';
 
 export type ChatDeps = {
-  db: Kysely<Database>;
-  /** The database's handle, for the turn's two atomic writes. */
+  /** The database: its queries, and the turn's two atomic writes. */
   database: DatabaseHandle;
   /** Where a turn looks up the chatbot's knowledge. */
   knowledge: KnowledgeSearchDeps;
@@ -79,7 +77,8 @@ export type ChatTurn = {
  * Throws CONVERSATION_NOT_FOUND or INSUFFICIENT_CREDITS; nothing is stored or charged then.
  */
 export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): Promise<ChatTurn> {
-  const { db, clock, ids, chatbot } = { ...deps, chatbot: request.chatbot };
+  const { clock, ids, chatbot } = { ...deps, chatbot: request.chatbot };
+  const { db } = deps.database;
   if (request.conversationId) {
     const conversation = await findConversation(db, chatbot.id, request.conversationId);
     if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');

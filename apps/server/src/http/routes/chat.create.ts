@@ -198,7 +198,6 @@ export function registerChatCreate(app: App, services: Services): void {
       const claim = idempotency?.claim;
       const turn = await startChatTurn(
         {
-          db: services.db,
           database: services.database,
           knowledge: services.knowledgeSearch,
           clock: services.clock,
