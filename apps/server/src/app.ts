@@ -15,6 +15,7 @@ import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authentic
 import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
+import { registerAdminInvitationsCreate } from './http/routes/admin-invitations.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
 import { registerAdminWorkspacesList } from './http/routes/admin-workspaces.list.ts';
 import { registerApiKeysCreate } from './http/routes/api-keys.create.ts';
@@ -40,6 +41,8 @@ import { registerHealth } from './http/routes/health.get.ts';
 import { registerInboxList } from './http/routes/inbox.list.ts';
 import { registerInvitationsAccept } from './http/routes/invitations.accept.ts';
 import { registerInvitationsCreate } from './http/routes/invitations.create.ts';
+import { registerInvitationsDelete } from './http/routes/invitations.delete.ts';
+import { registerInvitationsList } from './http/routes/invitations.list.ts';
 import { registerKnowledgeCreate } from './http/routes/knowledge.create.ts';
 import { registerKnowledgeDelete } from './http/routes/knowledge.delete.ts';
 import { registerKnowledgeGet } from './http/routes/knowledge.get.ts';
@@ -84,6 +87,8 @@ const workspaceRoutes = [
   registerCreditsLedgerList,
   registerMembersList,
   registerInvitationsCreate,
+  registerInvitationsList,
+  registerInvitationsDelete,
   registerMembersDelete,
 ];
 
@@ -100,7 +105,12 @@ const authRoutes = [
 /** Probes keep answering while the server drains, so a load balancer sees /readyz turn 503. */
 const PROBES = new Set(['/healthz', '/readyz']);
 
-const adminRoutes = [registerAdminWorkspacesCreate, registerAdminWorkspacesList, registerAdminCreditsCreate];
+const adminRoutes = [
+  registerAdminWorkspacesCreate,
+  registerAdminWorkspacesList,
+  registerAdminCreditsCreate,
+  registerAdminInvitationsCreate,
+];
 
 /** A number of proxies means: believe that many hops of X-Forwarded-For, counted from this server. */
 function toTrustProxy(setting: Services['config']['trustProxy']) {

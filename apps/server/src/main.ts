@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/connect.ts';
 import { markAbandonedReplies } from './db/conversations.repository.ts';
 import { deleteExpiredIdempotencyKeys } from './db/idempotency.repository.ts';
-import { isSetupNeeded } from './features/accounts/set-up-owner.ts';
+import { formatSetupInstructions, issueSetupToken } from './features/accounts/setup-token.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
 
@@ -22,8 +22,10 @@ async function main(): Promise<void> {
 
   // Printed to the terminal, not the log: the key exists nowhere else and is shown this once.
   const running = `\nPollyBot is running at ${baseUrl} (API reference: ${baseUrl}/docs)\n`;
-  const dashboard = (await isSetupNeeded(services.db))
-    ? `Open the dashboard at ${baseUrl}/ to create the owner account.\n`
+  // While no account exists, setup needs a token only the operator sees: this output (or the admin token).
+  const setupToken = await issueSetupToken(services);
+  const dashboard = setupToken
+    ? `${formatSetupInstructions(baseUrl, setupToken)}\n`
     : `Dashboard: ${baseUrl}/\n`;
   if (seed) {
     process.stdout.write(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storableText, workspaceSchema } from './common.ts';
+import { idSchema, storableText, workspaceSchema } from './common.ts';
 
 // Signing in to the dashboard: accounts, sessions, members and invitations.
 
@@ -25,6 +25,15 @@ const newPasswordSchema = storableText.pipe(
 const personNameSchema = storableText.pipe(z.string().trim().min(1).max(200));
 
 export const setupRequestSchema = z.object({
+  setupToken: z
+    .string()
+    .max(512)
+    .optional()
+    .meta({
+      description:
+        'The setup token printed in the server’s start-up output (its log), or POLLYBOT_ADMIN_TOKEN; ' +
+        '401 SETUP_TOKEN_INVALID when missing or wrong',
+    }),
   email: emailSchema,
   name: personNameSchema,
   password: newPasswordSchema,
@@ -39,8 +48,14 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const acceptInvitationRequestSchema = z.object({
   token: z.string().min(1).max(200),
-  name: personNameSchema,
-  password: newPasswordSchema,
+  name: personNameSchema
+    .optional()
+    .meta({ description: 'Required for a new account; an existing account keeps its name' }),
+  password: newPasswordSchema.meta({
+    description:
+      'The new account’s password; for an address that already has an account, that account’s password ' +
+      '(and the request must carry its session)',
+  }),
 });
 export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequestSchema>;
 
@@ -68,10 +83,53 @@ export const memberSchema = z.object({
 export const invitationCreateSchema = z.object({ email: emailSchema, role: invitationRoleSchema });
 export type InvitationCreate = z.infer<typeof invitationCreateSchema>;
 
-export const invitationCreatedSchema = z.object({
+const invitationFields = {
   id: z.string(),
   email: z.string(),
-  role: invitationRoleSchema,
-  token: z.string().meta({ description: 'The invitation secret; shown only in this response' }),
+  role: workspaceRoleSchema.meta({
+    description: '`owner` only for a first owner invited through the operator API',
+  }),
+  createdBy: z.string().nullable().meta({
+    description: 'The user id of the person who invited; null for the operator API',
+  }),
+  createdAt: z.string(),
   expiresAt: z.string(),
+};
+
+/** A pending invitation: neither accepted, revoked nor expired. */
+export const invitationSchema = z.object(invitationFields);
+
+export const invitationCreatedSchema = z.object({
+  ...invitationFields,
+  token: z.string().meta({ description: 'The invitation secret; shown only in this response' }),
+});
+
+/** The operator API's invitation of a workspace's first owner. */
+export const ownerInvitationCreateSchema = z.object({ email: emailSchema });
+
+export const ownerInvitationCreatedSchema = invitationCreatedSchema.extend({
+  acceptPath: z.string().meta({
+    description: 'Where the invitee accepts it, on the dashboard’s address: `/#/accept?token=...`',
+  }),
+});
+
+export const invitationParamsSchema = z.object({ invitationId: idSchema });
+
+/** DELETE /api/v1/members/{userId}?revokeApiKeys=false keeps the API keys the person created. */
+export const memberRemovalQuerySchema = z.object({
+  revokeApiKeys: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .meta({ description: 'Whether the API keys the person created are revoked too (default true)' }),
+});
+
+export const memberRemovedSchema = z.object({
+  id: z.string(),
+  removed: z.literal(true),
+  revokedApiKeys: z.number().int().meta({ description: 'How many of their API keys were revoked' }),
+  revokedInvitations: z
+    .number()
+    .int()
+    .meta({ description: 'How many pending invitations they issued were revoked' }),
 });

@@ -149,6 +149,14 @@ export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  createdBy: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'The user id of the person who created it; null when the operator API, the demo or an API key did. ' +
+        'Their keys are revoked when they leave the workspace, unless the owner keeps them.',
+    }),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
@@ -161,6 +169,14 @@ export const apiKeyCreatedSchema = z.object({
   name: z.string(),
   key: z.string().meta({ description: 'The secret key; shown only in this response' }),
   prefix: z.string(),
+  createdBy: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'The user id of the person who created it; null when the operator API, the demo or an API key did. ' +
+        'Their keys are revoked when they leave the workspace, unless the owner keeps them.',
+    }),
   createdAt: z.string(),
 });
 

@@ -47,3 +47,21 @@ export async function revokeApiKey(
 export async function touchApiKey(db: Kysely<Database>, id: string, usedAt: string): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: usedAt }).where('id', '=', id).execute();
 }
+
+/** Revokes the active keys someone created in the workspace; answers their ids. */
+export async function revokeApiKeysCreatedBy(
+  db: Kysely<Database>,
+  workspaceId: string,
+  createdBy: string,
+  revokedAt: string,
+): Promise<string[]> {
+  const rows = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: revokedAt })
+    .where('workspace_id', '=', workspaceId)
+    .where('created_by', '=', createdBy)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -3,10 +3,15 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 // Timestamps are ISO-8601 UTC strings and booleans are 0/1 integers in both dialects, so that
 // one set of queries and one set of row types serves SQLite and PostgreSQL alike.
 
+/** Where a workspace came from: the demo seed, the operator API, or first-run setup. */
+export type WorkspaceOrigin = 'demo' | 'operator' | 'setup';
+
 export type WorkspaceTable = {
   id: string;
   name: string;
   credits: number;
+  /** 'operator' unless told otherwise. */
+  origin: Generated<WorkspaceOrigin>;
   created_at: string;
   updated_at: string;
 };
@@ -17,6 +22,8 @@ export type ApiKeyTable = {
   name: string;
   prefix: string;
   key_hash: string;
+  /** The person who created the key; null for the operator API, the demo seed or another API key. */
+  created_by: string | null;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
@@ -139,13 +146,23 @@ export type InvitationTable = {
   id: string;
   workspace_id: string;
   email: string;
-  role: Exclude<WorkspaceRole, 'owner'>;
+  /** `owner` only for the first owner of a workspace, invited through the operator API. */
+  role: WorkspaceRole;
   /** SHA-256 of the token the invitee received. */
   token_hash: string;
+  /** The person who invited; null for the operator API. */
   invited_by: string | null;
+  /** Wrong passwords given to accept it; the invitation is void after a few. */
+  failed_attempts: number;
   created_at: string;
   expires_at: string;
   accepted_at: string | null;
+};
+
+/** A setup token printed at start while no account exists; only its hash is kept. */
+export type SetupTokenTable = {
+  token_hash: string;
+  created_at: string;
 };
 
 /** The database schema as Kysely sees it. */
@@ -225,9 +242,11 @@ export type Database = {
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_files: KnowledgeFileTable;
   idempotency_keys: IdempotencyKeyTable;
+  setup_tokens: SetupTokenTable;
 };
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
+export type NewWorkspaceRow = Insertable<WorkspaceTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type ChatbotRow = Selectable<ChatbotTable>;
 export type NewChatbotRow = Insertable<ChatbotTable>;

@@ -82,3 +82,16 @@ export async function countMembershipsOfUser(db: Kysely<Database>, userId: strin
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** The workspace's owner's membership, or undefined while it has none (an operator-made workspace). */
+export function findOwnerMembership(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<MembershipRow | undefined> {
+  return db
+    .selectFrom('memberships')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'owner')
+    .executeTakeFirst();
+}

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, WorkspaceRow } from './database.ts';
+import type { Database, NewWorkspaceRow, WorkspaceRow } from './database.ts';
 import { fetchPage, type Page, type PageOptions } from './page.ts';
 
-export async function insertWorkspace(db: Kysely<Database>, row: WorkspaceRow): Promise<void> {
+export async function insertWorkspace(db: Kysely<Database>, row: NewWorkspaceRow): Promise<void> {
   await db.insertInto('workspaces').values(row).execute();
 }
 
@@ -31,11 +31,15 @@ export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
   return Number(row.count);
 }
 
-/** The oldest workspace (the demo one on a fresh install), or undefined when there is none. */
-export function findFirstWorkspace(db: Kysely<Database>): Promise<WorkspaceRow | undefined> {
+/** The oldest workspace of that origin, or undefined when there is none. */
+export function findFirstWorkspaceOf(
+  db: Kysely<Database>,
+  origin: WorkspaceRow['origin'],
+): Promise<WorkspaceRow | undefined> {
   return db
     .selectFrom('workspaces')
     .selectAll()
+    .where('origin', '=', origin)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .limit(1)

@@ -21,11 +21,21 @@ export const errorCatalog = {
   API_KEY_NOT_FOUND: { status: 404, message: 'API key not found' },
   WORKSPACE_NOT_FOUND: { status: 404, message: 'Workspace not found' },
   SETUP_ALREADY_DONE: { status: 409, message: 'PollyBot is already set up; sign in instead' },
+  SETUP_TOKEN_INVALID: {
+    status: 401,
+    message:
+      'Missing or wrong setup token: use the one printed in the server’s start-up output (its log), or POLLYBOT_ADMIN_TOKEN',
+  },
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid email or password' },
   NOT_AUTHENTICATED: { status: 401, message: 'Not signed in' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'Missing or invalid X-CSRF-Token header' },
   FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
   INVITATION_NOT_FOUND: { status: 404, message: 'Invitation not found, already used or expired' },
+  SIGN_IN_REQUIRED: {
+    status: 401,
+    message: 'This address already has an account: sign in as it, then accept the invitation',
+  },
+  WORKSPACE_HAS_OWNER: { status: 409, message: 'The workspace already has an owner' },
   MEMBER_NOT_FOUND: { status: 404, message: 'Member not found' },
   KNOWLEDGE_SOURCE_NOT_FOUND: { status: 404, message: 'Knowledge source not found' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },

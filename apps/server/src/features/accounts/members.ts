@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import { revokeApiKeysCreatedBy } from '../../db/api-keys.repository.ts';
 import type { Database } from '../../db/database.ts';
+import { deletePendingInvitationsBy } from '../../db/invitations.repository.ts';
 import {
   countMembershipsOfUser,
   deleteNonOwnerMembership,
@@ -9,6 +11,7 @@ import {
 import { deleteSessionsOfMember } from '../../db/sessions.repository.ts';
 import { deleteUser } from '../../db/users.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { assertCanManageMembers, assertIsPerson, type RequestRole } from './roles.ts';
 
 /** Everyone in the workspace, the owner first; for signed-in people of any role. */
@@ -25,23 +28,33 @@ export async function listWorkspaceMembers(db: Kysely<Database>, workspaceId: st
 }
 
 /**
- * Removes someone from the workspace and ends their sessions there; an account left in no workspace is
- * deleted. The owner cannot be removed (FORBIDDEN); someone outside the workspace is MEMBER_NOT_FOUND.
+ * Removes someone from the workspace and ends their sessions there; the invitations they issued there are
+ * revoked, and so are the API keys they created unless `revokeApiKeys` is false. An account left in no
+ * workspace is deleted. The owner cannot be removed (FORBIDDEN); someone outside the workspace is
+ * MEMBER_NOT_FOUND. Answers the revoked keys' ids (for the caches) and how many invitations went.
  */
 export async function removeMember(
-  db: Kysely<Database>,
+  deps: { db: Kysely<Database>; clock: Clock },
   remover: { workspaceId: string; role: RequestRole },
   userId: string,
-): Promise<void> {
+  options: { revokeApiKeys: boolean },
+): Promise<{ revokedApiKeyIds: string[]; revokedInvitations: number }> {
+  const { db } = deps;
   assertCanManageMembers(remover.role);
   const membership = await findMembership(db, remover.workspaceId, userId);
   if (!membership) throw new AppError('MEMBER_NOT_FOUND');
   if (membership.role === 'owner')
     throw new AppError('FORBIDDEN', { message: 'The owner of a workspace cannot be removed' });
-  await db.transaction().execute(async (trx) => {
+  const now = deps.clock.now().toISOString();
+  return db.transaction().execute(async (trx) => {
     if (!(await deleteNonOwnerMembership(trx, remover.workspaceId, userId)))
       throw new AppError('MEMBER_NOT_FOUND');
     await deleteSessionsOfMember(trx, remover.workspaceId, userId);
+    const revokedInvitations = await deletePendingInvitationsBy(trx, remover.workspaceId, userId);
+    const revokedApiKeyIds = options.revokeApiKeys
+      ? await revokeApiKeysCreatedBy(trx, remover.workspaceId, userId, now)
+      : [];
     if ((await countMembershipsOfUser(trx, userId)) === 0) await deleteUser(trx, userId);
+    return { revokedApiKeyIds, revokedInvitations };
   });
 }

@@ -2,18 +2,20 @@ import type { SetupRequest } from '@pollybot/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { insertMembership } from '../../db/memberships.repository.ts';
+import { deleteSetupTokens } from '../../db/setup-tokens.repository.ts';
 import { hasAnyUser, insertUser } from '../../db/users.repository.ts';
-import { findFirstWorkspace, insertWorkspace } from '../../db/workspaces.repository.ts';
+import { findFirstWorkspaceOf, insertWorkspace } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 import { hashPassword } from './password-hash.ts';
 import { type SignedIn, startSession } from './sessions.ts';
+import { isSetupTokenAccepted } from './setup-token.ts';
 
-/** The workspace a first-time setup creates when there is none; a fixed id, so two racing setups collide. */
-const DEFAULT_WORKSPACE = { id: 'default', name: 'Default workspace' };
+/** The workspace a first-time setup creates when there is no demo one; a fixed id, so two racing setups collide. */
+const DEFAULT_WORKSPACE = { id: 'default', name: 'Default workspace', origin: 'setup' as const };
 
-type Deps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
+type Deps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator; adminToken: string | undefined };
 
 /** True until the first account exists. */
 export async function isSetupNeeded(db: Kysely<Database>): Promise<boolean> {
@@ -21,11 +23,15 @@ export async function isSetupNeeded(db: Kysely<Database>): Promise<boolean> {
 }
 
 /**
- * Creates the first account, the owner of the first workspace (created when there is none), and signs it in.
- * Throws SETUP_ALREADY_DONE once any account exists, also to the loser of two simultaneous setups.
+ * Creates the first account and signs it in: the owner of the demo workspace, or of a "Default workspace" it
+ * creates, never of a workspace the operator API created (those get their owner by invitation). Needs a setup
+ * token printed at start, or the admin token (SETUP_TOKEN_INVALID otherwise). Throws SETUP_ALREADY_DONE once
+ * any account exists, also to the loser of two simultaneous setups.
  */
 export async function setUpOwner(deps: Deps, input: SetupRequest): Promise<SignedIn> {
   if (!(await isSetupNeeded(deps.db))) throw new AppError('SETUP_ALREADY_DONE');
+  if (!(await isSetupTokenAccepted(deps.db, deps.adminToken, input.setupToken)))
+    throw new AppError('SETUP_TOKEN_INVALID');
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now().toISOString();
   const userId = deps.ids();
@@ -36,11 +42,14 @@ export async function setUpOwner(deps: Deps, input: SetupRequest): Promise<Signe
       .setIsolationLevel('serializable')
       .execute(async (trx) => {
         if (await hasAnyUser(trx)) throw new AppError('SETUP_ALREADY_DONE');
-        let workspace = await findFirstWorkspace(trx);
+        let workspace =
+          (await findFirstWorkspaceOf(trx, 'demo')) ?? (await findFirstWorkspaceOf(trx, 'setup'));
         if (!workspace) {
           workspace = { ...DEFAULT_WORKSPACE, credits: 0, created_at: now, updated_at: now };
           await insertWorkspace(trx, workspace);
         }
+        // The tokens printed for this setup stop working with it.
+        await deleteSetupTokens(trx);
         await insertUser(trx, {
           id: userId,
           email: input.email,

@@ -34,6 +34,7 @@ export async function seedDemo(services: Services): Promise<DemoSeed | undefined
       id: DEMO_WORKSPACE_ID,
       name: 'Demo workspace',
       credits: services.config.demoCredits,
+      origin: 'demo',
     });
   } catch (error) {
     if (await findWorkspace(services.db, DEMO_WORKSPACE_ID)) return undefined;

@@ -16,11 +16,14 @@ export type RateLimiter = {
   consume: (key: string, limit: RateLimit) => Promise<RateLimitDecision>;
   /** Gives back one request counted in the current window (a sign-in that succeeded is not a failed attempt). */
   refund: (key: string, limit: RateLimit) => Promise<void>;
+  /** Refuses every request of the key for `seconds`, whatever its window (a growing wait after failed sign-ins). */
+  block: (key: string, limit: RateLimit, seconds: number) => Promise<void>;
 };
 
 type FlexibleLimiter = {
   consume: (key: string, points?: number) => Promise<RateLimiterRes>;
   reward: (key: string, points?: number) => Promise<unknown>;
+  block: (key: string, seconds: number) => Promise<unknown>;
 };
 
 /**
@@ -58,6 +61,9 @@ export function createRateLimiter(
     },
     async refund(key, limit) {
       await limiterFor(limit).reward(key, 1);
+    },
+    async block(key, limit, seconds) {
+      await limiterFor(limit).block(key, seconds);
     },
   };
 }

@@ -5,16 +5,20 @@ import { createApiKey } from '../api-keys/create-api-key.ts';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'credits'>;
 
-/** Creates a workspace with its first API key; starting credits are granted through the ledger. */
+/**
+ * Creates a workspace with its first API key; starting credits are granted through the ledger. Its origin is
+ * 'operator' unless told otherwise: first-run setup never joins such a workspace.
+ */
 export async function createWorkspace(
   deps: Deps,
-  input: { name: string; credits: number; id?: string },
+  input: { name: string; credits: number; id?: string; origin?: WorkspaceRow['origin'] },
 ): Promise<{ workspace: WorkspaceRow; apiKey: string }> {
   const now = deps.clock.now().toISOString();
   const workspace: WorkspaceRow = {
     id: input.id ?? deps.ids(),
     name: input.name,
     credits: 0,
+    origin: input.origin ?? 'operator',
     created_at: now,
     updated_at: now,
   };

@@ -17,10 +17,22 @@ export function registerApiKeysCreate(app: App, services: Services): void {
       },
     },
     async (request, reply) => {
-      const { row, key } = await createApiKey(services, request.workspaceId, request.body.name);
+      const { row, key } = await createApiKey(
+        services,
+        request.workspaceId,
+        request.body.name,
+        request.userId,
+      );
       return reply.code(201).send({
         success: true,
-        data: { id: row.id, name: row.name, key, prefix: row.prefix, createdAt: row.created_at },
+        data: {
+          id: row.id,
+          name: row.name,
+          key,
+          prefix: row.prefix,
+          createdBy: row.created_by,
+          createdAt: row.created_at,
+        },
       });
     },
   );

@@ -10,17 +10,27 @@ export function registerAuthSetupCreate(app: App, services: Services): void {
     '/api/auth/setup',
     {
       schema: {
-        summary: 'Create the first account: the owner of the first workspace; signs it in',
+        summary:
+          'Create the first account, with the setup token from the server’s start-up output; signs it in',
         description:
-          'Only while no account exists. The owner joins the oldest workspace (the demo one on a fresh install), ' +
-          'or a new "Default workspace" when there is none. Sets the session cookie.',
+          'Only while no account exists (409 SETUP_ALREADY_DONE after), and only with `setupToken`: a token the ' +
+          'server printed at start while setup was needed, or POLLYBOT_ADMIN_TOKEN (401 SETUP_TOKEN_INVALID ' +
+          'otherwise). The owner joins the demo workspace, or a new "Default workspace" when there is none; ' +
+          'never a workspace made through the operator API (invite its owner with ' +
+          'POST /api/admin/workspaces/{id}/invitations). Sets the session cookie.',
         tags: ['auth'],
         body: setupRequestSchema,
-        response: { 201: successEnvelope(sessionSchema), ...errorResponses(['SETUP_ALREADY_DONE']) },
+        response: {
+          201: successEnvelope(sessionSchema),
+          ...errorResponses(['SETUP_ALREADY_DONE', 'SETUP_TOKEN_INVALID']),
+        },
       },
     },
     async (request, reply) => {
-      const signedIn = await setUpOwner(services, request.body);
+      const signedIn = await setUpOwner(
+        { ...services, adminToken: services.config.adminToken },
+        request.body,
+      );
       return sendSignedIn(services.db, request, reply, signedIn, 201);
     },
   );
