@@ -15,6 +15,7 @@ export type ResourceKind =
   | 'reply'
   | 'apiKey'
   | 'member'
+  | 'invitation'
   | 'knowledgeSource';
 
 export type ResourceIds = Record<ResourceKind, string>;
@@ -66,6 +67,7 @@ const NOT_FOUND_CODE = {
   conversation: 'CONVERSATION_NOT_FOUND',
   apiKey: 'API_KEY_NOT_FOUND',
   member: 'MEMBER_NOT_FOUND',
+  invitation: 'INVITATION_NOT_FOUND',
   knowledgeSource: 'KNOWLEDGE_SOURCE_NOT_FOUND',
   message: 'MESSAGE_NOT_FOUND',
   reply: 'MESSAGE_NOT_FOUND',
@@ -80,6 +82,7 @@ const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
   reply: ['reply'],
   apiKey: ['apiKey'],
   member: ['member'],
+  invitation: ['invitation'],
   knowledgeSource: ['knowledgeSource'],
 };
 
@@ -167,7 +170,10 @@ export function createSecurityChecks(server: TestServer) {
   const send = (route: AuthenticatedRoute, ids: ResourceIds, headers: Record<string, string>) =>
     server.api().send(route.method, fillPath(route, ids), route.body?.(ids), headers);
 
-  /** A workspace with a chatbot, a conversation of that chatbot, a spare API key, a signed-in owner and a member. */
+  /**
+   * A workspace with a chatbot, a conversation of that chatbot, a spare API key, a signed-in owner, a member and
+   * a pending invitation.
+   */
   const createWorkspaceWithResources = async (name: string): Promise<SecurityWorkspace> => {
     const { workspaceId, apiKey } = await server.createWorkspace(1000, name);
     const client = server.api(apiKey);
@@ -210,6 +216,14 @@ export function createSecurityChecks(server: TestServer) {
     const owner = await server.createUser(workspaceId, 'owner');
     const member = await server.createUser(workspaceId, 'member');
     const session = await server.signIn(owner.userId, workspaceId);
+    const invitation = await server
+      .api()
+      .post(
+        '/api/v1/invitations',
+        { email: `invitee-${workspaceId}@example.com`, role: 'member' },
+        session.headers,
+      );
+    expect(invitation.status, invitation.text).toBe(201);
     return {
       workspaceId,
       apiKey,
@@ -221,6 +235,7 @@ export function createSecurityChecks(server: TestServer) {
         reply: chat.body.data.messageId,
         apiKey: spare.body.data.id,
         member: member.userId,
+        invitation: invitation.body.data.id,
         knowledgeSource: source.body.data.id,
       },
     };

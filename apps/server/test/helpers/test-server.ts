@@ -11,6 +11,7 @@ import { insertMembership } from '../../src/db/memberships.repository.ts';
 import { insertUser } from '../../src/db/users.repository.ts';
 import { hashPassword } from '../../src/features/accounts/password-hash.ts';
 import { startSession } from '../../src/features/accounts/sessions.ts';
+import { issueSetupToken } from '../../src/features/accounts/setup-token.ts';
 import { createWorkspace } from '../../src/features/workspaces/create-workspace.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { createLogger, createServices, type Services } from '../../src/services.ts';
@@ -162,11 +163,17 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     api: (apiKey?: string) => apiClient(baseUrl, apiKey),
     /** A client that sends a session's cookie, and its CSRF token. */
     sessionApi: (session: TestSession) => apiClient(baseUrl, undefined, session.headers),
-    /** A new workspace with its first key, as the operator API creates it. */
-    createWorkspace: async (credits = 1000, name = 'Test workspace') => {
-      const { workspace, apiKey } = await createWorkspace(services, { name, credits });
+    /** A new workspace with its first key, as the operator API creates it (or, with origin 'demo', the demo seed). */
+    createWorkspace: async (
+      credits = 1000,
+      name = 'Test workspace',
+      origin: 'operator' | 'demo' = 'operator',
+    ) => {
+      const { workspace, apiKey } = await createWorkspace(services, { name, credits, origin });
       return { workspaceId: workspace.id, apiKey };
     },
+    /** A setup token, as the server prints one at start while no account exists (undefined after setup). */
+    issueSetupToken: () => issueSetupToken(services),
     /**
      * A person with a role in the workspace, stored as setup or an accepted invitation stores one (the password
      * is hashed once per test process, so making many people stays fast).

@@ -33,8 +33,9 @@ async function invite(session: TestSession, email: string, role: 'admin' | 'memb
 
 beforeAll(async () => {
   server = await startTestServer({}, { clock });
-  const { workspaceId } = await server.createWorkspace(500, 'First workspace');
-  const response = await server.api().post('/api/auth/setup', OWNER);
+  const { workspaceId } = await server.createWorkspace(500, 'First workspace', 'demo');
+  const setupToken = await server.issueSetupToken();
+  const response = await server.api().post('/api/auth/setup', { ...OWNER, setupToken });
   expect(response.status, response.text).toBe(201);
   owner = { userId: response.body.data.user.id, workspaceId, session: sessionOf(response) };
 });
@@ -52,6 +53,8 @@ describe('invitations', () => {
       email: 'new.person@example.com',
       role: 'admin',
       token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      createdBy: owner.userId,
+      createdAt: expect.any(String),
       expiresAt: new Date(Date.parse(invitation.expiresAt)).toISOString(),
     });
     expect(Date.parse(invitation.expiresAt) - Date.now()).toBeGreaterThan(7 * DAY_MS - 60_000);
@@ -137,18 +140,37 @@ describe('invitations', () => {
     expect(late).toBeUndefined();
   });
 
-  it('lets someone with an account join a second workspace with their own password only', async () => {
+  it('lets someone with an account join a second workspace only while signed in as it, confirming its password', async () => {
     const second = await server.createWorkspace(10, 'Another team');
     const otherOwner = await server.createUser(second.workspaceId, 'owner');
     const otherSession = await server.signIn(otherOwner.userId, second.workspaceId);
     const invitation = await invite(otherSession, OWNER.email, 'admin');
-    const accept = (password: string) =>
+    const accept = (password: string, headers: Record<string, string> = {}) =>
       server
         .api()
-        .post('/api/auth/invitations/accept', { token: invitation.token, name: 'Renamed?', password });
+        .post(
+          '/api/auth/invitations/accept',
+          { token: invitation.token, name: 'Renamed?', password },
+          headers,
+        );
 
-    expectFailure(await accept('not-olives-password'), 401, 'INVALID_CREDENTIALS');
-    const accepted = await accept(OWNER.password);
+    // Anonymous: the same answer whatever the password, before any password is checked.
+    const wrongAnonymous = await accept('not-olives-password');
+    const rightAnonymous = await accept(OWNER.password);
+    expectFailure(wrongAnonymous, 401, 'SIGN_IN_REQUIRED');
+    expect(rightAnonymous.text).toBe(wrongAnonymous.text);
+    // Signed in as someone else: the same.
+    expectFailure(await accept(OWNER.password, otherSession.headers), 401, 'SIGN_IN_REQUIRED');
+    // Signed in as the account, but without the session's CSRF token: the session does not count.
+    const olive = await server.signIn(owner.userId, owner.workspaceId);
+    expectFailure(
+      await accept(OWNER.password, { cookie: olive.headers.cookie ?? '' }),
+      401,
+      'SIGN_IN_REQUIRED',
+    );
+
+    expectFailure(await accept('not-olives-password', olive.headers), 401, 'INVALID_CREDENTIALS');
+    const accepted = await accept(OWNER.password, olive.headers);
 
     expect(accepted.status, accepted.text).toBe(201);
     expect(accepted.body.data).toMatchObject({
@@ -206,7 +228,10 @@ describe('members', () => {
     const response = await adminApi.delete(`/api/v1/members/${leaver.userId}`);
 
     expect(response.status, response.text).toBe(200);
-    expect(response.body).toEqual({ success: true, data: { id: leaver.userId, removed: true } });
+    expect(response.body).toEqual({
+      success: true,
+      data: { id: leaver.userId, removed: true, revokedApiKeys: 0, revokedInvitations: 0 },
+    });
     expectFailure(await server.sessionApi(leaverSession).get('/api/v1/workspace'), 401, 'INVALID_API_KEY');
     const login = await server
       .api()

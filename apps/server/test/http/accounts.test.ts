@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/features/accounts/password-hash.ts';
 import {
   type ApiResponse,
+  apiClient,
+  eventually,
   readSessionCookie,
   sessionHeaders,
   sessionOf,
@@ -29,9 +31,10 @@ function expectFailure(response: ApiResponse, status: number, code: string): voi
 beforeAll(async () => {
   server = await startTestServer({}, { clock });
   // The first workspace, as the demo seed makes one on a fresh install.
-  const { workspaceId } = await server.createWorkspace(500, 'First workspace');
+  const { workspaceId } = await server.createWorkspace(500, 'First workspace', 'demo');
   await server.createWorkspace(500, 'Second workspace');
-  const response = await server.api().post('/api/auth/setup', OWNER);
+  const setupToken = await server.issueSetupToken();
+  const response = await server.api().post('/api/auth/setup', { ...OWNER, setupToken });
   expect(response.status, response.text).toBe(201);
   owner = { userId: response.body.data.user.id, workspaceId, session: sessionOf(response) };
 });
@@ -41,14 +44,25 @@ afterAll(async () => {
 });
 
 describe('first-time setup', () => {
+  /** A fresh server with no account, and a setup token it issued, as one prints at start. */
+  async function startFresh(env: Record<string, string> = {}) {
+    const fresh = await startTestServer(env);
+    const setupToken = await fresh.issueSetupToken();
+    if (!setupToken) throw new Error('a fresh server needs setup');
+    return { fresh, setupToken };
+  }
+
+  const countUsers = async (target: TestServer) =>
+    (await target.services.db.selectFrom('users').select('id').execute()).length;
+
   it('reports needsSetup until the first account exists, then never again', async () => {
-    const fresh = await startTestServer();
+    const { fresh, setupToken } = await startFresh();
     try {
       expect((await fresh.api().get('/api/auth/state')).body).toEqual({
         success: true,
         data: { needsSetup: true },
       });
-      const setup = await fresh.api().post('/api/auth/setup', OWNER);
+      const setup = await fresh.api().post('/api/auth/setup', { ...OWNER, setupToken });
       expect(setup.status, setup.text).toBe(201);
       expect((await fresh.api().get('/api/auth/state')).body).toEqual({
         success: true,
@@ -59,7 +73,73 @@ describe('first-time setup', () => {
     }
   });
 
-  it('makes the first account the owner of the first workspace, with a session cookie and a CSRF token', async () => {
+  it('refuses an anonymous setup without a setup token: 401 SETUP_TOKEN_INVALID, nobody created, no cookie', async () => {
+    const { fresh } = await startFresh();
+    try {
+      await fresh.createWorkspace(100, 'Demo', 'demo');
+      const response = await fresh.api().post('/api/auth/setup', OWNER);
+
+      expectFailure(response, 401, 'SETUP_TOKEN_INVALID');
+      expect(response.body.error).toMatch(/start-up output/);
+      expect(readSessionCookie(response)).toBeUndefined();
+      expect(await countUsers(fresh)).toBe(0);
+      expect((await fresh.api().get('/api/auth/state')).body.data.needsSetup).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it.each([
+    ['a wrong token', 'A'.repeat(43)],
+    ['an empty token', ''],
+    ['the printed token with a character appended', undefined],
+  ])('refuses %s with 401 SETUP_TOKEN_INVALID', async (_label, wrong) => {
+    const { fresh, setupToken } = await startFresh({ POLLYBOT_ADMIN_TOKEN: 'the-operator-admin-token' });
+    try {
+      const response = await fresh
+        .api()
+        .post('/api/auth/setup', { ...OWNER, setupToken: wrong ?? `${setupToken}x` });
+
+      expectFailure(response, 401, 'SETUP_TOKEN_INVALID');
+      expect(await countUsers(fresh)).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('accepts POLLYBOT_ADMIN_TOKEN as the setup token', async () => {
+    const fresh = await startTestServer({ POLLYBOT_ADMIN_TOKEN: 'the-operator-admin-token' });
+    try {
+      const response = await fresh
+        .api()
+        .post('/api/auth/setup', { ...OWNER, setupToken: 'the-operator-admin-token' });
+
+      expect(response.status, response.text).toBe(201);
+      expect(response.body.data.role).toBe('owner');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('accepts a token any start printed, and none once setup is done (the tokens are deleted with it)', async () => {
+    const { fresh, setupToken: first } = await startFresh();
+    try {
+      const second = await fresh.issueSetupToken();
+      const setup = await fresh.api().post('/api/auth/setup', { ...OWNER, setupToken: first });
+      expect(setup.status, setup.text).toBe(201);
+
+      const again = await fresh
+        .api()
+        .post('/api/auth/setup', { ...OWNER, email: 'x@example.com', setupToken: second });
+      expectFailure(again, 409, 'SETUP_ALREADY_DONE');
+      expect(await fresh.services.db.selectFrom('setup_tokens').selectAll().execute()).toEqual([]);
+      expect(await fresh.issueSetupToken()).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('makes the first account the owner of the demo workspace, with a session cookie and a CSRF token', async () => {
     const session = await server.sessionApi(owner.session).get('/api/auth/session');
 
     expect(session.status, session.text).toBe(200);
@@ -75,9 +155,9 @@ describe('first-time setup', () => {
   });
 
   it('creates a "Default workspace" with 0 credits when there is no workspace at all', async () => {
-    const empty = await startTestServer();
+    const { fresh: empty, setupToken } = await startFresh();
     try {
-      const response = await empty.api().post('/api/auth/setup', OWNER);
+      const response = await empty.api().post('/api/auth/setup', { ...OWNER, setupToken });
 
       expect(response.status, response.text).toBe(201);
       expect(response.body.data).toMatchObject({
@@ -86,6 +166,29 @@ describe('first-time setup', () => {
       });
     } finally {
       await empty.close();
+    }
+  });
+
+  it('never attaches the setup person to a workspace the operator API created: it gets a workspace of its own', async () => {
+    const { fresh, setupToken } = await startFresh({ POLLYBOT_ADMIN_TOKEN: 'the-operator-admin-token' });
+    try {
+      const admin = apiClient(fresh.baseUrl, 'the-operator-admin-token');
+      const made = await admin.post('/api/admin/workspaces', { name: 'Customer', credits: 100 });
+      expect(made.status, made.text).toBe(201);
+
+      const response = await fresh.api().post('/api/auth/setup', { ...OWNER, setupToken });
+
+      expect(response.status, response.text).toBe(201);
+      expect(response.body.data.workspace.id).not.toBe(made.body.data.workspace.id);
+      expect(response.body.data.workspace.name).toBe('Default workspace');
+      const members = await fresh.services.db
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('workspace_id', '=', made.body.data.workspace.id)
+        .execute();
+      expect(members).toEqual([]);
+    } finally {
+      await fresh.close();
     }
   });
 
@@ -107,11 +210,11 @@ describe('first-time setup', () => {
   });
 
   it('lets exactly one of several simultaneous setups through; the others answer 409', async () => {
-    const fresh = await startTestServer();
+    const { fresh, setupToken } = await startFresh();
     try {
       const responses = await Promise.all(
         Array.from({ length: 5 }, (_, index) =>
-          fresh.api().post('/api/auth/setup', { ...OWNER, email: `racer${index}@example.com` }),
+          fresh.api().post('/api/auth/setup', { ...OWNER, setupToken, email: `racer${index}@example.com` }),
         ),
       );
 
@@ -130,9 +233,9 @@ describe('first-time setup', () => {
     ['an address that is not one', { ...OWNER, email: 'not-an-address' }, 'body.email'],
     ['an empty name', { ...OWNER, name: '   ' }, 'body.name'],
   ])('answers 400 VALIDATION_ERROR for %s', async (_label, body, path) => {
-    const fresh = await startTestServer();
+    const { fresh, setupToken } = await startFresh();
     try {
-      const response = await fresh.api().post('/api/auth/setup', body);
+      const response = await fresh.api().post('/api/auth/setup', { ...body, setupToken });
 
       expectFailure(response, 400, 'VALIDATION_ERROR');
       expect(response.body.details.map((detail: { path: string }) => detail.path)).toContain(path);
@@ -255,7 +358,7 @@ describe('sign-in rate limits', () => {
   beforeAll(async () => {
     limited = await startTestServer({ TRUST_PROXY: '1' });
     const { workspaceId } = await limited.createWorkspace();
-    people = await Promise.all(Array.from({ length: 4 }, () => limited.createUser(workspaceId, 'member')));
+    people = await Promise.all(Array.from({ length: 5 }, () => limited.createUser(workspaceId, 'member')));
   });
 
   afterAll(async () => {
@@ -281,12 +384,40 @@ describe('sign-in rate limits', () => {
 
     expectFailure(refused, 429, 'RATE_LIMIT_EXCEEDED');
     expect(Number.isInteger(refused.body.retryAfter)).toBe(true);
-    expect(refused.body.retryAfter).toBeGreaterThanOrEqual(1);
-    expect(refused.body.retryAfter).toBeLessThanOrEqual(15 * 60);
+    // The fifth failure starts a wait of 1 second, not a lockout of a quarter of an hour.
+    expect(refused.body.retryAfter).toBe(1);
     expect(refused.headers.get('retry-after')).toBe(String(refused.body.retryAfter));
     expect(readSessionCookie(refused)).toBeUndefined();
     // Another address from the same client is not held back.
     expect((await logIn(bystander, bystander.password, '198.51.100.99')).status).toBe(200);
+  });
+
+  it('slows attempts after 5 failures instead of locking out: the wait starts at 1 second and doubles with each further failure', async () => {
+    const person = people[4] as { email: string; password: string };
+    for (let attempt = 1; attempt <= 5; attempt++)
+      await logIn(person, 'wrong-password', `198.51.101.${attempt}`);
+    const first = await logIn(person, person.password, '198.51.101.50');
+    expectFailure(first, 429, 'RATE_LIMIT_EXCEEDED');
+    expect(first.body.retryAfter).toBe(1);
+
+    // Once the wait is over, the next attempt is heard (a sixth failure), and the wait after it is 2 seconds.
+    let sixth = first;
+    await eventually(async () => {
+      sixth = await logIn(person, 'wrong-password', '198.51.101.51');
+      return sixth.status !== 429;
+    });
+    expectFailure(sixth, 401, 'INVALID_CREDENTIALS');
+    const second = await logIn(person, person.password, '198.51.101.52');
+    expectFailure(second, 429, 'RATE_LIMIT_EXCEEDED');
+    expect(second.body.retryAfter).toBe(2);
+
+    // The rightful owner gets in as soon as that wait is over.
+    let signedIn = second;
+    await eventually(async () => {
+      signedIn = await logIn(person, person.password, '198.51.101.53');
+      return signedIn.status !== 429;
+    });
+    expect(signedIn.status, signedIn.text).toBe(200);
   });
 
   it('answers 429 after 5 failures from one IP address, whatever the addresses tried; other clients still sign in', async () => {

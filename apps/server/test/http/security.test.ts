@@ -133,6 +133,15 @@ const apiRoutes: AuthenticatedRoute[] = [
     adminOnly: true,
     successStatus: 201,
   },
+  { method: 'GET', path: '/api/v1/invitations', sessionOnly: true, adminOnly: true, successStatus: 200 },
+  {
+    method: 'DELETE',
+    path: '/api/v1/invitations/:invitationId',
+    params: { invitationId: 'invitation' },
+    sessionOnly: true,
+    adminOnly: true,
+    successStatus: 200,
+  },
   {
     method: 'DELETE',
     path: '/api/v1/members/:userId',
@@ -159,6 +168,12 @@ const adminRoutes: AdminRoute[] = [
     path: '/api/admin/workspaces/:id/credits',
     url: (workspaceId) => `/api/admin/workspaces/${workspaceId}/credits`,
     body: { amount: 5 },
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/workspaces/:id/invitations',
+    url: (workspaceId) => `/api/admin/workspaces/${workspaceId}/invitations`,
+    body: { email: 'first.owner@example.com' },
   },
 ];
 
