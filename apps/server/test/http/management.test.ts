@@ -273,6 +273,7 @@ describe('API keys', () => {
         name: 'CI',
         key: expect.stringMatching(/^sk-workspace_[0-9A-Za-z]{32,}$/),
         prefix: expect.any(String),
+        createdBy: null,
         createdAt: expect.any(String),
       },
     });
@@ -298,6 +299,7 @@ describe('API keys', () => {
     for (const item of [...before.body.data, ...after.body.data]) {
       expect(Object.keys(item).sort()).toEqual([
         'createdAt',
+        'createdBy',
         'id',
         'lastUsedAt',
         'name',
@@ -314,6 +316,7 @@ describe('API keys', () => {
       id: created.id,
       name: 'Reporting',
       prefix: created.prefix,
+      createdBy: null,
       createdAt: created.createdAt,
       lastUsedAt: null,
       revokedAt: null,

@@ -146,20 +146,30 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
   'GET /api/v1/credits/ledger': API_KEY_ROUTE,
   'GET /api/v1/members': [...API_KEY_ROUTE, [403, 'FORBIDDEN']],
   'POST /api/v1/invitations': [...CHANGE_ROUTE, [403, 'FORBIDDEN']],
+  'GET /api/v1/invitations': [...API_KEY_ROUTE, [403, 'FORBIDDEN']],
+  'DELETE /api/v1/invitations/{}': [...CHANGE_ROUTE, [403, 'FORBIDDEN'], [404, 'INVITATION_NOT_FOUND']],
   'DELETE /api/v1/members/{}': [...CHANGE_ROUTE, [403, 'FORBIDDEN'], [404, 'MEMBER_NOT_FOUND']],
   'GET /api/auth/state': AUTH_ROUTE,
-  'POST /api/auth/setup': [...AUTH_ROUTE, [409, 'SETUP_ALREADY_DONE']],
+  'POST /api/auth/setup': [...AUTH_ROUTE, [409, 'SETUP_ALREADY_DONE'], [401, 'SETUP_TOKEN_INVALID']],
   'POST /api/auth/login': [...AUTH_ROUTE, [401, 'INVALID_CREDENTIALS'], [429, 'RATE_LIMIT_EXCEEDED']],
   'POST /api/auth/logout': [...AUTH_ROUTE, [403, 'CSRF_TOKEN_INVALID']],
   'GET /api/auth/session': [...AUTH_ROUTE, [401, 'NOT_AUTHENTICATED']],
   'POST /api/auth/invitations/accept': [
     ...AUTH_ROUTE,
     [404, 'INVITATION_NOT_FOUND'],
+    [401, 'SIGN_IN_REQUIRED'],
     [401, 'INVALID_CREDENTIALS'],
+    [429, 'RATE_LIMIT_EXCEEDED'],
+    [409, 'WORKSPACE_HAS_OWNER'],
   ],
   'POST /api/admin/workspaces': ADMIN_ROUTE,
   'GET /api/admin/workspaces': ADMIN_ROUTE,
   'POST /api/admin/workspaces/{}/credits': [...ADMIN_ROUTE, [404, 'WORKSPACE_NOT_FOUND']],
+  'POST /api/admin/workspaces/{}/invitations': [
+    ...ADMIN_ROUTE,
+    [404, 'WORKSPACE_NOT_FOUND'],
+    [409, 'WORKSPACE_HAS_OWNER'],
+  ],
 };
 
 describe('GET /openapi.json', () => {
@@ -263,7 +273,12 @@ describe('GET /openapi.json', () => {
       session: { type: 'apiKey', in: 'cookie', name: 'pollybot_session' },
       adminToken: { type: 'http', scheme: 'bearer' },
     });
-    const forPeople = new Set(['/api/v1/members', '/api/v1/members/{userId}', '/api/v1/invitations']);
+    const forPeople = new Set([
+      '/api/v1/members',
+      '/api/v1/members/{userId}',
+      '/api/v1/invitations',
+      '/api/v1/invitations/{invitationId}',
+    ]);
     const signingIn = new Set(['/api/auth/state', '/api/auth/setup', '/api/auth/login', '/api/auth/logout']);
     for (const [path, operations] of Object.entries(document.paths)) {
       if (!path.startsWith('/api/')) continue;
