@@ -6,7 +6,9 @@ import type {
   conversationSchema,
   inboxConversationSchema,
   invitationCreatedSchema,
+  invitationSchema,
   ledgerEntrySchema,
+  memberRemovedSchema,
   memberSchema,
   messageSchema,
   modelCatalogSchema,
@@ -47,3 +49,5 @@ export type UsageReport = z.infer<typeof usageReportSchema>;
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 export type Member = z.infer<typeof memberSchema>;
 export type Invitation = z.infer<typeof invitationCreatedSchema>;
+export type PendingInvitation = z.infer<typeof invitationSchema>;
+export type MemberRemoved = z.infer<typeof memberRemovedSchema>;

@@ -1,15 +1,22 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError, api, setCsrfToken } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
 import { Callout } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
-import { checkPassword, type FieldErrors } from '../lib/validation.ts';
+import { checkEmail, checkPassword, type FieldErrors } from '../lib/validation.ts';
 import { AuthFrame, describeAuthError } from './auth-page.tsx';
 
-type InviteField = 'name' | 'password' | 'confirm';
+type InviteField = 'name' | 'email' | 'password' | 'confirm';
 
-/** The page an invitation link opens: choose a name and password, then join the workspace. */
+/** New here: choose a name and password. Invited with an address that has an account: sign in as it, then join. */
+type Mode = 'new-account' | 'existing-account';
+
+/**
+ * The page an invitation link opens. A new address chooses a name and password; an address that already has
+ * an account joins only once signed in as it (the server answers SIGN_IN_REQUIRED otherwise), confirming its
+ * password, so the page signs in first and then accepts.
+ */
 export function AcceptInvitationPage({
   token,
   signedInAs,
@@ -19,13 +26,18 @@ export function AcceptInvitationPage({
   signedInAs?: string;
   onAccepted: (session: Session) => void;
 }) {
+  const [mode, setMode] = useState<Mode>(signedInAs ? 'existing-account' : 'new-account');
   const [name, setName] = useState('');
+  const [email, setEmail] = useState(signedInAs ?? '');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<FieldErrors<InviteField>>({});
   const [formError, setFormError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const [isInvalid, setIsInvalid] = useState(false);
   const [isSubmitting, setIsSubmitting] = useState(false);
+  // Whom this page has signed in as (or the dashboard already was), so a retry does not sign in again.
+  const [sessionEmail, setSessionEmail] = useState(signedInAs?.toLowerCase());
 
   if (!token || isInvalid) {
     return (
@@ -36,7 +48,7 @@ export function AcceptInvitationPage({
         <div className="form">
           <Callout tone="warning" title={token ? 'Invitation not found' : 'The link is incomplete'}>
             {token
-              ? 'It was already used, has expired, or was mistyped. Ask the person who invited you for a new link.'
+              ? 'It was already used, revoked, has expired, or was mistyped. Ask the person who invited you for a new link.'
               : 'The link has no invitation token. Copy the whole link from your invitation and open it again.'}
           </Callout>
           <div className="form__actions">
@@ -49,87 +61,155 @@ export function AcceptInvitationPage({
     );
   }
 
+  const switchTo = (next: Mode, message?: string) => {
+    setMode(next);
+    setErrors({});
+    setFormError(undefined);
+    setNotice(message);
+    setConfirm('');
+  };
+
+  const validate = (): FieldErrors<InviteField> => {
+    const found: FieldErrors<InviteField> = {};
+    if (mode === 'new-account') {
+      if (!name.trim()) found.name = 'Tell your team who you are.';
+      const passwordError = checkPassword(password);
+      if (passwordError) found.password = passwordError;
+      if (!found.password && confirm !== password) found.confirm = 'The passwords do not match.';
+    } else {
+      const emailError = checkEmail(email);
+      if (emailError) found.email = emailError;
+      if (!password) found.password = 'Enter your password.';
+    }
+    return found;
+  };
+
+  const accept = async () => {
+    const body = mode === 'new-account' ? { token, name: name.trim(), password } : { token, password };
+    onAccepted(await api<Session>('POST', '/api/auth/invitations/accept', { body }));
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const found: FieldErrors<InviteField> = {};
-    if (!name.trim()) found.name = 'Tell your team who you are.';
-    const passwordError = checkPassword(password);
-    if (passwordError) found.password = passwordError;
-    if (!found.password && confirm !== password) found.confirm = 'The passwords do not match.';
+    const found = validate();
     setErrors(found);
     setFormError(undefined);
     if (Object.keys(found).length > 0) return;
     setIsSubmitting(true);
     try {
-      const session = await api<Session>('POST', '/api/auth/invitations/accept', {
-        body: { token, name: name.trim(), password },
-      });
-      onAccepted(session);
+      const address = email.trim().toLowerCase();
+      if (mode === 'existing-account' && sessionEmail !== address) {
+        const session = await api<Session>('POST', '/api/auth/login', { body: { email: address, password } });
+        setCsrfToken(session.csrfToken);
+        setSessionEmail(session.user.email);
+      }
+      await accept();
     } catch (error) {
       setIsSubmitting(false);
       if (error instanceof ApiError && error.code === 'INVITATION_NOT_FOUND') setIsInvalid(true);
-      else if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') {
-        setFormError(
-          'This email address already has a PollyBot account: enter that account’s password to join the workspace.',
-        );
+      else if (error instanceof ApiError && error.code === 'SIGN_IN_REQUIRED') {
+        if (mode === 'new-account')
+          switchTo(
+            'existing-account',
+            'This email address already has a PollyBot account. Sign in with it to join the workspace.',
+          );
+        else
+          setFormError(
+            'This invitation is for another email address. Sign in with the address it was sent to.',
+          );
+      } else if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') {
+        setFormError('That email and password do not match an account.');
       } else setFormError(describeAuthError(error));
     }
   };
 
+  const isNew = mode === 'new-account';
   return (
     <AuthFrame
       title="Join your team on PollyBot"
-      subtitle="Choose your name and a password to accept the invitation."
+      subtitle={
+        isNew
+          ? 'Choose your name and a password to accept the invitation.'
+          : 'Sign in with the account the invitation was sent to, then you join the workspace.'
+      }
     >
       <form className="form" onSubmit={submit} noValidate>
-        {signedInAs ? (
+        {signedInAs && isNew ? (
           <Callout tone="info">
             You are signed in as {signedInAs}. Accepting signs you in as the invited account instead.
           </Callout>
         ) : null}
+        {notice ? <Callout tone="info">{notice}</Callout> : null}
         {formError ? <Callout tone="danger">{formError}</Callout> : null}
-        <Field label="Your name" error={errors.name}>
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              autoComplete="name"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-            />
-          )}
-        </Field>
+        {isNew ? (
+          <Field label="Your name" error={errors.name}>
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                autoComplete="name"
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+              />
+            )}
+          </Field>
+        ) : (
+          <Field label="Email" error={errors.email}>
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                type="email"
+                autoComplete="username"
+                value={email}
+                onChange={(event) => setEmail(event.target.value)}
+              />
+            )}
+          </Field>
+        )}
         <Field
           label="Password"
           error={errors.password}
-          hint="At least 10 characters. Already have a PollyBot account with this email? Use its password."
+          hint={isNew ? 'At least 10 characters.' : 'Your account’s password, to confirm it is you.'}
         >
           {(props) => (
             <input
               {...props}
               className="input"
               type="password"
-              autoComplete="new-password"
+              autoComplete={isNew ? 'new-password' : 'current-password'}
               value={password}
               onChange={(event) => setPassword(event.target.value)}
             />
           )}
         </Field>
-        <Field label="Confirm password" error={errors.confirm}>
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              onChange={(event) => setConfirm(event.target.value)}
-            />
-          )}
-        </Field>
+        {isNew ? (
+          <Field label="Confirm password" error={errors.confirm}>
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                type="password"
+                autoComplete="new-password"
+                value={confirm}
+                onChange={(event) => setConfirm(event.target.value)}
+              />
+            )}
+          </Field>
+        ) : null}
         <Button type="submit" variant="primary" isLoading={isSubmitting} className="button--block">
-          Accept invitation
+          {isNew ? 'Accept invitation' : 'Sign in and accept'}
         </Button>
+        <p className="form__note">
+          {isNew ? 'Already have a PollyBot account with this email? ' : 'New to PollyBot? '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => switchTo(isNew ? 'existing-account' : 'new-account')}
+          >
+            {isNew ? 'Sign in to accept' : 'Create an account instead'}
+          </button>
+        </p>
       </form>
     </AuthFrame>
   );

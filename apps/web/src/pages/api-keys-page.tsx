@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, apiPage } from '../api/client.ts';
-import type { ApiKey, ApiKeyCreated } from '../api/types.ts';
+import type { ApiKey, ApiKeyCreated, Member } from '../api/types.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
 import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
@@ -9,7 +9,7 @@ import { Field } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
 import { useRefreshOnReturn } from '../hooks/use-refresh-on-return.ts';
-import { usePagedList } from '../hooks/use-resource.ts';
+import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
 
 /** Workspace API keys: create (the secret is shown once), see when each was used, revoke. */
@@ -19,6 +19,13 @@ export function ApiKeysPage() {
     (cursor, signal) => apiPage<ApiKey>('/api/v1/api-keys', { limit: 50, cursor }, signal),
     [],
   );
+  // Who made each key, by name: people of the workspace; anyone else has left it (or was never a person).
+  const members = useResource((signal) => api<Member[]>('GET', '/api/v1/members', { signal }), []);
+  const creatorOf = (key: ApiKey): string => {
+    if (!key.createdBy) return 'Created by the operator, the demo or an API key';
+    const member = members.data?.find((person) => person.userId === key.createdBy);
+    return member ? `Created by ${member.name}` : 'Created by a former member';
+  };
   const [isCreating, setIsCreating] = useState(false);
   const [created, setCreated] = useState<ApiKeyCreated>();
   const [toRevoke, setToRevoke] = useState<ApiKey>();
@@ -80,7 +87,10 @@ export function ApiKeysPage() {
                 {list.isLoading && list.items.length === 0 ? <SkeletonRows columns={6} /> : null}
                 {list.items.map((key) => (
                   <tr key={key.id} className={key.revokedAt ? 'table__row--muted' : undefined}>
-                    <td className="table__strong">{key.name}</td>
+                    <td>
+                      <div className="table__strong">{key.name}</div>
+                      <div className="table__sub">{creatorOf(key)}</div>
+                    </td>
                     <td>
                       <span className="chip mono">{key.prefix}…</span>
                     </td>
@@ -138,6 +148,7 @@ export function ApiKeysPage() {
                 id: key.id,
                 name: key.name,
                 prefix: key.prefix,
+                createdBy: key.createdBy,
                 createdAt: key.createdAt,
                 lastUsedAt: null,
                 revokedAt: null,

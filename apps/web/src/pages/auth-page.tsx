@@ -47,7 +47,7 @@ export function AuthFrame({
   );
 }
 
-type AuthField = 'name' | 'email' | 'password' | 'confirm';
+type AuthField = 'setupToken' | 'name' | 'email' | 'password' | 'confirm';
 
 /** A sign-in failure in words people can act on. */
 export function describeAuthError(error: unknown): string {
@@ -59,6 +59,8 @@ export function describeAuthError(error: unknown): string {
   }
   if (error.code === 'SETUP_ALREADY_DONE')
     return 'The owner account already exists. Reload the page to sign in.';
+  if (error.code === 'SETUP_TOKEN_INVALID')
+    return 'That setup token is not right. Copy it again from the server’s start-up output (its log), or use the admin token.';
   return error.message;
 }
 
@@ -70,6 +72,7 @@ export function AuthPage({
   needsSetup: boolean;
   onSignedIn: (session: Session) => void;
 }) {
+  const [setupToken, setSetupToken] = useState('');
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -83,6 +86,7 @@ export function AuthPage({
     const emailError = checkEmail(email);
     if (emailError) found.email = emailError;
     if (needsSetup) {
+      if (!setupToken.trim()) found.setupToken = 'Paste the setup token from the server’s start-up output.';
       if (!name.trim()) found.name = 'Tell us your name.';
       const passwordError = checkPassword(password);
       if (passwordError) found.password = passwordError;
@@ -103,7 +107,7 @@ export function AuthPage({
     try {
       const session = needsSetup
         ? await api<Session>('POST', '/api/auth/setup', {
-            body: { email: email.trim(), name: name.trim(), password },
+            body: { setupToken: setupToken.trim(), email: email.trim(), name: name.trim(), password },
           })
         : await api<Session>('POST', '/api/auth/login', { body: { email: email.trim(), password } });
       onSignedIn(session);
@@ -126,6 +130,33 @@ export function AuthPage({
     >
       <form className="form" onSubmit={submit} noValidate>
         {formError ? <Callout tone="danger">{formError}</Callout> : null}
+        {needsSetup ? (
+          <Field
+            label="Setup token"
+            error={errors.setupToken}
+            hint={
+              <>
+                Only whoever runs the server can create this account. The token is printed in the server’s
+                start-up output (its terminal or log, e.g. <code>docker compose logs pollybot</code>) after
+                “with this setup token”. The admin token (<code>POLLYBOT_ADMIN_TOKEN</code>) works too.
+              </>
+            }
+          >
+            {(props) => (
+              <input
+                {...props}
+                className="input mono"
+                autoComplete="off"
+                spellCheck={false}
+                value={setupToken}
+                onChange={(event) => {
+                  setSetupToken(event.target.value);
+                  clear('setupToken');
+                }}
+              />
+            )}
+          </Field>
+        ) : null}
         {needsSetup ? (
           <Field label="Your name" error={errors.name}>
             {(props) => (

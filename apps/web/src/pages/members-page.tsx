@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
-import type { Invitation, Member, Role } from '../api/types.ts';
+import { ApiError, api, apiPage } from '../api/client.ts';
+import type { Invitation, Member, MemberRemoved, PendingInvitation, Role } from '../api/types.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
 import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
@@ -24,14 +24,30 @@ export function invitationLink(origin: string, token: string): string {
   return `${origin}/#/accept?token=${encodeURIComponent(token)}`;
 }
 
-/** Who belongs to the workspace; owners and admins invite and remove people. */
+/** What a removal took with it, in words. */
+function describeRevoked(removed: MemberRemoved): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `Revoked ${plural(removed.revokedApiKeys, 'API key')} and ${plural(removed.revokedInvitations, 'invitation')}.`;
+}
+
+/** Who belongs to the workspace; owners and admins invite and remove people, and see pending invitations. */
 export function MembersPage() {
   const { session, canManageMembers } = useSession();
   const toast = useToast();
   const members = useResource((signal) => api<Member[]>('GET', '/api/v1/members', { signal }), []);
+  // Only owners and admins may read pending invitations; nobody else asks.
+  const pending = useResource(
+    async (signal) =>
+      canManageMembers
+        ? (await apiPage<PendingInvitation>('/api/v1/invitations', { limit: 100 }, signal)).items
+        : [],
+    [canManageMembers],
+  );
   const [isInviting, setIsInviting] = useState(false);
   const [invitation, setInvitation] = useState<Invitation>();
   const [toRemove, setToRemove] = useState<Member>();
+  const [isRevokingKeys, setIsRevokingKeys] = useState(true);
+  const [toRevoke, setToRevoke] = useState<PendingInvitation>();
 
   if (!canManageMembers) {
     return (
@@ -48,13 +64,37 @@ export function MembersPage() {
 
   const remove = async (member: Member) => {
     try {
-      await api('DELETE', `/api/v1/members/${encodeURIComponent(member.userId)}`);
+      const removed = await api<MemberRemoved>(
+        'DELETE',
+        `/api/v1/members/${encodeURIComponent(member.userId)}?revokeApiKeys=${isRevokingKeys}`,
+      );
       members.setData((current) => current?.filter((item) => item.userId !== member.userId));
-      toast.success('Member removed', `${member.name} no longer has access to this workspace.`);
+      pending.reload();
+      toast.success(
+        'Member removed',
+        `${member.name} no longer has access to this workspace. ${describeRevoked(removed)}`,
+      );
     } catch (error) {
       toast.error('Could not remove the member', error);
       throw error;
     }
+  };
+
+  const revokeInvitation = async (target: PendingInvitation) => {
+    try {
+      await api('DELETE', `/api/v1/invitations/${encodeURIComponent(target.id)}`);
+      pending.setData((current) => current?.filter((item) => item.id !== target.id));
+      toast.success('Invitation revoked', `The link sent to ${target.email} no longer works.`);
+    } catch (error) {
+      toast.error('Could not revoke the invitation', error);
+      throw error;
+    }
+  };
+
+  /** A person's name from their user id; null is the operator API, an unknown id someone who has left. */
+  const personName = (userId: string | null): string => {
+    if (!userId) return 'the operator';
+    return members.data?.find((member) => member.userId === userId)?.name ?? 'a former member';
   };
 
   // Nobody removes the owner (admins may do everything else); leaving is not offered here.
@@ -110,7 +150,14 @@ export function MembersPage() {
                     <td>
                       <div className="row-actions">
                         {canRemove(member) ? (
-                          <Button size="sm" variant="danger" onClick={() => setToRemove(member)}>
+                          <Button
+                            size="sm"
+                            variant="danger"
+                            onClick={() => {
+                              setIsRevokingKeys(true);
+                              setToRemove(member);
+                            }}
+                          >
                             Remove
                           </Button>
                         ) : null}
@@ -128,12 +175,61 @@ export function MembersPage() {
           ) : null}
         </Card>
       ) : null}
+      {pending.error ? <ErrorState error={pending.error} onRetry={pending.reload} /> : null}
+      {!pending.error ? (
+        <Card
+          flush
+          className="card--spaced"
+          title="Pending invitations"
+          description="Links not yet accepted. Revoke one to make it stop working at once."
+        >
+          <div className="table-wrap">
+            <table className="table" aria-label="Pending invitations">
+              <thead>
+                <tr>
+                  <th>Email</th>
+                  <th>Role</th>
+                  <th>Invited by</th>
+                  <th>Expires</th>
+                  <th className="table__actions-head">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {pending.isLoading ? <SkeletonRows columns={5} rows={1} /> : null}
+                {(pending.data ?? []).map((item) => (
+                  <tr key={item.id}>
+                    <td className="table__strong">{item.email}</td>
+                    <td>
+                      <Badge tone={ROLE_TONES[item.role]}>{capitalize(item.role)}</Badge>
+                    </td>
+                    <td>{personName(item.createdBy)}</td>
+                    <td className="nowrap">{formatDateTime(item.expiresAt)}</td>
+                    <td>
+                      <div className="row-actions">
+                        <Button size="sm" variant="danger" onClick={() => setToRevoke(item)}>
+                          Revoke
+                        </Button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {!pending.isLoading && (pending.data ?? []).length === 0 ? (
+            <p className="card__inset muted small">No invitation is waiting to be accepted.</p>
+          ) : null}
+        </Card>
+      ) : null}
       {isInviting ? (
         <InviteDialog
           onClose={() => setIsInviting(false)}
           onInvited={(created) => {
             setIsInviting(false);
             setInvitation(created);
+            pending.reload();
           }}
         />
       ) : null}
@@ -168,9 +264,30 @@ export function MembersPage() {
           onClose={() => setToRemove(undefined)}
         >
           <p>
-            {toRemove.name} ({toRemove.email}) loses access to this workspace at once. Their chatbots, keys
-            and conversations stay.
+            {toRemove.name} ({toRemove.email}) loses access to this workspace at once, and the invitations
+            they sent stop working. Their chatbots and conversations stay.
           </p>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={isRevokingKeys}
+              onChange={(event) => setIsRevokingKeys(event.target.checked)}
+            />
+            <span>Also revoke the API keys they created</span>
+          </label>
+          <p className="muted small">
+            Keep their keys only if software you run still depends on them; anyone holding one keeps access.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {toRevoke ? (
+        <ConfirmDialog
+          title={`Revoke the invitation for ${toRevoke.email}?`}
+          confirmLabel="Revoke invitation"
+          onConfirm={() => revokeInvitation(toRevoke)}
+          onClose={() => setToRevoke(undefined)}
+        >
+          <p>The link stops working at once. You can invite them again later.</p>
         </ConfirmDialog>
       ) : null}
     </>

@@ -154,8 +154,13 @@ describe.skipIf(!hasChromium)(
     it(
       'creates the owner account on the first-run form and lands in the workspace',
       async () => {
+        // Only the operator sees the setup token: the server prints it at start while no account exists.
+        const [, setupToken] = await (server as ServerProcess).waitForStdout(
+          /with this setup token:\n\n {2}([A-Za-z0-9_-]{43})\n/,
+        );
         await page.goto('/');
         await heading('Create the owner account').waitFor();
+        await page.getByLabel('Setup token').fill(setupToken as string);
         await page.getByLabel('Your name').fill(OWNER.name);
         await page.getByLabel('Email').fill(OWNER.email);
         await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
@@ -452,6 +457,75 @@ describe.skipIf(!hasChromium)(
         openFromSidebar,
         bubbleText,
       }),
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'invites people: a pending invitation shows who sent it and can be revoked; an accepted one makes a member',
+      async () => {
+        await openFromSidebar('Members');
+        await heading('Members').waitFor();
+        const main = page.getByRole('main');
+        const pendingRows = main.getByRole('table', { name: 'Pending invitations' }).getByRole('row');
+        const invite = async (email: string): Promise<string> => {
+          await main.getByRole('button', { name: 'Invite member' }).first().click();
+          const dialog = page.getByRole('dialog', { name: 'Invite a member' });
+          await dialog.getByLabel('Email').fill(email);
+          await dialog.getByRole('button', { name: 'Create invitation' }).click();
+          const created = page.getByRole('dialog', { name: 'Invitation created' });
+          const link = await created.getByRole('textbox', { name: 'Invitation link' }).inputValue();
+          await created.getByRole('button', { name: 'Done' }).click();
+          await created.waitFor({ state: 'hidden' });
+          return link;
+        };
+
+        const revokedLink = await invite('revoked@example.com');
+        const row = pendingRows.filter({ hasText: 'revoked@example.com' });
+        await row.getByText(OWNER.name).waitFor();
+        await screenshot('members-pending-invitation');
+        await row.getByRole('button', { name: 'Revoke' }).click();
+        const confirm = page.getByRole('dialog', { name: 'Revoke the invitation for revoked@example.com?' });
+        await confirm.getByRole('button', { name: 'Revoke invitation' }).click();
+        await confirm.waitFor({ state: 'hidden' });
+        await expect.poll(() => row.count()).toBe(0);
+        const token = new URL(revokedLink.replace('/#/', '/')).searchParams.get('token');
+        const refused = await fetch(`${baseUrl}/api/auth/invitations/accept`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token, name: 'Too late', password: 'too-late-password' }),
+        });
+        expect(refused.status).toBe(404);
+
+        // The invitee opens the link in their own browser and chooses a name and password.
+        const link = await invite('teammate@example.com');
+        const invitee = await browser?.newContext({ viewport: VIEWPORT });
+        const inviteePage = await (invitee as BrowserContext).newPage();
+        try {
+          await inviteePage.goto(link);
+          await inviteePage.getByRole('heading', { level: 1, name: 'Join your team on PollyBot' }).waitFor();
+          await inviteePage.getByLabel('Your name').fill('Tess Teammate');
+          await inviteePage.getByLabel('Password', { exact: true }).fill('teammate-password');
+          await inviteePage.getByLabel('Confirm password').fill('teammate-password');
+          await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
+          await inviteePage.getByRole('heading', { level: 1, name: 'Chatbots', exact: true }).waitFor();
+        } finally {
+          await invitee?.close();
+        }
+
+        await page.reload();
+        await heading('Members').waitFor();
+        const memberRow = main.getByRole('row').filter({ hasText: 'Tess Teammate' });
+        await memberRow.waitFor();
+        await expect.poll(() => pendingRows.filter({ hasText: 'teammate@example.com' }).count()).toBe(0);
+        await memberRow.getByRole('button', { name: 'Remove' }).click();
+        const removal = page.getByRole('dialog', { name: 'Remove Tess Teammate?' });
+        const revokeKeys = removal.getByRole('checkbox', { name: 'Also revoke the API keys they created' });
+        expect(await revokeKeys.isChecked()).toBe(true);
+        await screenshot('members-remove');
+        await removal.getByRole('button', { name: 'Remove member' }).click();
+        await removal.waitFor({ state: 'hidden' });
+        await expect.poll(() => memberRow.count()).toBe(0);
+      },
       STEP_TIMEOUT_MS,
     );
 
