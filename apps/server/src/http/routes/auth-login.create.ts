@@ -13,8 +13,9 @@ export function registerAuthLoginCreate(app: App, services: Services): void {
       schema: {
         summary: 'Sign in with an e-mail address and password; sets the session cookie',
         description:
-          'After 5 failed attempts for one e-mail address, or from one IP address, within 15 minutes, ' +
-          'answers 429 until the window ends.',
+          'After 5 failed attempts for one e-mail address, or from one IP address, within 15 minutes, each ' +
+          'further attempt waits: 1 second after the next failure, doubling with every failure (up to 15 ' +
+          'minutes). An attempt made before is answered 429 with Retry-After, and not counted.',
         tags: ['auth'],
         body: loginRequestSchema,
         response: {
