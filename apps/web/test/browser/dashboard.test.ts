@@ -34,6 +34,7 @@ const ACTION_TIMEOUT_MS = 15_000;
 const VIEWPORT = { width: 1440, height: 900 };
 
 const OWNER = { name: 'Olive Owner', email: 'olive@example.com', password: 'correct horse battery' };
+const ADMIN_TOKEN = 'operator-token-for-the-dashboard-suite';
 const CHATBOT_NAME = 'Support bot';
 const INSTRUCTIONS = 'You are the support assistant of Acme Inc. Answer briefly and kindly.';
 const FIRST_MESSAGE = 'Hello there';
@@ -119,6 +120,7 @@ describe.skipIf(!hasChromium)(
         POLLYBOT_DEMO: 'true',
         OPENAI_BASE_URL: fake.baseUrl,
         OPENAI_API_KEY: 'sk-test',
+        POLLYBOT_ADMIN_TOKEN: ADMIN_TOKEN,
       });
       baseUrl = await waitForBaseUrl(server);
 
@@ -525,6 +527,49 @@ describe.skipIf(!hasChromium)(
         await removal.getByRole('button', { name: 'Remove member' }).click();
         await removal.waitFor({ state: 'hidden' });
         await expect.poll(() => memberRow.count()).toBe(0);
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'accepts an operator’s first-owner invitation for an address that has an account by signing in first',
+      async () => {
+        const operator = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+        const made = await fetch(`${baseUrl}/api/admin/workspaces`, {
+          method: 'POST',
+          headers: operator,
+          body: JSON.stringify({ name: 'Second shop' }),
+        });
+        const workspaceId = ((await made.json()) as { data: { workspace: { id: string } } }).data.workspace
+          .id;
+        const invited = await fetch(`${baseUrl}/api/admin/workspaces/${workspaceId}/invitations`, {
+          method: 'POST',
+          headers: operator,
+          body: JSON.stringify({ email: OWNER.email }),
+        });
+        expect(invited.status).toBe(201);
+        const { acceptPath } = ((await invited.json()) as { data: { acceptPath: string } }).data;
+
+        const other = await browser?.newContext({ viewport: VIEWPORT });
+        const otherPage = await (other as BrowserContext).newPage();
+        try {
+          await otherPage.goto(`${baseUrl}${acceptPath}`);
+          await otherPage.getByLabel('Your name').fill(OWNER.name);
+          await otherPage.getByLabel('Password', { exact: true }).fill(OWNER.password);
+          await otherPage.getByLabel('Confirm password').fill(OWNER.password);
+          await otherPage.getByRole('button', { name: 'Accept invitation' }).click();
+          // The address has an account: the page asks to sign in with it, then accepts.
+          await otherPage.getByText('This email address already has a PollyBot account').waitFor();
+          await otherPage.getByLabel('Email').fill(OWNER.email);
+          await otherPage.getByLabel('Password', { exact: true }).fill(OWNER.password);
+          await otherPage.getByRole('button', { name: 'Sign in and accept' }).click();
+          await otherPage.getByRole('heading', { level: 1, name: 'Chatbots', exact: true }).waitFor();
+          await expect
+            .poll(() => otherPage.getByRole('banner').locator('.header__workspace-name').textContent())
+            .toBe('Second shop');
+        } finally {
+          await other?.close();
+        }
       },
       STEP_TIMEOUT_MS,
     );
