@@ -66,6 +66,7 @@ const envSchema = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   POLLYBOT_RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_READINESS_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TRUST_PROXY: trustProxySchema.default(false),
   POLLYBOT_DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD_DIR),
@@ -107,6 +108,8 @@ export type Config = {
   };
   sseHeartbeatMs: number;
   shutdownGraceMs: number;
+  /** After SIGTERM, how long the server keeps serving (with /readyz at 503) before it stops listening. */
+  shutdownReadinessDelayMs: number;
   bodyLimitBytes: number;
   /** Fastify's trustProxy: which X-Forwarded-* headers to believe for the client's address and protocol. */
   trustProxy: boolean | number | string[];
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sseHeartbeatMs: values.SSE_HEARTBEAT_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    shutdownReadinessDelayMs: values.SHUTDOWN_READINESS_DELAY_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     trustProxy: values.TRUST_PROXY,
     dashboardDir: values.POLLYBOT_DASHBOARD_DIR,

@@ -57,11 +57,16 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // First the balancer is told (/readyz answers 503) while requests are still served, so it stops sending
+    // traffic before the listener closes and its probes never meet a refused connection.
     services.lifecycle.shuttingDown = true;
     services.log.info(
-      { signal, graceMs: config.shutdownGraceMs },
-      'shutting down: draining in-flight requests',
+      { signal, readinessDelayMs: config.shutdownReadinessDelayMs },
+      'shutting down: readiness answers 503, still serving until the readiness delay ends',
     );
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownReadinessDelayMs));
+    services.lifecycle.closing = true;
+    services.log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
     clearInterval(sweep);
     const force = setTimeout(() => {
       services.log.warn('grace period over: closing remaining connections');
