@@ -65,6 +65,7 @@ const envSchema = z.object({
   AI_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   POLLYBOT_RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
+  POLLYBOT_REPLY_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   SHUTDOWN_READINESS_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
@@ -93,6 +94,11 @@ export type Config = {
   redisKeyPrefix: string;
   /** A credit reservation still held this long after its request began was left by a crash. */
   reservationTtlMs: number;
+  /**
+   * How long a reply being generated stays held for its instance without a renewal; once it has run out (the
+   * instance stopped) any instance ends the reply.
+   */
+  replyLeaseMs: number;
   adminToken: string | undefined;
   demo: boolean;
   demoCredits: number;
@@ -155,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: values.REDIS_URL,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     reservationTtlMs: values.POLLYBOT_RESERVATION_TTL_MS,
+    replyLeaseMs: values.POLLYBOT_REPLY_LEASE_MS,
     adminToken: values.POLLYBOT_ADMIN_TOKEN,
     demo: values.POLLYBOT_DEMO,
     demoCredits: values.POLLYBOT_DEMO_CREDITS,

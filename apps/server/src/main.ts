@@ -4,6 +4,7 @@ import { migrateToLatest } from './db/connect.ts';
 import { markAbandonedReplies } from './db/conversations.repository.ts';
 import { deleteExpiredIdempotencyKeys } from './db/idempotency.repository.ts';
 import { isSetupNeeded } from './features/accounts/set-up-owner.ts';
+import { endLapsedReplies } from './features/chat/end-lapsed-replies.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
 
@@ -53,6 +54,32 @@ async function main(): Promise<void> {
   const sweep = setInterval(sweepReservations, Math.min(60_000, Math.ceil(config.reservationTtlMs / 2)));
   sweep.unref();
 
+  // Replies whose instance stopped renewing their lease end `incomplete` within POLLYBOT_REPLY_LEASE_MS plus a
+  // quarter of it (5 s at most): every instance looks, through a partial index, so this costs a few rows.
+  let isSweepingLeases = false;
+  const sweepLapsedReplies = () => {
+    if (isSweepingLeases) return;
+    isSweepingLeases = true;
+    endLapsedReplies({
+      database: services.database,
+      clock: services.clock,
+      ids: services.ids,
+      journal: services.replyJournal,
+      onJournalError: (messageId, error) =>
+        services.log.warn({ messageId, err: { message: String(error) } }, 'could not reach a reply journal'),
+    })
+      .then((ended) => {
+        if (ended > 0) services.log.warn({ ended }, 'ended replies whose instance stopped generating them');
+      })
+      .catch((error: unknown) => services.log.error({ err: error }, 'reply lease sweep failed'))
+      .finally(() => {
+        isSweepingLeases = false;
+      });
+  };
+  sweepLapsedReplies();
+  const leaseSweep = setInterval(sweepLapsedReplies, Math.max(250, Math.min(5000, config.replyLeaseMs / 4)));
+  leaseSweep.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -68,6 +95,7 @@ async function main(): Promise<void> {
     services.lifecycle.closing = true;
     services.log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
     clearInterval(sweep);
+    clearInterval(leaseSweep);
     const force = setTimeout(() => {
       services.log.warn('grace period over: closing remaining connections');
       app.server.closeAllConnections();
