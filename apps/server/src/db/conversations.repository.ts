@@ -134,7 +134,11 @@ export async function endLapsedReply(
   return result.numUpdatedRows > 0n;
 }
 
-/** The update that ends replies left `generating` before `before` (exported for its query plan's test). */
+/**
+ * The update that ends replies left `generating` before `before` with no lease (stored before leases existed;
+ * a reply under a lease is ended by the lease sweep, and only once its instance stopped renewing it).
+ * Exported for its query plan's test.
+ */
 export function abandonedRepliesUpdate(db: Kysely<Database>, before: string) {
   return (
     db
@@ -144,10 +148,11 @@ export function abandonedRepliesUpdate(db: Kysely<Database>, before: string) {
       // whatever a planner knows of bound values when it prepares the statement.
       .where('status', '=', sql.lit('generating'))
       .where('created_at', '<', before)
+      .where('lease_expires_at', 'is', null)
   );
 }
 
-/** Replies left `generating` by an instance that stopped before storing them, started before `before`. */
+/** Replies without a lease left `generating` by an instance that stopped before storing them, started before `before`. */
 export async function markAbandonedReplies(db: Kysely<Database>, before: string): Promise<number> {
   const result = await abandonedRepliesUpdate(db, before).executeTakeFirst();
   return Number(result.numUpdatedRows);
