@@ -50,7 +50,8 @@ async function main(): Promise<void> {
         await deleteExpiredIdempotencyKeys(services.db, services.clock.now().toISOString());
       })
       .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
-  await sweepReservations();
+  // Not awaited: the stop signals' handlers below are then in place as soon as the server says it is running.
+  void sweepReservations();
   const sweep = setInterval(sweepReservations, Math.min(60_000, Math.ceil(config.reservationTtlMs / 2)));
   sweep.unref();
 
@@ -81,8 +82,10 @@ async function main(): Promise<void> {
   leaseSweep.unref();
 
   let stopping = false;
+  let skipReadinessDelay = () => {};
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    // A second signal (Ctrl+C again) stops waiting for the balancer.
+    if (stopping) return skipReadinessDelay();
     stopping = true;
     // First the balancer is told (/readyz answers 503) while requests are still served, so it stops sending
     // traffic before the listener closes and its probes never meet a refused connection.
@@ -91,7 +94,13 @@ async function main(): Promise<void> {
       { signal, readinessDelayMs: config.shutdownReadinessDelayMs },
       'shutting down: readiness answers 503, still serving until the readiness delay ends',
     );
-    await new Promise((resolve) => setTimeout(resolve, config.shutdownReadinessDelayMs));
+    await new Promise<void>((resolve) => {
+      const delay = setTimeout(resolve, config.shutdownReadinessDelayMs);
+      skipReadinessDelay = () => {
+        clearTimeout(delay);
+        resolve();
+      };
+    });
     services.lifecycle.closing = true;
     services.log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
     clearInterval(sweep);

@@ -87,4 +87,34 @@ describe('stopping with a readiness delay', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'a second signal during the delay stops waiting: the server closes and exits 0',
+    async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'pollybot-e2e-drain-'));
+      directories.push(directory);
+      const server = startServer({
+        DATABASE_URL: `sqlite:${join(directory, 'db.sqlite')}`,
+        POLLYBOT_DEMO: 'false',
+        // Far longer than the test may take: only the second signal can end it.
+        SHUTDOWN_READINESS_DELAY_MS: '300000',
+        LOG_LEVEL: 'warn',
+      });
+      const port = Number(new URL(await waitForBaseUrl(server)).port);
+      // Once a request is answered, the start has run to its end, stop signals' handlers included.
+      expect(await requestOnFreshConnection(port, { path: '/readyz' })).toMatchObject({ status: 200 });
+
+      server.child.kill('SIGTERM');
+      let probe = await requestOnFreshConnection(port, { path: '/readyz' });
+      for (let attempt = 0; attempt < 200 && 'status' in probe && probe.status === 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        probe = await requestOnFreshConnection(port, { path: '/readyz' });
+      }
+      expect(probe).toMatchObject({ status: 503 });
+      server.child.kill('SIGINT');
+
+      expect(await server.waitForExit()).toEqual({ code: 0, signal: null });
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
