@@ -102,7 +102,10 @@ const authRoutes = [
   registerInvitationsAccept,
 ];
 
-/** Probes keep answering while the server drains, so a load balancer sees /readyz turn 503. */
+/**
+ * Probes keep answering while the server drains, so a load balancer sees /readyz turn 503 (it has answered 503
+ * since the stop signal; every other request is served until the readiness delay ends).
+ */
 const PROBES = new Set(['/healthz', '/readyz']);
 
 const adminRoutes = [
@@ -150,7 +153,7 @@ export async function buildApp(services: Services): Promise<App> {
   registerErrorHandlers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (services.lifecycle.shuttingDown && !PROBES.has(request.url)) {
+    if (services.lifecycle.closing && !PROBES.has(request.url)) {
       reply.header('connection', 'close');
       throw new AppError('SERVICE_UNAVAILABLE');
     }
@@ -158,7 +161,7 @@ export async function buildApp(services: Services): Promise<App> {
   // A keep-alive connection outlives its last response and would hold a draining server open until the
   // client lets go of it (or the grace period ends): while draining, close connections once they are idle.
   app.addHook('onResponse', async () => {
-    if (services.lifecycle.shuttingDown) app.server.closeIdleConnections();
+    if (services.lifecycle.closing) app.server.closeIdleConnections();
   });
 
   await app.register(fastifySwagger, {

@@ -96,3 +96,21 @@ describe('POLLYBOT_DASHBOARD_DIR', () => {
     );
   });
 });
+
+describe('shutdown and reply lease settings', () => {
+  it('defaults to a 5 s readiness delay and a 20 s reply lease', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownReadinessDelayMs: 5000, replyLeaseMs: 20_000 });
+  });
+
+  it('reads a readiness delay of 0 (stop listening at once) and a shorter lease', () => {
+    expect(loadConfig({ SHUTDOWN_READINESS_DELAY_MS: '0', POLLYBOT_REPLY_LEASE_MS: '3000' })).toMatchObject({
+      shutdownReadinessDelayMs: 0,
+      replyLeaseMs: 3000,
+    });
+  });
+
+  it('refuses a negative delay and a lease under a second', () => {
+    expect(() => loadConfig({ SHUTDOWN_READINESS_DELAY_MS: '-1' })).toThrow(/SHUTDOWN_READINESS_DELAY_MS/);
+    expect(() => loadConfig({ POLLYBOT_REPLY_LEASE_MS: '500' })).toThrow(/POLLYBOT_REPLY_LEASE_MS/);
+  });
+});

@@ -65,7 +65,9 @@ const envSchema = z.object({
   AI_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   POLLYBOT_RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
+  POLLYBOT_REPLY_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_READINESS_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TRUST_PROXY: trustProxySchema.default(false),
   POLLYBOT_DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD_DIR),
@@ -92,6 +94,11 @@ export type Config = {
   redisKeyPrefix: string;
   /** A credit reservation still held this long after its request began was left by a crash. */
   reservationTtlMs: number;
+  /**
+   * How long a reply being generated stays held for its instance without a renewal; once it has run out (the
+   * instance stopped) any instance ends the reply.
+   */
+  replyLeaseMs: number;
   adminToken: string | undefined;
   demo: boolean;
   demoCredits: number;
@@ -107,6 +114,8 @@ export type Config = {
   };
   sseHeartbeatMs: number;
   shutdownGraceMs: number;
+  /** After SIGTERM, how long the server keeps serving (with /readyz at 503) before it stops listening. */
+  shutdownReadinessDelayMs: number;
   bodyLimitBytes: number;
   /** Fastify's trustProxy: which X-Forwarded-* headers to believe for the client's address and protocol. */
   trustProxy: boolean | number | string[];
@@ -152,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: values.REDIS_URL,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     reservationTtlMs: values.POLLYBOT_RESERVATION_TTL_MS,
+    replyLeaseMs: values.POLLYBOT_REPLY_LEASE_MS,
     adminToken: values.POLLYBOT_ADMIN_TOKEN,
     demo: values.POLLYBOT_DEMO,
     demoCredits: values.POLLYBOT_DEMO_CREDITS,
@@ -167,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sseHeartbeatMs: values.SSE_HEARTBEAT_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    shutdownReadinessDelayMs: values.SHUTDOWN_READINESS_DELAY_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     trustProxy: values.TRUST_PROXY,
     dashboardDir: values.POLLYBOT_DASHBOARD_DIR,

@@ -4,6 +4,7 @@ import { migrateToLatest } from './db/connect.ts';
 import { markAbandonedReplies } from './db/conversations.repository.ts';
 import { deleteExpiredIdempotencyKeys } from './db/idempotency.repository.ts';
 import { formatSetupInstructions, issueSetupToken } from './features/accounts/setup-token.ts';
+import { endLapsedReplies } from './features/chat/end-lapsed-replies.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
 import { createServices } from './services.ts';
 
@@ -51,20 +52,61 @@ async function main(): Promise<void> {
         await deleteExpiredIdempotencyKeys(services.db, services.clock.now().toISOString());
       })
       .catch((error: unknown) => services.log.error({ err: error }, 'reservation sweep failed'));
-  await sweepReservations();
+  // Not awaited: the stop signals' handlers below are then in place as soon as the server says it is running.
+  void sweepReservations();
   const sweep = setInterval(sweepReservations, Math.min(60_000, Math.ceil(config.reservationTtlMs / 2)));
   sweep.unref();
 
+  // Replies whose instance stopped renewing their lease end `incomplete` within POLLYBOT_REPLY_LEASE_MS plus a
+  // quarter of it (5 s at most): every instance looks, through a partial index, so this costs a few rows.
+  let isSweepingLeases = false;
+  const sweepLapsedReplies = () => {
+    if (isSweepingLeases) return;
+    isSweepingLeases = true;
+    endLapsedReplies({
+      database: services.database,
+      clock: services.clock,
+      ids: services.ids,
+      journal: services.replyJournal,
+      onJournalError: (messageId, error) =>
+        services.log.warn({ messageId, err: { message: String(error) } }, 'could not reach a reply journal'),
+    })
+      .then((ended) => {
+        if (ended > 0) services.log.warn({ ended }, 'ended replies whose instance stopped generating them');
+      })
+      .catch((error: unknown) => services.log.error({ err: error }, 'reply lease sweep failed'))
+      .finally(() => {
+        isSweepingLeases = false;
+      });
+  };
+  sweepLapsedReplies();
+  const leaseSweep = setInterval(sweepLapsedReplies, Math.max(250, Math.min(5000, config.replyLeaseMs / 4)));
+  leaseSweep.unref();
+
   let stopping = false;
+  let skipReadinessDelay = () => {};
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    // A second signal (Ctrl+C again) stops waiting for the balancer.
+    if (stopping) return skipReadinessDelay();
     stopping = true;
+    // First the balancer is told (/readyz answers 503) while requests are still served, so it stops sending
+    // traffic before the listener closes and its probes never meet a refused connection.
     services.lifecycle.shuttingDown = true;
     services.log.info(
-      { signal, graceMs: config.shutdownGraceMs },
-      'shutting down: draining in-flight requests',
+      { signal, readinessDelayMs: config.shutdownReadinessDelayMs },
+      'shutting down: readiness answers 503, still serving until the readiness delay ends',
     );
+    await new Promise<void>((resolve) => {
+      const delay = setTimeout(resolve, config.shutdownReadinessDelayMs);
+      skipReadinessDelay = () => {
+        clearTimeout(delay);
+        resolve();
+      };
+    });
+    services.lifecycle.closing = true;
+    services.log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
     clearInterval(sweep);
+    clearInterval(leaseSweep);
     const force = setTimeout(() => {
       services.log.warn('grace period over: closing remaining connections');
       app.server.closeAllConnections();

@@ -58,8 +58,11 @@ export type Services = {
   /** Answers true when Redis answers, or when there is no Redis to ask. */
   pingRedis: () => Promise<boolean>;
   log: Logger;
-  /** Set when the process is draining: readiness answers 503 from then on. */
-  lifecycle: { shuttingDown: boolean };
+  /**
+   * `shuttingDown` from the stop signal on: readiness answers 503, requests are still served. `closing` once
+   * the readiness delay is over: the listener is closed and requests other than probes are refused.
+   */
+  lifecycle: { shuttingDown: boolean; closing: boolean };
   close: () => Promise<void>;
 };
 
@@ -216,7 +219,7 @@ export function createServices(
       return (await redis.client.ping().catch(() => 'unreachable')) === 'PONG';
     },
     log,
-    lifecycle: { shuttingDown: false },
+    lifecycle: { shuttingDown: false, closing: false },
     close: async () => {
       await ingestion.stop();
       if (redis) {

@@ -138,7 +138,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
     const turn = opening(chatbot, 0);
 
     expect(await openTurn(database().handle, turn)).toEqual({ ok: true, balance: undefined });
-    expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: false });
+    expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: false, stored: true });
 
     expect(await balanceOf(chatbot)).toBe(0);
     const [, stored] = await listMessages(db(), turn.conversationId);
@@ -150,7 +150,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
     const turn = opening(chatbot, 2);
     await openTurn(database().handle, turn);
 
-    expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: true });
+    expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: true, stored: true });
 
     expect(await balanceOf(chatbot)).toBe(8);
     expect(await sumLedger(db(), chatbot.workspace_id)).toBe(8);
@@ -179,7 +179,9 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
       close(turn, 'release', reply('failed', null)),
     ]);
 
-    expect(closed).toEqual([{ charged: false }, { charged: false }]);
+    expect(closed.map((outcome) => outcome.charged)).toEqual([false, false]);
+    // The first to arrive stores the outcome; the other finds the reply ended already.
+    expect(closed.map((outcome) => outcome.stored).sort()).toEqual([false, true]);
     expect(await balanceOf(chatbot)).toBe(10);
     expect(await sumLedger(db(), chatbot.workspace_id)).toBe(10);
     const [, stored] = await listMessages(db(), turn.conversationId);
@@ -193,7 +195,7 @@ describe.each(dialects)('chat turns on $dialect', ({ dialect, skipReason }) => {
     now = new Date(now.getTime() + 61_000);
     await createCreditService({ db: db(), clock, ids, reservationTtlMs: 60_000 }).releaseExpired();
 
-    expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: false });
+    expect(await close(turn, 'settle', reply('complete'))).toEqual({ charged: false, stored: true });
 
     expect(await balanceOf(chatbot)).toBe(10);
     expect(await sumLedger(db(), chatbot.workspace_id)).toBe(10);

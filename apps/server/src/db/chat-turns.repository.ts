@@ -1,10 +1,11 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DatabaseHandle } from './connect.ts';
 import {
+  endLapsedReply,
   insertConversation,
   insertMessages,
   touchConversation,
-  updateMessage,
+  updateGeneratingMessage,
 } from './conversations.repository.ts';
 import {
   insertReservation,
@@ -68,8 +69,12 @@ export type TurnClosing = {
   reservation: (TurnReservation & { outcome: 'settle' | 'release' }) | undefined;
 };
 
-/** Whether the reservation's credits were kept: false when released, or when the sweep had already given them back. */
-export type TurnClosed = { charged: boolean };
+/**
+ * `charged`: whether the reservation's credits were kept (false when released, or when a sweep had already given
+ * them back). `stored`: whether the outcome was written, false when the reply had been ended already (its lease
+ * lapsed and another instance, or this one's sweep, ended it) or deleted.
+ */
+export type TurnClosed = { charged: boolean; stored: boolean };
 
 class ShortBalance extends Error {}
 
@@ -128,9 +133,46 @@ export async function closeTurn(database: DatabaseHandle, closing: TurnClosing):
       await releaseReservation(trx, reservation.id, { id: reservation.ledgerId, created_at: closing.now });
     }
     const credits = charged && reservation ? reservation.amount : reply.credits;
-    await updateMessage(trx, messageId, { ...reply, credits });
-    return { charged };
+    const stored = await updateGeneratingMessage(trx, messageId, { ...reply, credits });
+    return { charged, stored };
   });
+}
+
+/** A reply whose lease lapsed, to be ended with the text it has, its credits given back. */
+export type LapsedTurnEnding = {
+  messageId: string;
+  content: string;
+  now: string;
+  /** The reply's reservation and the id of its release's ledger row; undefined for a free reply. */
+  reservation: { id: string; ledgerId: string } | undefined;
+};
+
+class StillHeld extends Error {}
+
+/**
+ * Ends a reply whose instance stopped renewing its lease: `incomplete` with the given text, not charged (its
+ * reservation released with a ledger row), in one atomic write. Nothing happens, and false is answered, when
+ * the reply is no longer generating under a lapsed lease: it was renewed, or it ended rightfully, meanwhile.
+ * The reservation is taken before the message, in the same order as closeTurn, so the two never deadlock.
+ */
+export async function endLapsedTurn(database: DatabaseHandle, ending: LapsedTurnEnding): Promise<boolean> {
+  try {
+    return await database.write(async (trx) => {
+      if (ending.reservation) {
+        await releaseReservation(trx, ending.reservation.id, {
+          id: ending.reservation.ledgerId,
+          created_at: ending.now,
+        });
+      }
+      const ended = await endLapsedReply(trx, ending.messageId, { content: ending.content, now: ending.now });
+      // Renewed or ended meanwhile: the release above is rolled back with this.
+      if (!ended) throw new StillHeld();
+      return true;
+    });
+  } catch (error) {
+    if (error instanceof StillHeld) return false;
+    throw error;
+  }
 }
 
 const text = (value: string | null) => sql`${value}::text`;
@@ -147,6 +189,8 @@ function messageValues(row: NewMessageRow): RawBuilder<unknown> {
     text(row.status),
     text(row.model ?? null),
     text(row.user_id ?? null),
+    text(row.lease_expires_at ?? null),
+    text(row.reservation_id ?? null),
     text(row.created_at),
   ])})`;
 }
@@ -188,9 +232,10 @@ async function openTurnInOneStatement(db: Kysely<Database>, opening: TurnOpening
     conversation as (${conversation}),
     turn_messages as (
       insert into messages (id, conversation_id, workspace_id, role, content, metadata, status, model, user_id,
-        created_at)
+        lease_expires_at, reservation_id, created_at)
       select rows.* from gate cross join (values ${sql.join(opening.messages.map(messageValues))})
-        as rows(id, conversation_id, workspace_id, role, content, metadata, status, model, user_id, created_at)
+        as rows(id, conversation_id, workspace_id, role, content, metadata, status, model, user_id,
+          lease_expires_at, reservation_id, created_at)
     )
     select credits from gate`.execute(db);
   const row = result.rows[0];
@@ -198,30 +243,38 @@ async function openTurnInOneStatement(db: Kysely<Database>, opening: TurnOpening
   return { ok: true, balance: reservation ? Number(row.credits) : undefined };
 }
 
-/** PostgreSQL: settling or releasing the reservation and storing the reply, in one statement. */
+/**
+ * PostgreSQL: settling or releasing the reservation and storing the reply, in one statement. The reply is
+ * stored only while it is still `generating` (a lapsed lease may have ended it); the reservation's guarded
+ * update runs first, so a reservation released by that ending is never settled.
+ */
 async function closeTurnInOneStatement(db: Kysely<Database>, closing: TurnClosing): Promise<TurnClosed> {
   const { reservation, messageId, reply, now } = closing;
   const store = (credits: RawBuilder<unknown>) => sql`update messages set status = ${text(reply.status)},
       content = ${text(reply.content)}, input_tokens = ${integer(reply.input_tokens)},
       output_tokens = ${integer(reply.output_tokens)}, sources = ${text(reply.sources)},
-      error_code = ${text(reply.error_code)}, credits = ${credits}
-    where id = ${text(messageId)}`;
+      error_code = ${text(reply.error_code)}, credits = ${credits}, lease_expires_at = null
+    where id = ${text(messageId)} and status = 'generating'
+    returning id`;
+  const storedCount = sql`(select count(*) from stored)::integer as stored`;
   if (!reservation) {
-    await sql`${store(integer(reply.credits))}`.execute(db);
-    return { charged: false };
+    const result = await sql<{ stored: number }>`
+      with stored as (${store(integer(reply.credits))}) select ${storedCount}`.execute(db);
+    return { charged: false, stored: Number(result.rows[0]?.stored) > 0 };
   }
   if (reservation.outcome === 'settle') {
-    const result = await sql<{ amount: number }>`
+    const result = await sql<{ amount: number | null; stored: number }>`
       with settled as (
         update credit_reservations set status = 'settled', message_id = ${text(messageId)}
         where id = ${text(reservation.id)} and status = 'held'
         returning amount
       ),
       stored as (${store(sql`coalesce((select amount from settled), ${integer(reply.credits)})`)})
-      select amount from settled`.execute(db);
-    return { charged: result.rows.length > 0 };
+      select (select amount from settled) as amount, ${storedCount}`.execute(db);
+    const row = result.rows[0];
+    return { charged: row?.amount !== null && row?.amount !== undefined, stored: Number(row?.stored) > 0 };
   }
-  await sql`
+  const result = await sql<{ stored: number }>`
     with released as (
       update credit_reservations set status = 'released'
       where id = ${text(reservation.id)} and status = 'held'
@@ -238,6 +291,6 @@ async function closeTurnInOneStatement(db: Kysely<Database>, closing: TurnClosin
       from refunded
     ),
     stored as (${store(integer(reply.credits))})
-    select 1`.execute(db);
-  return { charged: false };
+    select ${storedCount}`.execute(db);
+  return { charged: false, stored: Number(result.rows[0]?.stored) > 0 };
 }

@@ -50,33 +50,95 @@ export async function insertMessages(db: Kysely<Database>, rows: NewMessageRow[]
   await db.insertInto('messages').values(rows).execute();
 }
 
-/** Writes a reply's outcome (or, while it is generated, its text so far) onto its message row. */
-export async function updateMessage(
+/**
+ * Writes a reply's outcome onto its message row while it is still `generating`; answers false when it was not
+ * (it was ended already, by the sweep of lapsed leases, or deleted).
+ */
+export async function updateGeneratingMessage(
   db: Kysely<Database>,
   id: string,
   fields: Pick<MessageRow, 'content'> &
     Partial<
       Pick<MessageRow, 'status' | 'input_tokens' | 'output_tokens' | 'credits' | 'sources' | 'error_code'>
     >,
-): Promise<void> {
-  await db.updateTable('messages').set(fields).where('id', '=', id).execute();
-}
-
-/** The text so far of a reply still being generated; nothing once its outcome is stored. */
-export async function updateGeneratingContent(
-  db: Kysely<Database>,
-  id: string,
-  content: string,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('messages')
-    .set({ content })
+    .set({ ...fields, lease_expires_at: null })
     .where('id', '=', id)
     .where('status', '=', 'generating')
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
-/** The update that ends replies left `generating` before `before` (exported for its query plan's test). */
+/**
+ * The text so far of a reply still being generated, renewing its lease; with no text, the lease alone.
+ * Answers false once the reply is no longer generating (ended, perhaps because its lease had lapsed).
+ */
+export async function renewGeneratingReply(
+  db: Kysely<Database>,
+  id: string,
+  renewal: { leaseExpiresAt: string; content?: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set(
+      renewal.content === undefined
+        ? { lease_expires_at: renewal.leaseExpiresAt }
+        : { content: renewal.content, lease_expires_at: renewal.leaseExpiresAt },
+    )
+    .where('id', '=', id)
+    .where('status', '=', 'generating')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** A reply whose instance stopped renewing its lease, as the sweep that ends it needs it. */
+export type LapsedReply = Pick<MessageRow, 'id' | 'content' | 'reservation_id'>;
+
+/** The query for replies still `generating` whose lease ran out before `now` (exported for its plan's test). */
+export function lapsedRepliesQuery(db: Kysely<Database>, now: string, limit: number) {
+  return (
+    db
+      .selectFrom('messages')
+      .select(['id', 'content', 'reservation_id'])
+      // A literal, as in abandonedRepliesUpdate: it matches the partial index messages_reply_lease_idx.
+      .where('status', '=', sql.lit('generating'))
+      .where('lease_expires_at', '<', now)
+      .orderBy('lease_expires_at')
+      .limit(limit)
+  );
+}
+
+/** Up to `limit` replies whose lease ran out before `now`, the longest lapsed first. */
+export function listLapsedReplies(db: Kysely<Database>, now: string, limit: number): Promise<LapsedReply[]> {
+  return lapsedRepliesQuery(db, now, limit).execute();
+}
+
+/**
+ * Ends a reply whose lease ran out: `incomplete` with `content`, if it is still generating under a lapsed
+ * lease (a renewal or its rightful end since it was listed leaves it alone). Answers whether it was ended.
+ */
+export async function endLapsedReply(
+  db: Kysely<Database>,
+  id: string,
+  ending: { content: string; now: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'incomplete', content: ending.content, lease_expires_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'generating')
+    .where('lease_expires_at', '<', ending.now)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The update that ends replies left `generating` before `before` with no lease (stored before leases existed;
+ * a reply under a lease is ended by the lease sweep, and only once its instance stopped renewing it).
+ * Exported for its query plan's test.
+ */
 export function abandonedRepliesUpdate(db: Kysely<Database>, before: string) {
   return (
     db
@@ -86,13 +148,19 @@ export function abandonedRepliesUpdate(db: Kysely<Database>, before: string) {
       // whatever a planner knows of bound values when it prepares the statement.
       .where('status', '=', sql.lit('generating'))
       .where('created_at', '<', before)
+      .where('lease_expires_at', 'is', null)
   );
 }
 
-/** Replies left `generating` by an instance that stopped before storing them, started before `before`. */
+/** Replies without a lease left `generating` by an instance that stopped before storing them, started before `before`. */
 export async function markAbandonedReplies(db: Kysely<Database>, before: string): Promise<number> {
   const result = await abandonedRepliesUpdate(db, before).executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** A message by its id alone, for the server's own sweeps (requests find theirs under their chatbot). */
+export function findReplyMessage(db: Kysely<Database>, messageId: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
 }
 
 /** One message of a chatbot's conversation. */

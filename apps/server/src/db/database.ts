@@ -76,6 +76,13 @@ export type MessageTable = {
   sources: string | null;
   /** The error code a failed reply ended with, for replaying it. */
   error_code: string | null;
+  /**
+   * While a reply is generated: until when its instance holds it. The instance renews it; once it has run out
+   * (the instance stopped) any instance ends the reply. Null on other messages.
+   */
+  lease_expires_at: string | null;
+  /** The credit reservation holding a reply's price while it is generated; null for a free reply. */
+  reservation_id: string | null;
   created_at: string;
 };
 

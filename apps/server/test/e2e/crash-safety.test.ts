@@ -119,6 +119,8 @@ describe.skipIf(skipped)(`crash safety on PostgreSQL and Redis${skipReason}`, ()
       OPENAI_API_KEY: 'sk-upstream-crash',
       AI_PROVIDER_MAX_RETRIES: '0',
       POLLYBOT_RESERVATION_TTL_MS: String(RESERVATION_TTL_MS),
+      // Replies the crash left generating are ended as soon, once their lease lapses.
+      POLLYBOT_REPLY_LEASE_MS: String(RESERVATION_TTL_MS),
       SHUTDOWN_GRACE_MS: '30000',
     };
     return { env, client };
@@ -288,18 +290,19 @@ describe.skipIf(skipped)(`crash safety on PostgreSQL and Redis${skipReason}`, ()
         expect(afterSweep.ledgerSum).toBe(afterSweep.balance);
         const workspace = await apiClient(restartedUrl, apiKey).get('/api/v1/workspace');
         expect(workspace.body.data.credits).toBe(afterSweep.balance);
-        // The sweep also ends the reply the crash left generating: incomplete, still free.
+        // The lease sweep also ends every reply the crash left generating, each once its lease lapsed:
+        // incomplete, still free.
         await eventually(async () => {
-          const left = await crashDatabase.query('select status, credits from messages where id = $1', [
-            heldStream?.startedMessageId,
-          ]);
-          return left.rows[0]?.status === 'incomplete' && left.rows[0]?.credits === null;
+          const generating = await crashDatabase.query(
+            `select id from messages where workspace_id = $1 and status = 'generating'`,
+            [workspaceId],
+          );
+          return generating.rows.length === 0;
         }, 10_000);
-        const generating = await crashDatabase.query(
-          `select id from messages where workspace_id = $1 and status = 'generating'`,
-          [workspaceId],
-        );
-        expect(generating.rows).toEqual([]);
+        const left = await crashDatabase.query('select status, credits from messages where id = $1', [
+          heldStream?.startedMessageId,
+        ]);
+        expect(left.rows).toEqual([{ status: 'incomplete', credits: null }]);
 
         // And it serves again.
         expect((await fetch(`${restartedUrl}/readyz`)).status).toBe(200);

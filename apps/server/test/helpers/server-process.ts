@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type Agent, request as httpRequest } from 'node:http';
+import { type Agent, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,8 @@ export function startServer(env: Record<string, string>): ServerProcess {
       TMPDIR: tmpdir(),
       PORT: '0',
       HOST: '127.0.0.1',
+      // No balancer watches these servers: a stop signal closes the listener at once unless a test says otherwise.
+      SHUTDOWN_READINESS_DELAY_MS: '0',
       ...env,
     },
     // Its own process group, so cleanup can stop it and anything it started, whatever happens.
@@ -142,6 +144,39 @@ export function tryConnect(port: number): Promise<string> {
       resolve('accepted');
     });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+/**
+ * A request on a connection of its own, closed after the response (as a balancer's probe opens one each
+ * time): the status and parsed body, or the connection error's code (ECONNREFUSED once the listener closed).
+ */
+export function requestOnFreshConnection(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+): Promise<{ status: number; body: unknown } | { error: string }> {
+  return new Promise((resolve) => {
+    const agent = new HttpAgent({ keepAlive: false });
+    const { method = 'GET', path, headers = {}, body } = options;
+    const request = httpRequest({ port, host: '127.0.0.1', method, path, headers, agent }, (response) => {
+      let raw = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        raw += chunk;
+      });
+      response.once('end', () => {
+        agent.destroy();
+        let parsed: unknown = raw;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {}
+        resolve({ status: response.statusCode ?? 0, body: parsed });
+      });
+    });
+    request.once('error', (error: NodeJS.ErrnoException) => {
+      agent.destroy();
+      resolve({ error: error.code ?? 'error' });
+    });
+    request.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 

@@ -25,7 +25,10 @@ export type ReplyJournalWriter = {
  * stored message is the record, and the journal goes soon after.
  */
 export type ReplyJournal = {
+  /** Writes a reply's journal; on a journal that exists already (a sweep ending a reply), appends to it. */
   open: (messageId: string) => ReplyJournalWriter;
+  /** The text the journal's deltas carry so far; undefined when there is no journal of this reply. */
+  readText: (messageId: string) => Promise<string | undefined>;
   /** The reply's events from its first, then each as it is appended, until its terminal event. */
   follow: (
     messageId: string,
@@ -33,13 +36,18 @@ export type ReplyJournal = {
   ) => AsyncGenerator<ReplyEvent, FollowOutcome>;
 };
 
+/** The reply's text as its journal's deltas carry it. */
+function textOf(events: ReplyEvent[]): string {
+  return events.map((event) => (event.event === 'delta' ? event.data.content : '')).join('');
+}
+
 /** One process: the journals live in memory while their replies are generated. */
 export function createMemoryReplyJournal(): ReplyJournal {
   type Entry = { events: ReplyEvent[]; wake: Set<() => void> };
   const entries = new Map<string, Entry>();
   return {
     open(messageId) {
-      const entry: Entry = { events: [], wake: new Set() };
+      const entry: Entry = entries.get(messageId) ?? { events: [], wake: new Set() };
       entries.set(messageId, entry);
       return {
         append(event) {
@@ -50,6 +58,10 @@ export function createMemoryReplyJournal(): ReplyJournal {
         },
         flush: async () => {},
       };
+    },
+    async readText(messageId) {
+      const entry = entries.get(messageId);
+      return entry && textOf(entry.events);
     },
     async *follow(messageId, { signal, idleMs }) {
       const entry = entries.get(messageId);
@@ -133,6 +145,11 @@ export function createRedisReplyJournal(options: {
         },
         flush: () => writing,
       };
+    },
+    async readText(messageId) {
+      const entries = await client.xrange(keyOf(messageId), '-', '+');
+      if (entries.length === 0) return undefined;
+      return textOf(entries.map(([, fields]) => JSON.parse(fields[1] ?? 'null') as ReplyEvent));
     },
     async *follow(messageId, { signal, idleMs }) {
       const key = keyOf(messageId);

@@ -6,7 +6,7 @@ import {
   type TurnReservation,
 } from '../../db/chat-turns.repository.ts';
 import type { DatabaseHandle } from '../../db/connect.ts';
-import { findConversation, listRecentMessages } from '../../db/conversations.repository.ts';
+import { findConversation, findMessage, listRecentMessages } from '../../db/conversations.repository.ts';
 import type { ChatbotRow } from '../../db/database.ts';
 import { AppError, type ErrorEnvelope } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -17,7 +17,15 @@ import { findChatKnowledge } from '../knowledge/find-chat-knowledge.ts';
 import { buildKnowledgeInstructions } from '../knowledge/knowledge-prompt.ts';
 import type { KnowledgeSearchDeps } from '../knowledge/search-knowledge.ts';
 import { createProgressWriter } from './progress-writer.ts';
-import { createReplyEventSequence, type ReplyEvent, type TerminalReplyEvent } from './reply-events.ts';
+import {
+  BEFORE_START,
+  createReplyEventSequence,
+  type ReplyEvent,
+  storedReplyEvents,
+  type TerminalReplyEvent,
+  toStoredFailure,
+  toStoredReply,
+} from './reply-events.ts';
 import type { ReplyJournal } from './reply-journal.ts';
 import { isLocalModel, toReplySources } from './reply-sources.ts';
 
@@ -30,6 +38,8 @@ export type ChatDeps = {
   ids: IdGenerator;
   /** How long a reply's credits stay held before the sweep gives them back (a crash's leftovers). */
   reservationTtlMs: number;
+  /** How long a reply is held for this instance without a renewal (POLLYBOT_REPLY_LEASE_MS). */
+  replyLeaseMs: number;
   models: ModelGateway;
   historyMessages: number;
   modelPrices: Record<string, number>;
@@ -133,6 +143,9 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         content: '',
         status: 'generating',
         model: chatbot.model,
+        // Held for this instance, which renews it while it generates (see progress-writer.ts).
+        lease_expires_at: new Date(now.getTime() + deps.replyLeaseMs).toISOString(),
+        reservation_id: reservation?.id ?? null,
       },
     ],
     reservation,
@@ -159,6 +172,21 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
   };
 
   const refunded = opened.balance === undefined ? undefined : opened.balance + price;
+
+  // The reply was ended before its outcome could be stored: its lease lapsed and a sweep ended it (`incomplete`,
+  // its credits given back, its followers sent the terminal event). That stored ending is the reply's result.
+  const readEndedElsewhere = async (): Promise<ChatTurnResult | undefined> => {
+    const stored = await findMessage(db, chatbot.id, conversationId, messageId);
+    if (!stored || stored.status === 'generating') return undefined;
+    const terminal = storedReplyEvents(stored, BEFORE_START).at(-1) as TerminalReplyEvent;
+    if (stored.status === 'failed') {
+      const envelope = toStoredFailure(stored);
+      const error = new AppError(envelope.code, { extra: { conversationId, messageId } });
+      return { kind: 'failed', error, creditsRemaining: refunded, terminal };
+    }
+    return { kind: 'incomplete', reply: toStoredReply(stored), creditsRemaining: refunded, terminal };
+  };
+
   return {
     conversationId,
     messageId,
@@ -169,33 +197,46 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
       journal.append(terminal);
       return terminal;
     },
-    async run({ signal, onEvent }) {
-      // The text so far is written to the message now and then, for clients that poll it.
-      const progress = createProgressWriter(db, messageId);
-      const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
-      const outcome = await deps.models.generate({
-        model: chatbot.model,
-        prompt: {
-          chatbotName: chatbot.name,
-          instructions: knowledge
-            ? buildKnowledgeInstructions(chatbot.instructions, knowledge)
-            : chatbot.instructions,
-          history: dropLeadingReplies(history),
-          message: request.message,
-          knowledge,
-        },
-        settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
-        signal,
-        onDelta: (text) => {
-          if (text.length === 0) return;
-          progress.add(text);
-          emit(events.delta(text), onEvent);
-        },
+    async run({ signal: cancelled, onEvent }) {
+      // The text so far is written to the message now and then, for clients that poll it, renewing the reply's
+      // lease. A reply whose lease lapsed anyway (this instance stalled longer than it) was ended by a sweep:
+      // generating it further is wasted, so it stops.
+      const lost = new AbortController();
+      const signal = cancelled ? AbortSignal.any([cancelled, lost.signal]) : lost.signal;
+      const progress = createProgressWriter({
+        db,
+        messageId,
+        clock,
+        leaseMs: deps.replyLeaseMs,
+        onLost: () => lost.abort(),
       });
-      await progress.stop();
+      const generated = await (async () => {
+        const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
+        const outcome = await deps.models.generate({
+          model: chatbot.model,
+          prompt: {
+            chatbotName: chatbot.name,
+            instructions: knowledge
+              ? buildKnowledgeInstructions(chatbot.instructions, knowledge)
+              : chatbot.instructions,
+            history: dropLeadingReplies(history),
+            message: request.message,
+            knowledge,
+          },
+          settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
+          signal,
+          onDelta: (text) => {
+            if (text.length === 0) return;
+            progress.add(text);
+            emit(events.delta(text), onEvent);
+          },
+        });
+        return { knowledge, outcome };
+      })().finally(() => progress.stop());
+      const { knowledge, outcome } = generated;
 
       if (outcome.kind === 'failed') {
-        await close(
+        const closed = await close(
           {
             status: 'failed',
             content: outcome.text,
@@ -207,6 +248,10 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
           },
           'release',
         );
+        if (!closed.stored) {
+          const ended = await readEndedElsewhere();
+          if (ended) return ended;
+        }
         const error = new AppError(outcome.error.code, {
           extra: { conversationId, messageId },
           cause: outcome.error,
@@ -236,6 +281,10 @@ export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): P
         },
         charged ? 'settle' : 'release',
       );
+      if (!closed.stored) {
+        const ended = await readEndedElsewhere();
+        if (ended) return ended;
+      }
       if (closed.charged) usage.credits = price;
       const reply: ChatReply = { response: outcome.text, conversationId, messageId, usage };
       if (sources) reply.sources = sources;

@@ -203,6 +203,7 @@ export function registerChatCreate(app: App, services: Services): void {
           clock: services.clock,
           ids: services.ids,
           reservationTtlMs: services.config.reservationTtlMs,
+          replyLeaseMs: services.config.replyLeaseMs,
           models: services.models,
           historyMessages: services.config.historyMessages,
           modelPrices: services.config.modelPrices,
