@@ -18,6 +18,7 @@ import * as knowledge from './migrations/0003-knowledge.ts';
 import * as knowledgeImports from './migrations/0004-knowledge-imports.ts';
 import * as resumableReplies from './migrations/0005-resumable-replies.ts';
 import * as generatingRepliesIndex from './migrations/0006-generating-replies-index.ts';
+import * as knowledgeLimits from './migrations/0008-knowledge-limits.ts';
 import { type AtomicWrite, createTransactionWrite, createWriteBatch } from './write-batch.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
@@ -40,6 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-knowledge-imports': knowledgeImports,
   '0005-resumable-replies': resumableReplies,
   '0006-generating-replies-index': generatingRepliesIndex,
+  '0008-knowledge-limits': knowledgeLimits,
 };
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -15,7 +15,7 @@ import {
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeParamsSchema } from './knowledge.create.ts';
+import { KNOWLEDGE_WRITE_ERRORS, knowledgeParamsSchema, limitKnowledgeWrites } from './knowledge.create.ts';
 
 /** The media type stored for each format, whatever the client claimed. */
 const MEDIA_TYPES: Record<DocumentFormat, string> = {
@@ -135,12 +135,13 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
         params: knowledgeParamsSchema,
         response: {
           201: successEnvelope(knowledgeSourceSchema),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND']),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', ...KNOWLEDGE_WRITE_ERRORS]),
         },
       },
     },
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      await limitKnowledgeWrites(services, request.workspaceId, reply);
       const { maxFileBytes } = services.config.knowledge;
       const upload = await readUpload(request, maxFileBytes);
       const format = detectDocumentFormat(upload.fileName, upload.clientType, upload.bytes);

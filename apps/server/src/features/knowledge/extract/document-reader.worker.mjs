@@ -6,10 +6,16 @@
 // Out: for a PDF, { type: 'page', runs: [text, y, size, hasEOL][] } for each page in order;
 //      then { type: 'done', title: string | null, html: string | null },
 //      or { type: 'failed', name, message } (name: the library's error name when the file is at fault).
+//
+// Or, to ingest a source: workerData = { format: 'source', job, limits } (see ../prepare-source.ts), which
+// reads and chunks the source here, with TypeScript loaded through tsx's API;
+// Out: { type: 'prepared', title, text, chunks }, or { type: 'failed', name, message } where the name
+// `DocumentExtractionError` carries a reason for the source's owner (a limit passed, a bad file).
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { tsImport } from 'tsx/esm/api';
 
 /** pdf.js's failures that mean the file is at fault, rather than this code. */
 const PDF_ERRORS = new Set([
@@ -51,7 +57,8 @@ function toRuns(content) {
   return runs;
 }
 
-async function readPdf(data) {
+/** Reads a PDF's pages in order: `onOpen(pageCount)` first (it may throw to stop), then `onPage(runs)` for each. */
+async function readPdf(data, { onOpen, onPage }) {
   const packageDirectory = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // In Node pdf.js runs its own "worker" on the calling thread, importing it from this file.
@@ -76,12 +83,14 @@ async function readPdf(data) {
     throw PDF_ERRORS.has(error?.name) ? new FileError(error.name, error) : error;
   }
   try {
+    onOpen(document.numPages);
     let damaged = 0;
     for (let number = 1; number <= document.numPages; number++) {
       try {
         const page = await document.getPage(number);
-        send({ type: 'page', runs: toRuns(await page.getTextContent()) });
+        const runs = toRuns(await page.getTextContent());
         page.cleanup();
+        onPage(runs);
       } catch (error) {
         // A damaged page is skipped rather than failing the document.
         if (!PDF_ERRORS.has(error?.name)) throw error;
@@ -90,13 +99,13 @@ async function readPdf(data) {
     }
     if (damaged > 0 && damaged === document.numPages)
       throw new FileError('InvalidPDFException', 'no readable page');
-    send({ type: 'done', title: await readPdfTitle(document), html: null });
+    return { title: await readPdfTitle(document) };
   } finally {
     await document.destroy();
   }
 }
 
-async function readDocx(data) {
+async function readDocxHtml(data) {
   const { default: mammoth } = await import('mammoth');
   let result;
   try {
@@ -114,16 +123,31 @@ async function readDocx(data) {
     // mammoth fails on the file only: not a zip, a zip without a Word document, XML it cannot read.
     throw new FileError('InvalidDocx', error);
   }
-  send({ type: 'done', title: null, html: result.value });
+  return result.value;
+}
+
+async function prepareSource(job, limits) {
+  const { prepareSource } = await tsImport('../prepare-source.ts', import.meta.url);
+  const prepared = await prepareSource(job, limits, { readPdf, readDocxHtml });
+  send({ type: 'prepared', ...prepared });
 }
 
 try {
   const { format, data } = workerData;
-  await (format === 'pdf' ? readPdf(data) : readDocx(data));
+  if (format === 'source') {
+    await prepareSource(workerData.job, workerData.limits);
+  } else if (format === 'pdf') {
+    const onPage = (runs) => send({ type: 'page', runs });
+    const { title } = await readPdf(data, { onOpen: () => {}, onPage });
+    send({ type: 'done', title, html: null });
+  } else {
+    send({ type: 'done', title: null, html: await readDocxHtml(data) });
+  }
 } catch (error) {
   send({
     type: 'failed',
-    name: error instanceof FileError ? error.name : 'Error',
+    name:
+      error instanceof FileError || error?.name === 'DocumentExtractionError' ? error.name : 'Error',
     message: String(error?.message ?? error),
   });
 }

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import type { PreparedSource, SourceJob } from '../prepare-source.ts';
 import { DocumentExtractionError } from './extracted-document.ts';
+import type { SourceLimits } from './source-limits.ts';
 
 const WORKER_URL = new URL('./document-reader.worker.mjs', import.meta.url);
 
@@ -86,6 +88,70 @@ export function readInWorker(
       settle(() =>
         reject(new Error(`the ${options.noun} reader stopped before it finished (exit code ${code})`)),
       );
+    });
+  });
+}
+
+/** The file's fault, as the reading thread names it, in words for the source's owner. */
+function describeFileFailure(failure: WorkerFailure): string {
+  if (failure.failure === 'PasswordException') return 'the PDF is password-protected';
+  if (failure.failure === 'InvalidDocx') return 'the file is not a valid DOCX document';
+  return 'the file is not a valid PDF';
+}
+
+/**
+ * Reads and chunks a source on a worker thread (`prepareSource` in `../prepare-source.ts`): its document
+ * read, its text laid out and cut into chunks there, within `sourceLimits`, so that this thread's event loop
+ * stays free however large the source. Aborting the signal stops the thread.
+ */
+export function prepareInWorker(
+  job: SourceJob,
+  options: { sourceLimits: SourceLimits; limits?: ReadLimits; signal?: AbortSignal },
+): Promise<PreparedSource> {
+  const limits = options.limits ?? DEFAULT_READ_LIMITS;
+  // An uploaded file is copied and handed over without another copy (pdf.js would detach the caller's).
+  const data = job.kind === 'document' ? new Uint8Array(job.data) : undefined;
+  const worker = new Worker(WORKER_URL, {
+    workerData: { format: 'source', job: data ? { ...job, data } : job, limits: options.sourceLimits },
+    transferList: data ? [data.buffer] : [],
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
+  });
+  const noun = job.kind === 'document' ? 'document' : 'source';
+  return new Promise<PreparedSource>((resolve, reject) => {
+    let isSettled = false;
+    const settle = (finish: () => void) => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      finish();
+    };
+    const onAbort = () => settle(() => reject(options.signal?.reason));
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      settle(() => reject(new DocumentExtractionError(`the ${noun} took too long to read`)));
+    }, limits.timeMs);
+    worker.on('message', (message: { type: 'prepared' } & PreparedSource | { type: 'failed'; name: string; message: string }) => {
+      if (message.type === 'prepared') {
+        settle(() => resolve({ title: message.title, text: message.text, chunks: message.chunks }));
+      } else if (message.name === 'DocumentExtractionError') {
+        settle(() => reject(new DocumentExtractionError(message.message)));
+      } else if (message.name === 'Error') {
+        settle(() => reject(new Error(message.message)));
+      } else {
+        const failure = new WorkerFailure(message.name, message.message);
+        settle(() => reject(new DocumentExtractionError(describeFileFailure(failure), { cause: failure })));
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      const tooBig = new DocumentExtractionError(`the ${noun} needs too much memory to read`);
+      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooBig : error));
+    });
+    worker.on('exit', (code) => {
+      settle(() => reject(new Error(`the ${noun} reader stopped before it finished (exit code ${code})`)));
     });
   });
 }
