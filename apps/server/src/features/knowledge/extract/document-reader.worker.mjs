@@ -7,10 +7,11 @@
 //      then { type: 'done', title: string | null, html: string | null },
 //      or { type: 'failed', name, message } (name: the library's error name when the file is at fault).
 //
-// Or, to ingest a source: workerData = { format: 'source', job, limits } (see ../prepare-source.ts), which
-// reads and chunks the source here, with TypeScript loaded through tsx's API;
-// Out: { type: 'prepared', title, text, chunks }, or { type: 'failed', name, message } where the name
-// `DocumentExtractionError` carries a reason for the source's owner (a limit passed, a bad file).
+// Or, to ingest sources: workerData = { format: 'source' } starts a thread that loads ../prepare-source.ts
+// (TypeScript, through tsx's API), says { type: 'ready' }, then serves jobs one at a time for as long as
+// it lives. In: { job, limits } messages; out, for each: { type: 'prepared', title, text, chunks }, or
+// { type: 'failed', name, message } where the name `DocumentExtractionError` carries a reason for the
+// source's owner (a limit passed, a bad file).
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -126,16 +127,32 @@ async function readDocxHtml(data) {
   return result.value;
 }
 
-async function prepareSource(job, limits) {
+function toFailure(error) {
+  return {
+    type: 'failed',
+    name:
+      error instanceof FileError || error?.name === 'DocumentExtractionError' ? error.name : 'Error',
+    message: String(error?.message ?? error),
+  };
+}
+
+/** Serves source jobs one at a time, for as long as the thread lives: its modules load once. */
+async function serveSourceJobs() {
   const { prepareSource } = await tsImport('../prepare-source.ts', import.meta.url);
-  const prepared = await prepareSource(job, limits, { readPdf, readDocxHtml });
-  send({ type: 'prepared', ...prepared });
+  parentPort?.on('message', async ({ job, limits }) => {
+    try {
+      send({ type: 'prepared', ...(await prepareSource(job, limits, { readPdf, readDocxHtml })) });
+    } catch (error) {
+      send(toFailure(error));
+    }
+  });
+  send({ type: 'ready' });
 }
 
 try {
   const { format, data } = workerData;
   if (format === 'source') {
-    await prepareSource(workerData.job, workerData.limits);
+    await serveSourceJobs();
   } else if (format === 'pdf') {
     const onPage = (runs) => send({ type: 'page', runs });
     const { title } = await readPdf(data, { onOpen: () => {}, onPage });
@@ -144,10 +161,5 @@ try {
     send({ type: 'done', title: null, html: await readDocxHtml(data) });
   }
 } catch (error) {
-  send({
-    type: 'failed',
-    name:
-      error instanceof FileError || error?.name === 'DocumentExtractionError' ? error.name : 'Error',
-    message: String(error?.message ?? error),
-  });
+  send(toFailure(error));
 }
