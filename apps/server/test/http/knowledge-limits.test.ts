@@ -362,3 +362,28 @@ describe('workspace quotas', () => {
     expect(elsewhere.status).toBe(201);
   });
 });
+
+describe('workspace storage at ingestion', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ POLLYBOT_KNOWLEDGE_MAX_WORKSPACE_MB: '0.01' });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('fails a file whose extracted text would take the workspace past its storage limit, saying so', async () => {
+    const { apiKey } = await server.createWorkspace();
+    const chatbot = await server.createChatbot(apiKey);
+    // 6 KB stored as the file is within the 10 KB limit; its 6 KB of text besides is not.
+    const created = await upload(server, apiKey, chatbot.id, 'notes.md', 'We open at nine. '.repeat(360));
+    expect(created.status, created.text).toBe(201);
+
+    expect(await settled(server, apiKey, chatbot.id, created.body.data.id)).toMatchObject({
+      status: 'failed',
+      error: "the workspace's knowledge would pass its storage limit of 0.01 MB; delete sources to make room",
+    });
+  });
+});
