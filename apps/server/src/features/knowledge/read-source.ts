@@ -72,7 +72,11 @@ async function readWebPages(
   signal: AbortSignal,
 ): Promise<ReadSource> {
   if (!source.url) throw new SourceReadError('the source has no address');
-  const { pages } = await importWebPages(source.url, source.crawl ?? 'page', { ...deps.webImport, signal });
+  const { pages } = await importWebPages(source.url, source.crawl ?? 'page', {
+    ...deps.webImport,
+    maxPdfPages: sourceLimits.maxPdfPages,
+    signal,
+  });
   const prepared = await prepareInWorker(
     { kind: 'pages', pages: pages.map((page) => ({ url: page.url, title: page.title, text: page.text })) },
     { sourceLimits, signal },

@@ -2,10 +2,11 @@
 // JavaScript, not TypeScript: a worker thread starts without the TypeScript loader the server and its
 // tests run under.
 //
-// In:  workerData = { format: 'pdf' | 'docx', data: Uint8Array }
+// In:  workerData = { format: 'pdf' | 'docx', data: Uint8Array, maxPages?: number }
 // Out: for a PDF, { type: 'page', runs: [text, y, size, hasEOL][] } for each page in order;
 //      then { type: 'done', title: string | null, html: string | null },
-//      or { type: 'failed', name, message } (name: the library's error name when the file is at fault).
+//      or { type: 'failed', name, message } (name: the library's error name when the file is at fault;
+//      `TooManyPages`, with the page count as message, for a PDF of more than `maxPages`).
 //
 // Or, to ingest sources: workerData = { format: 'source' } starts a thread that loads ../prepare-source.ts
 // (TypeScript, through tsx's API), says { type: 'ready' }, then serves jobs one at a time for as long as
@@ -155,7 +156,12 @@ try {
     await serveSourceJobs();
   } else if (format === 'pdf') {
     const onPage = (runs) => send({ type: 'page', runs });
-    const { title } = await readPdf(data, { onOpen: () => {}, onPage });
+    const onOpen = (pages) => {
+      if (workerData.maxPages !== undefined && pages > workerData.maxPages) {
+        throw new FileError('TooManyPages', String(pages));
+      }
+    };
+    const { title } = await readPdf(data, { onOpen, onPage });
     send({ type: 'done', title, html: null });
   } else {
     send({ type: 'done', title: null, html: await readDocxHtml(data) });

@@ -45,12 +45,12 @@ type WorkerMessage =
 export function readInWorker(
   format: 'pdf' | 'docx',
   bytes: Uint8Array,
-  options: { noun: string; limits: ReadLimits; onPage?: (runs: PdfPageRuns) => void },
+  options: { noun: string; limits: ReadLimits; onPage?: (runs: PdfPageRuns) => void; maxPages?: number },
 ): Promise<WorkerResult> {
   // A copy, handed over to the thread without another: pdf.js would detach the caller's buffer.
   const data = new Uint8Array(bytes);
   const worker = new Worker(WORKER_URL, {
-    workerData: { format, data },
+    workerData: { format, data, maxPages: options.maxPages },
     transferList: [data.buffer],
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: options.limits.memoryMb },
