@@ -18,7 +18,9 @@ type NewKnowledgeSource = Omit<
   | 'byte_size'
   | 'stored_bytes'
 > &
-  Partial<Pick<KnowledgeSourceRow, 'url' | 'crawl' | 'file_name' | 'media_type' | 'byte_size' | 'stored_bytes'>>;
+  Partial<
+    Pick<KnowledgeSourceRow, 'url' | 'crawl' | 'file_name' | 'media_type' | 'byte_size' | 'stored_bytes'>
+  >;
 
 /** A chunk as written: the chunk set it belongs to is given apart. */
 export type NewKnowledgeChunk = Omit<KnowledgeChunkTable, 'chunk_set'>;
@@ -104,10 +106,7 @@ export async function listKnowledgeSources(
   options: PageOptions,
 ): Promise<Page<KnowledgeSourceSummary>> {
   return fetchPage(
-    db
-      .selectFrom('knowledge_sources')
-      .select(SUMMARY_COLUMNS)
-      .where('chatbot_id', '=', chatbotId),
+    db.selectFrom('knowledge_sources').select(SUMMARY_COLUMNS).where('chatbot_id', '=', chatbotId),
     options,
   );
 }

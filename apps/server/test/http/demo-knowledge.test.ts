@@ -40,7 +40,9 @@ describe('the demo chatbot', () => {
     for (const source of sources) {
       expect(source.kind).toBe('text');
       // A list leaves the text out; the source itself carries it.
-      const one = await server.api(seed.apiKey).get(`/api/v1/chatbots/${seed.chatbotId}/knowledge/${source.id}`);
+      const one = await server
+        .api(seed.apiKey)
+        .get(`/api/v1/chatbots/${seed.chatbotId}/knowledge/${source.id}`);
       expect(one.body.data.content).toMatch(/^# /);
     }
   });

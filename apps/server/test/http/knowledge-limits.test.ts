@@ -11,7 +11,13 @@ import { type ApiResponse, eventually, startTestServer, type TestServer } from '
 
 const MB = 1024 * 1024;
 
-function upload(target: TestServer, key: string, chatbotId: string, name: string, bytes: Uint8Array | string) {
+function upload(
+  target: TestServer,
+  key: string,
+  chatbotId: string,
+  name: string,
+  bytes: Uint8Array | string,
+) {
   const form = new FormData();
   form.append('file', new Blob([bytes]), name);
   return target.api(key).post(`/api/v1/chatbots/${chatbotId}/knowledge/files`, form);
@@ -64,7 +70,9 @@ async function buildDocxBomb(megabytes: number): Promise<Uint8Array> {
 /** Markdown of `count` paragraphs of about 700 characters: one chunk each. */
 function manyParagraphs(count: number): string {
   const sentence = 'Each of our stores keeps its own opening hours and its own delivery rules for the area. ';
-  return Array.from({ length: count }, (_, index) => `Paragraph ${index}. ${sentence.repeat(8)}`).join('\n\n');
+  return Array.from({ length: count }, (_, index) => `Paragraph ${index}. ${sentence.repeat(8)}`).join(
+    '\n\n',
+  );
 }
 
 describe('source limits', () => {
@@ -316,7 +324,9 @@ describe('workspace quotas', () => {
     const uploadRefused = await upload(server, apiKey, chatbot.id, 'notes.txt', 'Third, as a file.');
     expect(uploadRefused.body.code).toBe('KNOWLEDGE_QUOTA_EXCEEDED');
 
-    const elsewhere = await server.api(other.apiKey).post(`/api/v1/chatbots/${otherBot.id}/knowledge`, text('Hi.'));
+    const elsewhere = await server
+      .api(other.apiKey)
+      .post(`/api/v1/chatbots/${otherBot.id}/knowledge`, text('Hi.'));
     expect(elsewhere.status).toBe(201);
   });
 
@@ -358,7 +368,9 @@ describe('workspace quotas', () => {
     expect(limited.headers.get('retry-after')).toBe(String(limited.body.retryAfter));
     // Reads are not changes, and another workspace has its own count.
     expect((await server.api(apiKey).get(sourcePath)).status).toBe(200);
-    const elsewhere = await server.api(other.apiKey).post(`/api/v1/chatbots/${otherBot.id}/knowledge`, text('Hi.'));
+    const elsewhere = await server
+      .api(other.apiKey)
+      .post(`/api/v1/chatbots/${otherBot.id}/knowledge`, text('Hi.'));
     expect(elsewhere.status).toBe(201);
   });
 });

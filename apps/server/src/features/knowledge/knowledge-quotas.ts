@@ -54,10 +54,7 @@ export async function consumeKnowledgeWrite(
         cause: error,
       });
     });
-  const retryAfter = Math.max(
-    1,
-    Math.ceil((decision.resetAt.getTime() - deps.clock.now().getTime()) / 1000),
-  );
+  const retryAfter = Math.max(1, Math.ceil((decision.resetAt.getTime() - deps.clock.now().getTime()) / 1000));
   return { ...decision, retryAfter };
 }
 

@@ -164,7 +164,11 @@ export async function resyncKnowledgeSource(
  * Deletes a source: it stops answering at once (and any ingestion of it is abandoned), then its chunks go
  * in batches that let other requests run, then the source itself. KNOWLEDGE_SOURCE_NOT_FOUND when none.
  */
-export async function removeKnowledgeSource(deps: KnowledgeDeps, chatbotId: string, id: string): Promise<void> {
+export async function removeKnowledgeSource(
+  deps: KnowledgeDeps,
+  chatbotId: string,
+  id: string,
+): Promise<void> {
   const isRetired = await retireKnowledgeSource(deps.db, chatbotId, id, deps.clock.now().toISOString());
   if (!isRetired) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
   await deleteKnowledgeChunkBatches(deps.db, id);

@@ -37,7 +37,10 @@ export async function readSource(
   const sourceLimits = deps.sourceLimits ?? DEFAULT_SOURCE_LIMITS;
   switch (source.kind) {
     case 'text': {
-      const { chunks } = await prepareInWorker({ kind: 'text', text: source.content }, { sourceLimits, signal });
+      const { chunks } = await prepareInWorker(
+        { kind: 'text', text: source.content },
+        { sourceLimits, signal },
+      );
       return { chunks };
     }
     case 'qa': {

@@ -23,7 +23,12 @@ export function registerKnowledgeResyncCreate(app: App, services: Services): voi
         params: knowledgeSourceParamsSchema,
         response: {
           202: successEnvelope(knowledgeSourceSchema),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'KNOWLEDGE_SOURCE_NOT_FOUND', ...KNOWLEDGE_WRITE_ERRORS]),
+          ...errorResponses([
+            ...CHANGE_ERRORS,
+            'CHATBOT_NOT_FOUND',
+            'KNOWLEDGE_SOURCE_NOT_FOUND',
+            ...KNOWLEDGE_WRITE_ERRORS,
+          ]),
         },
       },
     },

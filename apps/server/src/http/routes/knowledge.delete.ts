@@ -5,11 +5,7 @@ import { removeKnowledgeSource } from '../../features/knowledge/knowledge-source
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import {
-  KNOWLEDGE_WRITE_ERRORS,
-  knowledgeSourceParamsSchema,
-  limitKnowledgeWrites,
-} from './knowledge.create.ts';
+import { knowledgeSourceParamsSchema, limitKnowledgeWrites } from './knowledge.create.ts';
 
 export function registerKnowledgeDelete(app: App, services: Services): void {
   app.delete(

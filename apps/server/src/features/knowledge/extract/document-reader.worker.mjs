@@ -131,8 +131,7 @@ async function readDocxHtml(data) {
 function toFailure(error) {
   return {
     type: 'failed',
-    name:
-      error instanceof FileError || error?.name === 'DocumentExtractionError' ? error.name : 'Error',
+    name: error instanceof FileError || error?.name === 'DocumentExtractionError' ? error.name : 'Error',
     message: String(error?.message ?? error),
   };
 }

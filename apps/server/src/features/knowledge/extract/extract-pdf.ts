@@ -1,5 +1,4 @@
 import { DocumentExtractionError, type ExtractedDocument } from './extracted-document.ts';
-import { DEFAULT_SOURCE_LIMITS, tooManyPages } from './source-limits.ts';
 import { collectLines, layoutPages, type PdfLine } from './pdf-layout.ts';
 import {
   DEFAULT_READ_LIMITS,
@@ -8,6 +7,7 @@ import {
   readInWorker,
   WorkerFailure,
 } from './read-in-worker.ts';
+import { DEFAULT_SOURCE_LIMITS, tooManyPages } from './source-limits.ts';
 
 /** The text of every page as Markdown; the title from the document's metadata, else its first large heading. */
 export async function extractPdf(

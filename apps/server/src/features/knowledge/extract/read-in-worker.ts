@@ -185,7 +185,10 @@ export function prepareInWorker(
         settle(() => reject(new Error(message.message)));
       } else {
         const failure = new WorkerFailure(message.name, message.message);
-        settle(() => reject(new DocumentExtractionError(describeFileFailure(failure), { cause: failure })), true);
+        settle(
+          () => reject(new DocumentExtractionError(describeFileFailure(failure), { cause: failure })),
+          true,
+        );
       }
     };
     const onError = (error: Error & { code?: string }) => {
