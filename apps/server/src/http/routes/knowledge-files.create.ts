@@ -111,7 +111,9 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
           'default): larger is 413. The type is recognised from the extension, the part’s Content-Type or the ' +
           'file’s first bytes; anything else is 415. Answers at once with the source `queued`; its text is ' +
           'extracted and indexed in the background (`ready`, or `failed` with the reason, e.g. a password-' +
-          'protected PDF).',
+          'protected PDF, or a source over a limit: 10 MB of text, 20,000 chunks, 2,000 PDF pages, a DOCX ' +
+          'unpacking to over ten times the text limit, by default). Per workspace, knowledge changes are rate ' +
+          'limited (429) and sources waiting and bytes stored are capped (409 `KNOWLEDGE_QUOTA_EXCEEDED`).',
         tags: ['knowledge'],
         security: workspaceSecurity,
         consumes: ['multipart/form-data'],
