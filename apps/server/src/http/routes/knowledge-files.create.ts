@@ -8,6 +8,7 @@ import {
   type DocumentFormat,
   detectDocumentFormat,
 } from '../../features/knowledge/extract/extract-document.ts';
+import { checkKnowledgeQuotas } from '../../features/knowledge/knowledge-quotas.ts';
 import {
   createKnowledgeFileSource,
   toKnowledgeSourceView,
@@ -144,6 +145,8 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       await limitKnowledgeWrites(services, request.workspaceId, reply);
+      // A workspace with its most sources waiting is refused before its file is read.
+      await checkKnowledgeQuotas(services, request.workspaceId, { addingBytes: 0 });
       const { maxFileBytes } = services.config.knowledge;
       const upload = await readUpload(request, maxFileBytes);
       const format = detectDocumentFormat(upload.fileName, upload.clientType, upload.bytes);
