@@ -82,6 +82,12 @@ const envSchema = z.object({
   POLLYBOT_URL_IMPORT_ALLOW_PRIVATE: booleanFromEnv.default(false),
   POLLYBOT_URL_IMPORT_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(200),
   POLLYBOT_INGESTION_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  POLLYBOT_KNOWLEDGE_MAX_TEXT_MB: z.coerce.number().positive().max(1024).default(10),
+  POLLYBOT_KNOWLEDGE_MAX_CHUNKS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  POLLYBOT_KNOWLEDGE_MAX_PDF_PAGES: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  POLLYBOT_KNOWLEDGE_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  POLLYBOT_KNOWLEDGE_MAX_WORKSPACE_MB: z.coerce.number().positive().max(1_048_576).default(1024),
+  POLLYBOT_KNOWLEDGE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -130,6 +136,18 @@ export type Config = {
     urlImportMaxPages: number;
     /** How long an instance's claim on an ingestion holds without a heartbeat before another may take it over. */
     ingestionLeaseMs: number;
+    /** The most text one source may give (extracted or given), in bytes; a DOCX may unpack to ten times this. */
+    maxTextBytes: number;
+    /** The most chunks one source may be cut into. */
+    maxChunks: number;
+    /** The most pages a PDF may have. */
+    maxPdfPages: number;
+    /** Per workspace: the most sources queued or being ingested at once. */
+    maxQueuedSources: number;
+    /** Per workspace: the most bytes its sources may store (files and text). */
+    maxWorkspaceBytes: number;
+    /** Per workspace: knowledge changes (create, upload, re-sync, delete) allowed per minute. */
+    writesPerMinute: number;
   };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
@@ -187,6 +205,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       urlImportAllowPrivate: values.POLLYBOT_URL_IMPORT_ALLOW_PRIVATE,
       urlImportMaxPages: values.POLLYBOT_URL_IMPORT_MAX_PAGES,
       ingestionLeaseMs: values.POLLYBOT_INGESTION_LEASE_MS,
+      maxTextBytes: Math.round(values.POLLYBOT_KNOWLEDGE_MAX_TEXT_MB * 1024 * 1024),
+      maxChunks: values.POLLYBOT_KNOWLEDGE_MAX_CHUNKS,
+      maxPdfPages: values.POLLYBOT_KNOWLEDGE_MAX_PDF_PAGES,
+      maxQueuedSources: values.POLLYBOT_KNOWLEDGE_MAX_QUEUED,
+      maxWorkspaceBytes: Math.round(values.POLLYBOT_KNOWLEDGE_MAX_WORKSPACE_MB * 1024 * 1024),
+      writesPerMinute: values.POLLYBOT_KNOWLEDGE_WRITES_PER_MINUTE,
     },
     logLevel: values.LOG_LEVEL,
   };

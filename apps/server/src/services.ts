@@ -170,6 +170,8 @@ export function createServices(
     onError: (sourceId, error) =>
       log.warn({ sourceId, err: { message: String(error) } }, 'knowledge source ingestion failed'),
     onSourcesChanged: (chatbotId) => void invalidations.publish('knowledge', chatbotId),
+    sourceLimits: config.knowledge,
+    maxWorkspaceBytes: config.knowledge.maxWorkspaceBytes,
   });
   const knowledgeSearch: KnowledgeSearchDeps = {
     db: database.db,

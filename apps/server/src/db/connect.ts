@@ -19,6 +19,7 @@ import * as knowledgeImports from './migrations/0004-knowledge-imports.ts';
 import * as resumableReplies from './migrations/0005-resumable-replies.ts';
 import * as generatingRepliesIndex from './migrations/0006-generating-replies-index.ts';
 import * as accountSafety from './migrations/0007-account-safety.ts';
+import * as knowledgeLimits from './migrations/0008-knowledge-limits.ts';
 import * as replyLeases from './migrations/0009-reply-leases.ts';
 import { type AtomicWrite, createTransactionWrite, createWriteBatch } from './write-batch.ts';
 
@@ -43,6 +44,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-resumable-replies': resumableReplies,
   '0006-generating-replies-index': generatingRepliesIndex,
   '0007-account-safety': accountSafety,
+  '0008-knowledge-limits': knowledgeLimits,
   '0009-reply-leases': replyLeases,
 };
 

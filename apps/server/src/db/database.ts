@@ -205,6 +205,8 @@ export type KnowledgeSourceTable = {
   chunk_set: string | null;
   /** Ingestions started for the current content; a source that keeps stopping mid-way fails after a few. */
   attempts: Generated<number>;
+  /** What the source stores: its uploaded file and its text (given or extracted), in bytes; summed for the workspace's quota. */
+  stored_bytes: Generated<number>;
   created_at: string;
   updated_at: string;
 };
@@ -224,9 +226,17 @@ export type KnowledgeChunkTable = {
   /** The chunk's embedding (little-endian float32s) and the model that made it; null without an embedding model. */
   embedding: Uint8Array | null;
   embedding_model: string | null;
+  /** The chunk set it belongs to: only the chunks of their source's current set are searched. */
+  chunk_set: string | null;
   created_at: string;
 };
 export type KnowledgeChunkRow = Selectable<KnowledgeChunkTable>;
+
+/** Each workspace's last turn at the ingestion queue: the workspace served longest ago goes next. */
+export type KnowledgeIngestionTurnTable = {
+  workspace_id: string;
+  turn: number;
+};
 
 export type KnowledgeFileTable = {
   source_id: string;
@@ -248,6 +258,7 @@ export type Database = {
   knowledge_sources: KnowledgeSourceTable;
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_files: KnowledgeFileTable;
+  knowledge_ingestion_turns: KnowledgeIngestionTurnTable;
   idempotency_keys: IdempotencyKeyTable;
   setup_tokens: SetupTokenTable;
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { DatabaseDialect } from './connect.ts';
 import type { Database, KnowledgeChunkTable, KnowledgeSourceRow, KnowledgeSourceTable } from './database.ts';
@@ -15,8 +16,17 @@ type NewKnowledgeSource = Omit<
   | 'file_name'
   | 'media_type'
   | 'byte_size'
+  | 'stored_bytes'
 > &
-  Partial<Pick<KnowledgeSourceRow, 'url' | 'crawl' | 'file_name' | 'media_type' | 'byte_size'>>;
+  Partial<
+    Pick<KnowledgeSourceRow, 'url' | 'crawl' | 'file_name' | 'media_type' | 'byte_size' | 'stored_bytes'>
+  >;
+
+/** A chunk as written: the chunk set it belongs to is given apart. */
+export type NewKnowledgeChunk = Omit<KnowledgeChunkTable, 'chunk_set'>;
+
+/** Chunks written or deleted per statement batch: a few hundred, so that requests run in between. */
+export const CHUNK_BATCH = 250;
 
 /** Inserts a source (queued), and for an upload its file's bytes, in one transaction. */
 export async function insertKnowledgeSource(
@@ -63,18 +73,100 @@ export async function findKnowledgeSourceById(
   return db.selectFrom('knowledge_sources').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A source as lists show it: every column but its content (its text, its pairs, the text extracted). */
+export type KnowledgeSourceSummary = Omit<KnowledgeSourceRow, 'content'>;
+
+const SUMMARY_COLUMNS = [
+  'id',
+  'workspace_id',
+  'chatbot_id',
+  'kind',
+  'title',
+  'status',
+  'error',
+  'chunk_count',
+  'url',
+  'crawl',
+  'file_name',
+  'media_type',
+  'byte_size',
+  'lease_until',
+  'lease_token',
+  'chunk_set',
+  'attempts',
+  'stored_bytes',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A chatbot's sources without their content, which can be megabytes each: the single read gives it. */
 export async function listKnowledgeSources(
   db: Kysely<Database>,
   chatbotId: string,
   options: PageOptions,
-): Promise<Page<KnowledgeSourceRow>> {
+): Promise<Page<KnowledgeSourceSummary>> {
   return fetchPage(
-    db.selectFrom('knowledge_sources').selectAll().where('chatbot_id', '=', chatbotId),
+    db.selectFrom('knowledge_sources').select(SUMMARY_COLUMNS).where('chatbot_id', '=', chatbotId),
     options,
   );
 }
 
-/** Deletes the source; its chunks (and their search index entries) go with it. */
+/**
+ * Takes a source out of use before it is deleted: its chunks stop answering at once (its chunk set no
+ * longer matches them), any claim on it ends, and no instance claims it again. False when there is none.
+ */
+export async function retireKnowledgeSource(
+  db: Kysely<Database>,
+  chatbotId: string,
+  id: string,
+  updated_at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('knowledge_sources')
+    .set({
+      chunk_set: randomUUID(),
+      status: 'failed',
+      error: 'the source is being deleted',
+      lease_token: null,
+      lease_until: null,
+      updated_at,
+    })
+    .where('id', '=', id)
+    .where('chatbot_id', '=', chatbotId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Deletes a source's chunks other than those of `keepSet` (every chunk when undefined), a batch per
+ * statement with a turn of the event loop between batches, so that a source of a hundred thousand chunks
+ * never holds the database (or, on SQLite, the server) for long.
+ */
+export async function deleteKnowledgeChunkBatches(
+  db: Kysely<Database>,
+  sourceId: string,
+  options: { keepSet?: string; onlySet?: string } = {},
+): Promise<void> {
+  for (;;) {
+    let batch = db
+      .selectFrom('knowledge_chunks')
+      .select('id')
+      .where('source_id', '=', sourceId)
+      .limit(CHUNK_BATCH);
+    if (options.keepSet !== undefined) {
+      const keep = options.keepSet;
+      batch = batch.where((eb) => eb.or([eb('chunk_set', '!=', keep), eb('chunk_set', 'is', null)]));
+    }
+    if (options.onlySet !== undefined) batch = batch.where('chunk_set', '=', options.onlySet);
+    const ids = (await batch.execute()).map((row) => row.id);
+    if (ids.length === 0) return;
+    await db.deleteFrom('knowledge_chunks').where('id', 'in', ids).execute();
+    if (ids.length < CHUNK_BATCH) return;
+    await nextTurn();
+  }
+}
+
+/** Deletes the source row (and its file); its chunks go first, in batches (deleteKnowledgeChunkBatches). */
 export async function deleteKnowledgeSource(
   db: Kysely<Database>,
   chatbotId: string,
@@ -86,6 +178,34 @@ export async function deleteKnowledgeSource(
     .where('chatbot_id', '=', chatbotId)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** Per workspace: sources queued or being ingested, and the bytes its sources store (quotas). */
+export async function countPendingKnowledgeSources(
+  db: Kysely<Database>,
+  workspaceId: string,
+  exceptId?: string,
+): Promise<number> {
+  let query = db
+    .selectFrom('knowledge_sources')
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where('workspace_id', '=', workspaceId)
+    .where('status', 'in', ['queued', 'processing']);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return Number((await query.executeTakeFirst())?.count ?? 0);
+}
+
+export async function sumKnowledgeBytes(
+  db: Kysely<Database>,
+  workspaceId: string,
+  exceptId?: string,
+): Promise<number> {
+  let query = db
+    .selectFrom('knowledge_sources')
+    .select((eb) => eb.fn.sum<string | number | null>('stored_bytes').as('bytes'))
+    .where('workspace_id', '=', workspaceId);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return Number((await query.executeTakeFirst())?.bytes ?? 0);
 }
 
 /** Puts the source back in the queue, ending any claim on it: an ingestion still running will not publish. */
@@ -105,9 +225,11 @@ export async function requeueKnowledgeSource(
 }
 
 /**
- * Claims the oldest source waiting for ingestion (queued, or processing under a lease that ran out because
- * its instance stopped) for `token` until `leaseUntil`. One conditional update: of instances racing for
- * the same source, exactly one gets it.
+ * Claims a source waiting for ingestion (queued, or processing under a lease that ran out because its
+ * instance stopped) for `token` until `leaseUntil`: the oldest of the workspace whose turn came longest ago,
+ * so that one workspace's many (or huge) sources never keep another's waiting behind them all. One
+ * conditional update: of instances racing for the same source, exactly one gets it; the winner then moves
+ * its workspace to the back of the line.
  */
 export async function claimKnowledgeSource(
   db: Kysely<Database>,
@@ -120,14 +242,28 @@ export async function claimKnowledgeSource(
     ]);
   const next = await db
     .selectFrom('knowledge_sources')
-    .select('id')
-    .where(claimable)
-    .orderBy('updated_at')
-    .orderBy('id')
+    .leftJoin(
+      'knowledge_ingestion_turns',
+      'knowledge_ingestion_turns.workspace_id',
+      'knowledge_sources.workspace_id',
+    )
+    .select('knowledge_sources.id')
+    .where((eb) =>
+      eb.or([
+        eb('knowledge_sources.status', '=', 'queued'),
+        eb.and([
+          eb('knowledge_sources.status', '=', 'processing'),
+          eb('knowledge_sources.lease_until', '<', claim.now),
+        ]),
+      ]),
+    )
+    .orderBy(sql`coalesce(knowledge_ingestion_turns.turn, 0)`)
+    .orderBy('knowledge_sources.updated_at')
+    .orderBy('knowledge_sources.id')
     .limit(1)
     .executeTakeFirst();
   if (!next) return undefined;
-  return db
+  const claimed = await db
     .updateTable('knowledge_sources')
     .set((eb) => ({
       status: 'processing',
@@ -139,6 +275,12 @@ export async function claimKnowledgeSource(
     .where(claimable)
     .returningAll()
     .executeTakeFirst();
+  if (claimed) {
+    await sql`insert into knowledge_ingestion_turns (workspace_id, turn)
+      values (${claimed.workspace_id}, (select coalesce(max(turn), 0) + 1 from knowledge_ingestion_turns))
+      on conflict (workspace_id) do update set turn = excluded.turn`.execute(db);
+  }
+  return claimed;
 }
 
 /** Extends a claim; false when the claim is gone (the source was re-synced, deleted or taken over). */
@@ -166,7 +308,15 @@ export async function settleKnowledgeSource(
   fields: Partial<
     Pick<
       KnowledgeSourceRow,
-      'status' | 'error' | 'chunk_count' | 'content' | 'title' | 'attempts' | 'updated_at'
+      | 'status'
+      | 'error'
+      | 'chunk_count'
+      | 'content'
+      | 'title'
+      | 'attempts'
+      | 'updated_at'
+      | 'chunk_set'
+      | 'stored_bytes'
     >
   >,
 ): Promise<boolean> {
@@ -180,28 +330,34 @@ export async function settleKnowledgeSource(
   return result.numUpdatedRows > 0n;
 }
 
+/** Writes chunks of a new chunk set, which answer nothing until the set is published (settleKnowledgeSource). */
+export async function insertKnowledgeChunks(
+  db: Kysely<Database>,
+  chunkSet: string,
+  chunks: NewKnowledgeChunk[],
+): Promise<void> {
+  // Statements stay under SQLite's bound-parameter limit.
+  for (let start = 0; start < chunks.length; start += 100) {
+    await db
+      .insertInto('knowledge_chunks')
+      .values(chunks.slice(start, start + 100).map((chunk) => ({ ...chunk, chunk_set: chunkSet })))
+      .execute();
+  }
+}
+
 /**
- * Replaces a source's chunks, and marks the source with a new chunk set so that caches of its chunks on
- * every instance see the change; call inside a transaction with the status change that publishes them.
+ * Replaces a source's chunks at once (a few, in a test or a small source), marking the source with a new
+ * chunk set so that caches of its chunks on every instance see the change.
  */
 export async function replaceKnowledgeChunks(
   db: Kysely<Database>,
   sourceId: string,
-  chunks: KnowledgeChunkTable[],
+  chunks: NewKnowledgeChunk[],
 ): Promise<void> {
-  await db
-    .updateTable('knowledge_sources')
-    .set({ chunk_set: randomUUID() })
-    .where('id', '=', sourceId)
-    .execute();
+  const chunkSet = randomUUID();
+  await db.updateTable('knowledge_sources').set({ chunk_set: chunkSet }).where('id', '=', sourceId).execute();
   await db.deleteFrom('knowledge_chunks').where('source_id', '=', sourceId).execute();
-  // Batches stay under SQLite's bound-parameter limit.
-  for (let start = 0; start < chunks.length; start += 100) {
-    await db
-      .insertInto('knowledge_chunks')
-      .values(chunks.slice(start, start + 100))
-      .execute();
-  }
+  await insertKnowledgeChunks(db, chunkSet, chunks);
 }
 
 export async function countKnowledgeChunks(db: Kysely<Database>, sourceId: string): Promise<number> {
@@ -209,6 +365,9 @@ export async function countKnowledgeChunks(db: Kysely<Database>, sourceId: strin
     .selectFrom('knowledge_chunks')
     .select((eb) => eb.fn.countAll<string | number>().as('count'))
     .where('source_id', '=', sourceId)
+    .where('chunk_set', '=', (eb) =>
+      eb.selectFrom('knowledge_sources').select('chunk_set').where('id', '=', sourceId),
+    )
     .executeTakeFirst();
   return Number(row?.count ?? 0);
 }
@@ -255,7 +414,7 @@ export async function findKnowledgeMatches(
   const { rows } = await sql<KnowledgeMatch & { chatbotId: string }>`
     select ${MATCH_COLUMNS}, c.chatbot_id as "chatbotId"
     from knowledge_chunks c
-    join knowledge_sources s on s.id = c.source_id
+    join knowledge_sources s on s.id = c.source_id and s.chunk_set = c.chunk_set
     where c.id in (${sql.join(chunkIds)})`.execute(db);
   const byId = new Map(
     rows
@@ -295,7 +454,7 @@ export async function searchKnowledgeChunks(
       ) f
       cross join knowledge_chunks c on c.rowid = f.chunk_rowid
       cross join knowledge_sources s on s.id = c.source_id
-      where c.chatbot_id = ${chatbotId}
+      where c.chatbot_id = ${chatbotId} and c.chunk_set = s.chunk_set
       order by f.score, c.id`.execute(db);
     return rows;
   }
@@ -303,7 +462,7 @@ export async function searchKnowledgeChunks(
   const { rows } = await sql<KnowledgeMatch>`
     select ${MATCH_COLUMNS}
     from knowledge_chunks c
-    join knowledge_sources s on s.id = c.source_id,
+    join knowledge_sources s on s.id = c.source_id and s.chunk_set = c.chunk_set,
          to_tsquery('english', ${query}) q
     where c.chatbot_id = ${chatbotId} and c.search @@ q
     order by ts_rank(c.search, q) desc, c.id
@@ -331,11 +490,17 @@ export async function listChunkEmbeddings(
   chatbotId: string,
   modelId: string,
 ): Promise<{ id: string; embedding: Uint8Array | null }[]> {
+  // Only the chunks of each source's current chunk set (a re-sync writes its new set beside the old).
   return db
     .selectFrom('knowledge_chunks')
-    .select(['id', 'embedding'])
-    .where('chatbot_id', '=', chatbotId)
-    .where('embedding_model', '=', modelId)
-    .orderBy('id')
+    .innerJoin('knowledge_sources', (join) =>
+      join
+        .onRef('knowledge_sources.id', '=', 'knowledge_chunks.source_id')
+        .onRef('knowledge_sources.chunk_set', '=', 'knowledge_chunks.chunk_set'),
+    )
+    .select(['knowledge_chunks.id as id', 'knowledge_chunks.embedding as embedding'])
+    .where('knowledge_chunks.chatbot_id', '=', chatbotId)
+    .where('knowledge_chunks.embedding_model', '=', modelId)
+    .orderBy('knowledge_chunks.id')
     .execute();
 }

@@ -38,6 +38,10 @@ export const errorCatalog = {
   WORKSPACE_HAS_OWNER: { status: 409, message: 'The workspace already has an owner' },
   MEMBER_NOT_FOUND: { status: 404, message: 'Member not found' },
   KNOWLEDGE_SOURCE_NOT_FOUND: { status: 404, message: 'Knowledge source not found' },
+  KNOWLEDGE_QUOTA_EXCEEDED: {
+    status: 409,
+    message: "The workspace's knowledge quota is used up (sources waiting to be processed, or storage)",
+  },
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   MESSAGE_NOT_GENERATING: { status: 409, message: 'The message is no longer being generated' },
   IDEMPOTENCY_KEY_REUSED: {

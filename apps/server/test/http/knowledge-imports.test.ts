@@ -207,7 +207,8 @@ describe('file uploads', () => {
 
   it('ingests files of 20 MB and more (an HTML page and a PDF) without holding up chat', async () => {
     const chatbot = await server.createChatbot(apiKey);
-    const paragraph = '<p>Our catalogue lists many ordinary products with ordinary descriptions.</p>\n';
+    // Mostly markup (as real pages are): its text stays within the 10 MB a source may give.
+    const paragraph = `<p data-sku="${'0'.repeat(600)}">Our catalogue lists many ordinary products with ordinary descriptions.</p>\n`;
     const bigHtml = `<html><body><main>${paragraph.repeat(Math.ceil((20 * MB) / paragraph.length))}<h2>Last section</h2><p>The final page mentions the zeppelin hangar.</p></main></body></html>`;
     const bigPdf = await buildPdf([
       {

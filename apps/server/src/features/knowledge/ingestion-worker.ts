@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database, KnowledgeSourceRow } from '../../db/database.ts';
 import {
+  CHUNK_BATCH,
   claimKnowledgeSource,
+  deleteKnowledgeChunkBatches,
   extendKnowledgeLease,
-  replaceKnowledgeChunks,
+  insertKnowledgeChunks,
   settleKnowledgeSource,
+  sumKnowledgeBytes,
 } from '../../db/knowledge.repository.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 import type { EmbeddingService } from '../../models/embedding-gateway.ts';
 import { encodeEmbedding } from './embedding-codec.ts';
 import { DocumentExtractionError } from './extract/extract-document.ts';
+import { formatMegabytes } from './extract/source-limits.ts';
 import { type ReadSourceDeps, readSource, SourceReadError } from './read-source.ts';
 import { WebImportError } from './web-import/import-web-pages.ts';
 
@@ -42,6 +47,8 @@ export type IngestionDeps = ReadSourceDeps & {
   onError: (sourceId: string, error: unknown) => void;
   /** Told when a source of the chatbot became ready or failed (its ready knowledge changed). */
   onSourcesChanged?: (chatbotId: string) => void;
+  /** The most bytes a workspace's sources may store: a file or web import whose text would pass it fails. */
+  maxWorkspaceBytes?: number;
 };
 
 /** A source whose ingestion keeps being interrupted (its instance crashes mid-way) fails after this many starts. */
@@ -130,30 +137,26 @@ export function createIngestionWorker(deps: IngestionDeps): IngestionWorker {
       Math.max(250, Math.floor(deps.leaseMs / 3)),
     );
     heartbeat.unref();
+    const chunkSet = randomUUID();
+    let isPublished = false;
     try {
       const read = await readSource(deps, source, controller.signal);
       if (read.chunks.length === 0) throw new SourceReadError('the source has no text to search');
+      const content = read.extractedText ?? source.content;
+      const storedBytes = Number(source.byte_size ?? 0) + Buffer.byteLength(content);
+      await checkWorkspaceStorage(source, storedBytes);
       const vectors = await embedChunks(
         read.chunks.map((chunk) => chunk.content),
         controller.signal,
       );
-      controller.signal.throwIfAborted();
+      // The new chunks are written beside the current ones, which keep answering, a batch at a time with a
+      // turn of the event loop between batches; publishing them is one small update of the source.
       const created_at = now();
-      await deps.db.transaction().execute(async (trx) => {
-        const held = await settleKnowledgeSource(trx, source.id, token, {
-          status: 'ready',
-          error: null,
-          attempts: 0,
-          chunk_count: read.chunks.length,
-          updated_at: now(),
-          ...(read.extractedText !== undefined ? { content: read.extractedText } : {}),
-          ...(read.title ? { title: read.title } : {}),
-        });
-        if (!held) throw new Interrupted('lost');
-        await replaceKnowledgeChunks(
-          trx,
-          source.id,
-          read.chunks.map((chunk, position) => ({
+      for (let start = 0; start < read.chunks.length; start += CHUNK_BATCH) {
+        controller.signal.throwIfAborted();
+        const batch = read.chunks.slice(start, start + CHUNK_BATCH).map((chunk, index) => {
+          const position = start + index;
+          return {
             id: deps.ids(),
             source_id: source.id,
             chatbot_id: source.chatbot_id,
@@ -166,10 +169,31 @@ export function createIngestionWorker(deps: IngestionDeps): IngestionWorker {
             embedding: vectors ? encodeEmbedding(vectors[position] as Float32Array) : null,
             embedding_model: vectors ? (deps.embeddings?.modelId ?? null) : null,
             created_at,
-          })),
-        );
+          };
+        });
+        await deps.db.transaction().execute((trx) => insertKnowledgeChunks(trx, chunkSet, batch));
+        await nextTurn();
+      }
+      controller.signal.throwIfAborted();
+      isPublished = await settleKnowledgeSource(deps.db, source.id, token, {
+        status: 'ready',
+        error: null,
+        attempts: 0,
+        chunk_count: read.chunks.length,
+        chunk_set: chunkSet,
+        stored_bytes: storedBytes,
+        updated_at: now(),
+        ...(read.extractedText !== undefined ? { content: read.extractedText } : {}),
+        ...(read.title ? { title: read.title } : {}),
       });
+      if (!isPublished) throw new Interrupted('lost');
+      // The chunks the new set replaced, in batches too.
+      await deleteKnowledgeChunkBatches(deps.db, source.id, { keepSet: chunkSet });
     } catch (caught) {
+      // Chunks written for a set that was never published answer nothing: they go.
+      if (!isPublished) {
+        await deleteKnowledgeChunkBatches(deps.db, source.id, { onlySet: chunkSet }).catch(() => {});
+      }
       const error = controller.signal.aborted ? controller.signal.reason : caught;
       if (error instanceof Interrupted) {
         // Stopping: hand the source back at once (this start does not count); lost: someone else owns it.
@@ -191,6 +215,18 @@ export function createIngestionWorker(deps: IngestionDeps): IngestionWorker {
       clearInterval(heartbeat);
       // Whatever the outcome (ready, failed, handed back), the chatbot's ready knowledge may differ now.
       deps.onSourcesChanged?.(source.chatbot_id);
+    }
+  }
+
+  /** A file or web import's text counts towards its workspace's storage quota once it is known. */
+  async function checkWorkspaceStorage(source: KnowledgeSourceRow, storedBytes: number): Promise<void> {
+    const max = deps.maxWorkspaceBytes;
+    if (max === undefined || (source.kind !== 'file' && source.kind !== 'url')) return;
+    const others = await sumKnowledgeBytes(deps.db, source.workspace_id, source.id);
+    if (others + storedBytes > max) {
+      throw new SourceReadError(
+        `the workspace's knowledge would pass its storage limit of ${formatMegabytes(max)}; delete sources to make room`,
+      );
     }
   }
 

@@ -2,15 +2,20 @@ import type { CreateKnowledgeSource, KnowledgePair, KnowledgeSource } from '@pol
 import type { Kysely } from 'kysely';
 import type { ChatbotRow, Database, KnowledgeSourceRow } from '../../db/database.ts';
 import {
+  deleteKnowledgeChunkBatches,
+  deleteKnowledgeSource,
   findKnowledgeSource,
   insertKnowledgeSource,
+  type KnowledgeSourceSummary,
   requeueKnowledgeSource,
+  retireKnowledgeSource,
 } from '../../db/knowledge.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
+import { checkKnowledgeQuotas, type KnowledgeQuotaDeps } from './knowledge-quotas.ts';
 
-export type KnowledgeDeps = {
+export type KnowledgeDeps = KnowledgeQuotaDeps & {
   db: Kysely<Database>;
   clock: Clock;
   ids: IdGenerator;
@@ -23,15 +28,19 @@ export function parsePairs(content: string): KnowledgePair[] {
   return JSON.parse(content) as KnowledgePair[];
 }
 
-/** The API's view of a source: what it was made from (text, pairs, address or file) and how ingestion went. */
-export function toKnowledgeSourceView(row: KnowledgeSourceRow): KnowledgeSource {
+/**
+ * The API's view of a source: what it was made from (text, pairs, address or file) and how ingestion went.
+ * A list's summary has no content: its view leaves out a text source's text and a Q&A source's pairs.
+ */
+export function toKnowledgeSourceView(row: KnowledgeSourceRow | KnowledgeSourceSummary): KnowledgeSource {
+  const content = 'content' in row ? row.content : undefined;
   return {
     id: row.id,
     chatbotId: row.chatbot_id,
     kind: row.kind,
     title: row.title,
-    ...(row.kind === 'text' ? { content: row.content } : {}),
-    ...(row.kind === 'qa' ? { pairs: parsePairs(row.content) } : {}),
+    ...(row.kind === 'text' && content !== undefined ? { content } : {}),
+    ...(row.kind === 'qa' && content !== undefined ? { pairs: parsePairs(content) } : {}),
     ...(row.kind === 'url' && row.url ? { url: row.url, crawl: row.crawl ?? 'page' } : {}),
     ...(row.kind === 'file'
       ? {
@@ -83,9 +92,11 @@ export async function createKnowledgeSource(
     input.kind === 'url'
       ? { ...base, title: input.title ?? input.url, url: input.url, crawl: input.crawl }
       : { ...base, content: input.kind === 'qa' ? JSON.stringify(input.pairs) : input.content };
-  await insertKnowledgeSource(deps.db, row);
+  const stored_bytes = Buffer.byteLength(row.content);
+  await checkKnowledgeQuotas(deps, chatbot.workspace_id, { addingBytes: stored_bytes });
+  await insertKnowledgeSource(deps.db, { ...row, stored_bytes });
   deps.ingestion.notify();
-  return { ...emptyImportFields, ...row };
+  return { ...emptyImportFields, ...row, stored_bytes };
 }
 
 /** An uploaded file, stored with its bytes; its text is extracted in the background. */
@@ -99,7 +110,9 @@ export async function createKnowledgeFileSource(
     file_name: upload.fileName,
     media_type: upload.mediaType,
     byte_size: upload.bytes.byteLength,
+    stored_bytes: upload.bytes.byteLength,
   };
+  await checkKnowledgeQuotas(deps, chatbot.workspace_id, { addingBytes: row.stored_bytes });
   await insertKnowledgeSource(deps.db, row, upload.bytes);
   deps.ingestion.notify();
   return { ...emptyImportFields, ...row };
@@ -115,6 +128,7 @@ const emptyImportFields = {
   lease_token: null,
   chunk_set: null,
   attempts: 0,
+  stored_bytes: 0,
 };
 
 /** The chatbot's source, or KNOWLEDGE_SOURCE_NOT_FOUND. */
@@ -134,11 +148,29 @@ export async function getKnowledgeSource(
  */
 export async function resyncKnowledgeSource(
   deps: KnowledgeDeps,
-  chatbotId: string,
+  chatbot: ChatbotRow,
   id: string,
 ): Promise<KnowledgeSourceRow> {
+  const chatbotId = chatbot.id;
+  await getKnowledgeSource(deps.db, chatbotId, id);
+  await checkKnowledgeQuotas(deps, chatbot.workspace_id, { addingBytes: 0, exceptId: id });
   const row = await requeueKnowledgeSource(deps.db, chatbotId, id, deps.clock.now().toISOString());
   if (!row) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
   deps.ingestion.notify();
   return row;
+}
+
+/**
+ * Deletes a source: it stops answering at once (and any ingestion of it is abandoned), then its chunks go
+ * in batches that let other requests run, then the source itself. KNOWLEDGE_SOURCE_NOT_FOUND when none.
+ */
+export async function removeKnowledgeSource(
+  deps: KnowledgeDeps,
+  chatbotId: string,
+  id: string,
+): Promise<void> {
+  const isRetired = await retireKnowledgeSource(deps.db, chatbotId, id, deps.clock.now().toISOString());
+  if (!isRetired) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
+  await deleteKnowledgeChunkBatches(deps.db, id);
+  await deleteKnowledgeSource(deps.db, chatbotId, id);
 }

@@ -2,12 +2,14 @@ import type { KnowledgePair } from '@pollybot/contracts';
 import type { Kysely } from 'kysely';
 import type { Database, KnowledgeSourceRow } from '../../db/database.ts';
 import { findKnowledgeFile } from '../../db/knowledge.repository.ts';
-import { chunkPairs, chunkText, type TextChunk } from './chunk-text.ts';
-import { detectDocumentFormat, extractDocument } from './extract/extract-document.ts';
+import { chunkPairs } from './chunk-text.ts';
+import { detectDocumentFormat } from './extract/extract-document.ts';
+import { prepareInWorker } from './extract/read-in-worker.ts';
+import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './extract/source-limits.ts';
+import type { SourceChunk } from './prepare-source.ts';
 import { importWebPages, type WebImportOptions } from './web-import/import-web-pages.ts';
 
-/** A chunk as ingestion stores it: for a web page, with the page it came from. */
-export type SourceChunk = TextChunk & { url: string | null; pageTitle: string | null };
+export type { SourceChunk } from './prepare-source.ts';
 
 /** What reading a source gives: its chunks, and for files and web pages the text extracted and a better title. */
 export type ReadSource = { chunks: SourceChunk[]; extractedText?: string; title?: string };
@@ -15,56 +17,76 @@ export type ReadSource = { chunks: SourceChunk[]; extractedText?: string; title?
 export type ReadSourceDeps = {
   db: Kysely<Database>;
   webImport: Omit<WebImportOptions, 'signal'>;
+  /** What one source may become (text, chunks, PDF pages); the defaults when not given. */
+  sourceLimits?: SourceLimits;
 };
 
 /** A failure the source's owner can act on; its message is stored as the source's `error`. */
 export class SourceReadError extends Error {}
 
-function plain(chunks: TextChunk[]): SourceChunk[] {
-  return chunks.map((chunk) => ({ ...chunk, url: null, pageTitle: null }));
-}
-
-/** Reads a source's content (its text, its pairs, its uploaded file or its web pages) and cuts it into chunks. */
+/**
+ * Reads a source's content (its text, its pairs, its uploaded file or its web pages) and cuts it into
+ * chunks. All but a Q&A source's pairs (a thousand at most, one chunk each) are read and cut on a worker
+ * thread, within the source limits.
+ */
 export async function readSource(
   deps: ReadSourceDeps,
   source: KnowledgeSourceRow,
   signal: AbortSignal,
 ): Promise<ReadSource> {
+  const sourceLimits = deps.sourceLimits ?? DEFAULT_SOURCE_LIMITS;
   switch (source.kind) {
-    case 'text':
-      return { chunks: plain(chunkText(source.content)) };
-    case 'qa':
-      return { chunks: plain(chunkPairs(JSON.parse(source.content) as KnowledgePair[])) };
+    case 'text': {
+      const { chunks } = await prepareInWorker(
+        { kind: 'text', text: source.content },
+        { sourceLimits, signal },
+      );
+      return { chunks };
+    }
+    case 'qa': {
+      const pairs = JSON.parse(source.content) as KnowledgePair[];
+      return { chunks: chunkPairs(pairs).map((chunk) => ({ ...chunk, url: null, pageTitle: null })) };
+    }
     case 'file':
-      return readFile(deps, source);
+      return readFile(deps, source, sourceLimits, signal);
     case 'url':
-      return readWebPages(deps, source, signal);
+      return readWebPages(deps, source, sourceLimits, signal);
   }
 }
 
-async function readFile(deps: ReadSourceDeps, source: KnowledgeSourceRow): Promise<ReadSource> {
+async function readFile(
+  deps: ReadSourceDeps,
+  source: KnowledgeSourceRow,
+  sourceLimits: SourceLimits,
+  signal: AbortSignal,
+): Promise<ReadSource> {
   const bytes = await findKnowledgeFile(deps.db, source.id);
   if (!bytes) throw new SourceReadError('the uploaded file is missing');
   const format = detectDocumentFormat(source.file_name ?? '', source.media_type ?? undefined, bytes);
   if (!format) throw new SourceReadError('the file type is not supported');
-  const document = await extractDocument(format, bytes);
-  return { chunks: plain(chunkText(document.text)), extractedText: document.text };
+  const prepared = await prepareInWorker({ kind: 'document', format, data: bytes }, { sourceLimits, signal });
+  return { chunks: prepared.chunks, extractedText: prepared.text };
 }
 
 async function readWebPages(
   deps: ReadSourceDeps,
   source: KnowledgeSourceRow,
+  sourceLimits: SourceLimits,
   signal: AbortSignal,
 ): Promise<ReadSource> {
   if (!source.url) throw new SourceReadError('the source has no address');
-  const { pages } = await importWebPages(source.url, source.crawl ?? 'page', { ...deps.webImport, signal });
-  const chunks = pages.flatMap((page) =>
-    chunkText(page.text).map((chunk) => ({ ...chunk, url: page.url, pageTitle: page.title })),
+  const { pages } = await importWebPages(source.url, source.crawl ?? 'page', {
+    ...deps.webImport,
+    maxPdfPages: sourceLimits.maxPdfPages,
+    signal,
+  });
+  const prepared = await prepareInWorker(
+    { kind: 'pages', pages: pages.map((page) => ({ url: page.url, title: page.title, text: page.text })) },
+    { sourceLimits, signal },
   );
-  const extractedText = pages.map((page) => `# ${page.title ?? page.url}\n\n${page.text}`).join('\n\n');
   // A source named after its address (no title was given) takes the page's own title.
   const pageTitle = pages[0]?.title;
   const title =
     source.crawl === 'page' && source.title === source.url && pageTitle ? pageTitle.slice(0, 200) : undefined;
-  return { chunks, extractedText, ...(title ? { title } : {}) };
+  return { chunks: prepared.chunks, extractedText: prepared.text, ...(title ? { title } : {}) };
 }

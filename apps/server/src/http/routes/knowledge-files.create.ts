@@ -8,6 +8,7 @@ import {
   type DocumentFormat,
   detectDocumentFormat,
 } from '../../features/knowledge/extract/extract-document.ts';
+import { checkKnowledgeQuotas } from '../../features/knowledge/knowledge-quotas.ts';
 import {
   createKnowledgeFileSource,
   toKnowledgeSourceView,
@@ -15,7 +16,7 @@ import {
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeParamsSchema } from './knowledge.create.ts';
+import { KNOWLEDGE_WRITE_ERRORS, knowledgeParamsSchema, limitKnowledgeWrites } from './knowledge.create.ts';
 
 /** The media type stored for each format, whatever the client claimed. */
 const MEDIA_TYPES: Record<DocumentFormat, string> = {
@@ -111,7 +112,9 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
           'default): larger is 413. The type is recognised from the extension, the part’s Content-Type or the ' +
           'file’s first bytes; anything else is 415. Answers at once with the source `queued`; its text is ' +
           'extracted and indexed in the background (`ready`, or `failed` with the reason, e.g. a password-' +
-          'protected PDF).',
+          'protected PDF, or a source over a limit: 10 MB of text, 20,000 chunks, 2,000 PDF pages, a DOCX ' +
+          'unpacking to over ten times the text limit, by default). Per workspace, knowledge changes are rate ' +
+          'limited (429) and sources waiting and bytes stored are capped (409 `KNOWLEDGE_QUOTA_EXCEEDED`).',
         tags: ['knowledge'],
         security: workspaceSecurity,
         consumes: ['multipart/form-data'],
@@ -135,12 +138,15 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
         params: knowledgeParamsSchema,
         response: {
           201: successEnvelope(knowledgeSourceSchema),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND']),
+          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', ...KNOWLEDGE_WRITE_ERRORS]),
         },
       },
     },
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
+      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      // A workspace with its most sources waiting is refused before its file is read.
+      await checkKnowledgeQuotas(services, request.workspaceId, { addingBytes: 0 });
       const { maxFileBytes } = services.config.knowledge;
       const upload = await readUpload(request, maxFileBytes);
       const format = detectDocumentFormat(upload.fileName, upload.clientType, upload.bytes);

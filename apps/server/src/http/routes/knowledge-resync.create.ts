@@ -4,7 +4,11 @@ import { resyncKnowledgeSource, toKnowledgeSourceView } from '../../features/kno
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeSourceParamsSchema } from './knowledge.create.ts';
+import {
+  KNOWLEDGE_WRITE_ERRORS,
+  knowledgeSourceParamsSchema,
+  limitKnowledgeWrites,
+} from './knowledge.create.ts';
 
 export function registerKnowledgeResyncCreate(app: App, services: Services): void {
   app.post(
@@ -19,13 +23,19 @@ export function registerKnowledgeResyncCreate(app: App, services: Services): voi
         params: knowledgeSourceParamsSchema,
         response: {
           202: successEnvelope(knowledgeSourceSchema),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'KNOWLEDGE_SOURCE_NOT_FOUND']),
+          ...errorResponses([
+            ...CHANGE_ERRORS,
+            'CHATBOT_NOT_FOUND',
+            'KNOWLEDGE_SOURCE_NOT_FOUND',
+            ...KNOWLEDGE_WRITE_ERRORS,
+          ]),
         },
       },
     },
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      const source = await resyncKnowledgeSource(services, chatbot.id, request.params.sourceId);
+      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      const source = await resyncKnowledgeSource(services, chatbot, request.params.sourceId);
       // A ready source queued again leaves the chatbot's ready knowledge until it is read anew.
       await services.invalidations.publish('knowledge', chatbot.id);
       reply.code(202);

@@ -1,12 +1,11 @@
 import { successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
-import { deleteKnowledgeSource } from '../../db/knowledge.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import { removeKnowledgeSource } from '../../features/knowledge/knowledge-sources.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeSourceParamsSchema } from './knowledge.create.ts';
+import { knowledgeSourceParamsSchema, limitKnowledgeWrites } from './knowledge.create.ts';
 
 export function registerKnowledgeDelete(app: App, services: Services): void {
   app.delete(
@@ -19,14 +18,19 @@ export function registerKnowledgeDelete(app: App, services: Services): void {
         params: knowledgeSourceParamsSchema,
         response: {
           200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'KNOWLEDGE_SOURCE_NOT_FOUND']),
+          ...errorResponses([
+            ...CHANGE_ERRORS,
+            'CHATBOT_NOT_FOUND',
+            'KNOWLEDGE_SOURCE_NOT_FOUND',
+            'RATE_LIMIT_EXCEEDED',
+          ]),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      const deleted = await deleteKnowledgeSource(services.db, chatbot.id, request.params.sourceId);
-      if (!deleted) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
+      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      await removeKnowledgeSource(services, chatbot.id, request.params.sourceId);
       await services.invalidations.publish('knowledge', chatbot.id);
       return { success: true as const, data: { id: request.params.sourceId, deleted: true as const } };
     },

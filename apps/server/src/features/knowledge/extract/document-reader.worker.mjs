@@ -2,14 +2,22 @@
 // JavaScript, not TypeScript: a worker thread starts without the TypeScript loader the server and its
 // tests run under.
 //
-// In:  workerData = { format: 'pdf' | 'docx', data: Uint8Array }
+// In:  workerData = { format: 'pdf' | 'docx', data: Uint8Array, maxPages?: number }
 // Out: for a PDF, { type: 'page', runs: [text, y, size, hasEOL][] } for each page in order;
 //      then { type: 'done', title: string | null, html: string | null },
-//      or { type: 'failed', name, message } (name: the library's error name when the file is at fault).
+//      or { type: 'failed', name, message } (name: the library's error name when the file is at fault;
+//      `TooManyPages`, with the page count as message, for a PDF of more than `maxPages`).
+//
+// Or, to ingest sources: workerData = { format: 'source' } starts a thread that loads ../prepare-source.ts
+// (TypeScript, through tsx's API), says { type: 'ready' }, then serves jobs one at a time for as long as
+// it lives. In: { job, limits } messages; out, for each: { type: 'prepared', title, text, chunks }, or
+// { type: 'failed', name, message } where the name `DocumentExtractionError` carries a reason for the
+// source's owner (a limit passed, a bad file).
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { tsImport } from 'tsx/esm/api';
 
 /** pdf.js's failures that mean the file is at fault, rather than this code. */
 const PDF_ERRORS = new Set([
@@ -51,7 +59,8 @@ function toRuns(content) {
   return runs;
 }
 
-async function readPdf(data) {
+/** Reads a PDF's pages in order: `onOpen(pageCount)` first (it may throw to stop), then `onPage(runs)` for each. */
+async function readPdf(data, { onOpen, onPage }) {
   const packageDirectory = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // In Node pdf.js runs its own "worker" on the calling thread, importing it from this file.
@@ -76,12 +85,14 @@ async function readPdf(data) {
     throw PDF_ERRORS.has(error?.name) ? new FileError(error.name, error) : error;
   }
   try {
+    onOpen(document.numPages);
     let damaged = 0;
     for (let number = 1; number <= document.numPages; number++) {
       try {
         const page = await document.getPage(number);
-        send({ type: 'page', runs: toRuns(await page.getTextContent()) });
+        const runs = toRuns(await page.getTextContent());
         page.cleanup();
+        onPage(runs);
       } catch (error) {
         // A damaged page is skipped rather than failing the document.
         if (!PDF_ERRORS.has(error?.name)) throw error;
@@ -90,13 +101,13 @@ async function readPdf(data) {
     }
     if (damaged > 0 && damaged === document.numPages)
       throw new FileError('InvalidPDFException', 'no readable page');
-    send({ type: 'done', title: await readPdfTitle(document), html: null });
+    return { title: await readPdfTitle(document) };
   } finally {
     await document.destroy();
   }
 }
 
-async function readDocx(data) {
+async function readDocxHtml(data) {
   const { default: mammoth } = await import('mammoth');
   let result;
   try {
@@ -114,16 +125,46 @@ async function readDocx(data) {
     // mammoth fails on the file only: not a zip, a zip without a Word document, XML it cannot read.
     throw new FileError('InvalidDocx', error);
   }
-  send({ type: 'done', title: null, html: result.value });
+  return result.value;
+}
+
+function toFailure(error) {
+  return {
+    type: 'failed',
+    name: error instanceof FileError || error?.name === 'DocumentExtractionError' ? error.name : 'Error',
+    message: String(error?.message ?? error),
+  };
+}
+
+/** Serves source jobs one at a time, for as long as the thread lives: its modules load once. */
+async function serveSourceJobs() {
+  const { prepareSource } = await tsImport('../prepare-source.ts', import.meta.url);
+  parentPort?.on('message', async ({ job, limits }) => {
+    try {
+      send({ type: 'prepared', ...(await prepareSource(job, limits, { readPdf, readDocxHtml })) });
+    } catch (error) {
+      send(toFailure(error));
+    }
+  });
+  send({ type: 'ready' });
 }
 
 try {
   const { format, data } = workerData;
-  await (format === 'pdf' ? readPdf(data) : readDocx(data));
+  if (format === 'source') {
+    await serveSourceJobs();
+  } else if (format === 'pdf') {
+    const onPage = (runs) => send({ type: 'page', runs });
+    const onOpen = (pages) => {
+      if (workerData.maxPages !== undefined && pages > workerData.maxPages) {
+        throw new FileError('TooManyPages', String(pages));
+      }
+    };
+    const { title } = await readPdf(data, { onOpen, onPage });
+    send({ type: 'done', title, html: null });
+  } else {
+    send({ type: 'done', title: null, html: await readDocxHtml(data) });
+  }
 } catch (error) {
-  send({
-    type: 'failed',
-    name: error instanceof FileError ? error.name : 'Error',
-    message: String(error?.message ?? error),
-  });
+  send(toFailure(error));
 }

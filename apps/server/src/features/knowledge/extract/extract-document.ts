@@ -22,10 +22,11 @@ const NO_TEXT: Record<DocumentFormat, string> = {
 function extractByFormat(
   format: DocumentFormat,
   bytes: Uint8Array,
+  options: { maxPdfPages?: number },
 ): Promise<ExtractedDocument> | ExtractedDocument {
   switch (format) {
     case 'pdf':
-      return extractPdf(bytes);
+      return extractPdf(bytes, undefined, options);
     case 'docx':
       return extractDocx(bytes);
     case 'html':
@@ -38,8 +39,12 @@ function extractByFormat(
 }
 
 /** Extracts the text; throws DocumentExtractionError for an invalid/encrypted/empty document. Never hangs: large inputs (50 MB) finish. */
-export async function extractDocument(format: DocumentFormat, bytes: Uint8Array): Promise<ExtractedDocument> {
-  const document = await extractByFormat(format, bytes);
+export async function extractDocument(
+  format: DocumentFormat,
+  bytes: Uint8Array,
+  options: { maxPdfPages?: number } = {},
+): Promise<ExtractedDocument> {
+  const document = await extractByFormat(format, bytes, options);
   if (!/\S/.test(document.text)) throw new DocumentExtractionError(NO_TEXT[format]);
   return document;
 }

@@ -134,4 +134,12 @@ describe('extractPdf', () => {
     expect(document.text).toContain('# Chapter 60\n\nText of chapter 60.');
     expect(document.text.endsWith('The end of the large document.')).toBe(true);
   });
+
+  it('fails a PDF of more pages than the page limit before reading them, naming the limit', async () => {
+    const pdf = await buildPdf([1, 2, 3].map((page) => ({ lines: [body(`Page ${page}.`)] })));
+    await expect(extractPdf(pdf, undefined, { maxPdfPages: 2 })).rejects.toThrow(
+      new DocumentExtractionError('the PDF has 3 pages, over the limit of 2 pages per source'),
+    );
+    expect((await extractPdf(pdf, undefined, { maxPdfPages: 3 })).text).toContain('Page 3.');
+  });
 });

@@ -6,6 +6,7 @@ import {
   extractDocument,
   extractHtmlInSlices,
 } from '../extract/extract-document.ts';
+import { DEFAULT_SOURCE_LIMITS } from '../extract/source-limits.ts';
 import { decodeWebText, findHtmlMetaCharset, parseContentType } from './decode-web-text.ts';
 import { isBlockedAddress } from './is-blocked-address.ts';
 import { parseSitemap, type Sitemap } from './parse-sitemap.ts';
@@ -29,6 +30,8 @@ export type WebImportOptions = {
   concurrency: number;
   /** For example 'PollyBot/0.1 (+knowledge import)'. */
   userAgent: string;
+  /** A PDF page of more pages than this fails (the source limit; default 2,000). */
+  maxPdfPages?: number;
   signal?: AbortSignal;
 };
 
@@ -78,13 +81,17 @@ export async function importWebPages(
 
 async function importPage(agent: Dispatcher, url: string, options: WebImportOptions): Promise<ImportedPage> {
   const response = await safeFetch(agent, url, { ...fetchOptions(options), accept: PAGE_ACCEPT });
-  const document = await extractPage(response.bytes, response.contentType);
+  const document = await extractPage(response.bytes, response.contentType, options.maxPdfPages);
   const text = document.text.trim();
   if (!text) throw new WebImportError('the page has no text');
   return { url: response.url, title: document.title?.trim() || null, text };
 }
 
-async function extractPage(bytes: Uint8Array, contentType: string | null): Promise<ExtractedDocument> {
+async function extractPage(
+  bytes: Uint8Array,
+  contentType: string | null,
+  maxPdfPages = DEFAULT_SOURCE_LIMITS.maxPdfPages,
+): Promise<ExtractedDocument> {
   const { mediaType, charset } = parseContentType(contentType);
   try {
     switch (mediaType) {
@@ -97,7 +104,7 @@ async function extractPage(bytes: Uint8Array, contentType: string | null): Promi
       case 'text/x-markdown':
         return { title: null, text: decodeWebText(bytes, charset) };
       case 'application/pdf':
-        return await extractDocument('pdf', bytes);
+        return await extractDocument('pdf', bytes, { maxPdfPages });
       default:
         throw new WebImportError(`unsupported content type ${mediaType || '(none given)'}`);
     }

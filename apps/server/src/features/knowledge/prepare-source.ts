@@ -1,0 +1,135 @@
+// Runs on the document-reading thread (extract/document-reader.worker.mjs): everything a source costs in
+// proportion to its size (reading its file, laying out its text, cutting it into chunks) happens here, off
+// the server's event loop, and stops at the first limit it passes.
+import { chunkText, type TextChunk } from './chunk-text.ts';
+import { checkDocxSize } from './extract/check-docx-size.ts';
+import { decodeText } from './extract/decode-text.ts';
+import type { DocumentFormat } from './extract/detect-format.ts';
+import { extractHtml } from './extract/extract-html.ts';
+import { extractMarkdown, extractPlainText } from './extract/extract-text.ts';
+import { DocumentExtractionError, type ExtractedDocument } from './extract/extracted-document.ts';
+import { collectLines, layoutPages, type PdfLine } from './extract/pdf-layout.ts';
+import type { PdfPageRuns } from './extract/read-in-worker.ts';
+import {
+  maxUnpackedBytes,
+  type SourceLimits,
+  textTooLarge,
+  tooManyChunks,
+  tooManyPages,
+  unpacksTooLarge,
+} from './extract/source-limits.ts';
+
+/** A chunk as ingestion stores it: for a web page, with the page it came from. */
+export type SourceChunk = TextChunk & { url: string | null; pageTitle: string | null };
+
+/** What a source is read from: an uploaded document, a text source's Markdown, or imported web pages' text. */
+export type SourceJob =
+  | { kind: 'document'; format: DocumentFormat; data: Uint8Array }
+  | { kind: 'text'; text: string }
+  | { kind: 'pages'; pages: { url: string; title: string | null; text: string }[] };
+
+/** The source's title when its document names one, its whole text, and its chunks. */
+export type PreparedSource = { title: string | null; text: string; chunks: SourceChunk[] };
+
+/** The document libraries, which the thread's own (JavaScript) entry loads. */
+export type DocumentReaders = {
+  readPdf: (
+    data: Uint8Array,
+    options: { onOpen: (pages: number) => void; onPage: (runs: PdfPageRuns) => void },
+  ) => Promise<{ title: string | null }>;
+  readDocxHtml: (data: Uint8Array) => Promise<string>;
+};
+
+/** What the user is told when a document reads as no text at all. */
+const NO_TEXT: Record<DocumentFormat, string> = {
+  pdf: 'the PDF has no extractable text (is it a scan?)',
+  docx: 'the DOCX document has no text',
+  html: 'the HTML document has no text',
+  markdown: 'the file has no text',
+  text: 'the file has no text',
+};
+
+/** An OLE compound file: what Word writes for a password-protected document, and for the old .doc format. */
+const COMPOUND_FILE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function checkText(text: string, limits: SourceLimits): void {
+  // A character takes at least one byte: only a text near the limit is measured exactly.
+  if (text.length > limits.maxTextBytes || Buffer.byteLength(text) > limits.maxTextBytes) {
+    throw textTooLarge(limits);
+  }
+}
+
+function plain(chunks: TextChunk[]): SourceChunk[] {
+  return chunks.map((chunk) => ({ ...chunk, url: null, pageTitle: null }));
+}
+
+async function readPdf(data: Uint8Array, limits: SourceLimits, readers: DocumentReaders) {
+  const pages: PdfLine[][] = [];
+  let characters = 0;
+  const { title } = await readers.readPdf(data, {
+    onOpen: (count) => {
+      if (count > limits.maxPdfPages) throw tooManyPages(limits, count);
+    },
+    onPage: (runs) => {
+      for (const [text] of runs) characters += text.length;
+      if (characters > limits.maxTextBytes) throw textTooLarge(limits);
+      pages.push(collectLines(runs.map(([text, y, size, hasEOL]) => ({ text, y, size, hasEOL }))));
+    },
+  });
+  const { text, firstHeading } = layoutPages(pages);
+  return { title: title ?? firstHeading, text };
+}
+
+async function readDocument(
+  format: DocumentFormat,
+  data: Uint8Array,
+  limits: SourceLimits,
+  readers: DocumentReaders,
+): Promise<ExtractedDocument> {
+  switch (format) {
+    case 'pdf':
+      return readPdf(data, limits, readers);
+    case 'docx': {
+      if (COMPOUND_FILE.every((byte, index) => data[index] === byte)) {
+        throw new DocumentExtractionError(
+          'the document is password-protected or in the old Word (.doc) format',
+        );
+      }
+      await checkDocxSize(data, maxUnpackedBytes(limits), () => unpacksTooLarge(limits));
+      return extractHtml(await readers.readDocxHtml(data));
+    }
+    case 'html':
+      return extractHtml(decodeText(data, { isHtml: true }));
+    case 'markdown':
+      return extractMarkdown(data);
+    case 'text':
+      return extractPlainText(data);
+  }
+}
+
+/** Reads and chunks a source; throws DocumentExtractionError (a reason for its owner) at a limit or a bad file. */
+export async function prepareSource(
+  job: SourceJob,
+  limits: SourceLimits,
+  readers: DocumentReaders,
+): Promise<PreparedSource> {
+  let prepared: PreparedSource;
+  if (job.kind === 'document') {
+    const document = await readDocument(job.format, job.data, limits, readers);
+    if (!/\S/.test(document.text)) throw new DocumentExtractionError(NO_TEXT[job.format]);
+    checkText(document.text, limits);
+    prepared = { title: document.title, text: document.text, chunks: plain(chunkText(document.text)) };
+  } else if (job.kind === 'text') {
+    checkText(job.text, limits);
+    prepared = { title: null, text: job.text, chunks: plain(chunkText(job.text)) };
+  } else {
+    const text = job.pages.map((page) => `# ${page.title ?? page.url}\n\n${page.text}`).join('\n\n');
+    checkText(text, limits);
+    const chunks = job.pages.flatMap((page) =>
+      chunkText(page.text).map((chunk) => ({ ...chunk, url: page.url, pageTitle: page.title })),
+    );
+    prepared = { title: null, text, chunks };
+  }
+  if (prepared.chunks.length > limits.maxChunks) throw tooManyChunks(limits);
+  return prepared;
+}
