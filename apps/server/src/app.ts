@@ -114,6 +114,9 @@ export async function buildApp(services: Services): Promise<App> {
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: services.config.bodyLimitBytes,
+    // An id of any length reaches its route and answers that resource's 404 (Node's 16 KB header limit
+    // already bounds the URL), instead of the router's own 400 for a parameter over 100 characters.
+    routerOptions: { maxParamLength: 16 * 1024 },
     // Behind a proxy, the client's address (per-IP sign-in limits) and protocol (Secure cookies).
     trustProxy: toTrustProxy(services.config.trustProxy),
     onProtoPoisoning: 'error',

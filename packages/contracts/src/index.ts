@@ -3,7 +3,7 @@ import { idSchema, listLimitSchema, storableText } from './common.ts';
 import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
-export { idSchema, storableText, workspaceSchema } from './common.ts';
+export { idSchema, pathIdSchema, storableText, workspaceSchema } from './common.ts';
 export * from './dashboard.ts';
 export * from './knowledge.ts';
 

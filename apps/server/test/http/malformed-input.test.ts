@@ -375,12 +375,42 @@ describe('PATCH /api/v1/chatbots/:id with malformed input', () => {
   it.each([
     ['a badly percent-encoded id', '/api/v1/chatbots/%E0%A4%A'],
     ['an encoded lone surrogate as the id', '/api/v1/chatbots/%ED%A0%80'],
-    ['an id of 65 characters', `/api/v1/chatbots/${'x'.repeat(65)}`],
-    ['an id of 500 characters', `/api/v1/chatbots/${'x'.repeat(500)}`],
   ])('answers 400 VALIDATION_ERROR in the envelope to %s', async (_label, path) => {
     const response = await send('PATCH', path, '{"name":"Renamed"}');
 
     expectFailure(response, 400, 'VALIDATION_ERROR');
+  });
+
+  it.each([
+    ['an id of 65 characters', 'x'.repeat(65)],
+    ['an id of 500 characters', 'x'.repeat(500)],
+    ['an id of 5,000 characters', 'x'.repeat(5000)],
+    ['an id with a NUL', 'a%00b'],
+    ['an id with dots and spaces', 'a.b%20c'],
+  ])('answers the resource’s 404 to %s, as to any unknown id', async (_label, id) => {
+    const paths = [
+      `/api/v1/chatbots/${id}`,
+      `/api/v1/chatbots/${id}/conversations`,
+      `/api/v1/chatbots/${id}/knowledge`,
+      `/api/v1/chatbots/${bot.id}/conversations/${id}`,
+      `/api/v1/chatbots/${bot.id}/knowledge/${id}`,
+    ];
+    const codes = [
+      'CHATBOT_NOT_FOUND',
+      'CHATBOT_NOT_FOUND',
+      'CHATBOT_NOT_FOUND',
+      'CONVERSATION_NOT_FOUND',
+      'KNOWLEDGE_SOURCE_NOT_FOUND',
+    ];
+    for (const [index, path] of paths.entries()) {
+      expectFailure(await server.api(apiKey).get(path), 404, codes[index] as string);
+    }
+    expectFailure(
+      await send('PATCH', `/api/v1/chatbots/${id}`, '{"name":"Renamed"}'),
+      404,
+      'CHATBOT_NOT_FOUND',
+    );
+    expectFailure(await server.api(apiKey).delete(`/api/v1/api-keys/${id}`), 404, 'API_KEY_NOT_FOUND');
   });
 
   it.each(oddButValidText)('stores instructions of %s exactly', async (_label, text) => {

@@ -1,4 +1,4 @@
-import { conversationSchema, idSchema, successEnvelope } from '@pollybot/contracts';
+import { conversationSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { findConversation, listMessages } from '../../db/conversations.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -8,7 +8,7 @@ import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
-export const conversationParamsSchema = z.object({ id: idSchema, conversationId: idSchema });
+export const conversationParamsSchema = z.object({ id: pathIdSchema, conversationId: pathIdSchema });
 
 export function registerConversationsGet(app: App, services: Services): void {
   app.get(

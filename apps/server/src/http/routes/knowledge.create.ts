@@ -1,7 +1,7 @@
 import {
   createKnowledgeSourceSchema,
-  idSchema,
   knowledgeSourceSchema,
+  pathIdSchema,
   successEnvelope,
 } from '@pollybot/contracts';
 import { z } from 'zod';
@@ -11,8 +11,8 @@ import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
-export const knowledgeParamsSchema = z.object({ id: idSchema });
-export const knowledgeSourceParamsSchema = z.object({ id: idSchema, sourceId: idSchema });
+export const knowledgeParamsSchema = z.object({ id: pathIdSchema });
+export const knowledgeSourceParamsSchema = z.object({ id: pathIdSchema, sourceId: pathIdSchema });
 
 export function registerKnowledgeCreate(app: App, services: Services): void {
   app.post(
