@@ -41,6 +41,9 @@ const expectNotPolluted = () => {
 };
 
 /** Raw JSON texts the chat endpoint must refuse with 400 VALIDATION_ERROR. */
+/** JSON text of `depth` objects nested in one another around `leaf`: {"a":{"a":...leaf...}}. */
+const nested = (depth: number, leaf: string) => `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+
 const invalidChatBodies: [string, string][] = [
   ['invalid JSON (cut short)', '{"message":'],
   ['invalid JSON (single quotes)', "{'message': 'Hello'}"],
@@ -88,6 +91,24 @@ const invalidChatBodies: [string, string][] = [
     'a __proto__ key deep in metadata',
     '{"message":"Hello","metadata":{"a":{"b":{"__proto__":{"polluted":1}}}}}',
   ],
+  ['metadata 11 levels deep', `{"message":"Hello","metadata":${nested(11, '1')}}`],
+  ['metadata 10,000 objects deep', `{"message":"Hello","metadata":${nested(10_000, '1')}}`],
+  [
+    'metadata 10,000 arrays deep',
+    `{"message":"Hello","metadata":{"a":${'['.repeat(9_999)}${']'.repeat(9_999)}}}`,
+  ],
+  [
+    'metadata 10,000 deep with a __proto__ key',
+    `{"message":"Hello","metadata":${nested(10_000, '{"__proto__":1}')}}`,
+  ],
+  [
+    'metadata 10,000 deep with a constructor key',
+    `{"message":"Hello","metadata":${nested(10_000, '{"constructor":{"prototype":1}}')}}`,
+  ],
+  ['a body of 10,000 nested arrays', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
+  ['a body of 10,000 nested objects', nested(10_000, '1')],
+  ['a message 10,000 deep', `{"message":${nested(10_000, '"x"')}}`],
+  ['a body of 200,000 nested arrays', `${'['.repeat(200_000)}${']'.repeat(200_000)}`],
 ];
 
 /** Text that is odd but valid Unicode: it must be stored and returned exactly. */
@@ -232,6 +253,32 @@ describe('POST /api/v1/chatbots/:id/chat with malformed input', () => {
     await server
       .api(apiKey)
       .delete(`/api/v1/chatbots/${rejectingBot.id}/conversations/${response.body.data.conversationId}`);
+  });
+
+  it('accepts metadata 10 levels deep and returns it as sent', async () => {
+    const metadata = JSON.parse(nested(10, '"deepest"'));
+
+    const response = await server
+      .api(apiKey)
+      .post(`/api/v1/chatbots/${rejectingBot.id}/chat`, { message: 'Hi', metadata });
+
+    expect(response.status, response.text).toBe(200);
+    const path = `/api/v1/chatbots/${rejectingBot.id}/conversations/${response.body.data.conversationId}`;
+    expect((await server.api(apiKey).get(path)).body.data.messages[0].metadata).toEqual(metadata);
+    await server.api(apiKey).delete(path);
+  });
+
+  it.each([
+    ['10,000 objects deep', nested(10_000, '1')],
+    ['10,000 objects deep with a __proto__ key', nested(10_000, '{"__proto__":1}')],
+    ['10,000 objects deep with constructor.prototype', nested(10_000, '{"constructor":{"prototype":1}}')],
+  ])('ignores an unknown field %s, and keeps answering', async (_label, deep) => {
+    const body = `{"message":"Hello","extra":${deep}}`;
+    const response = await send('POST', `/api/v1/chatbots/${rejectingBot.id}/chat`, body);
+
+    expect([200, 400], response.text).toContain(response.status);
+    expect(response.body.success).toBe(response.status === 200);
+    expect((await server.api(apiKey).get('/api/v1/workspace')).status).toBe(200);
   });
 
   it('ignores unknown fields and does not store them', async () => {
