@@ -116,6 +116,7 @@ export function createServices(
 ): Services {
   const log = overrides.log ?? createLogger(config);
   const database = connectDatabase(config.databaseUrl, {
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     onIdleConnectionError: (error) =>
       log.warn({ err: { message: error.message } }, 'PostgreSQL closed an idle connection'),
   });

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from '../../db/connect.ts';
+import { isDatabaseUnavailable, isStatementCancelled } from '../../db/connect.ts';
 import { AppError, isAppError } from '../../errors/app-error.ts';
 import type { App } from '../app-types.ts';
 
@@ -50,6 +50,12 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (status === 503) return new AppError('SERVICE_UNAVAILABLE');
+  if (isStatementCancelled(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', {
+      message: 'The database took too long to answer; retry shortly',
+      cause: error,
+    });
+  }
   if (isDatabaseUnavailable(error)) {
     return new AppError('SERVICE_UNAVAILABLE', {
       message: 'The database cannot be reached right now; retry shortly',
