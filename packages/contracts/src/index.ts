@@ -168,6 +168,23 @@ export const conversationSummarySchema = z.object({
 
 export const conversationSchema = conversationSummarySchema.extend({ messages: z.array(messageSchema) });
 
+/** A conversation's messages come a page at a time, oldest first: at most this many, this many by default. */
+export const MAX_MESSAGES_PAGE = 500;
+export const DEFAULT_MESSAGES_PAGE = 100;
+
+/** `?limit` (1-500, 100 by default) and `?cursor` (the previous page's `nextCursor`) of a conversation's messages. */
+export const conversationQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_MESSAGES_PAGE).default(DEFAULT_MESSAGES_PAGE),
+  cursor: idSchema.optional(),
+});
+
+/** A conversation with one page of its messages; `nextCursor` asks for the messages after them (null: none). */
+export const conversationEnvelopeSchema = z.object({
+  success: z.literal(true),
+  data: conversationSchema,
+  nextCursor: z.string().nullable(),
+});
+
 export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
