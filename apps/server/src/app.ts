@@ -14,6 +14,7 @@ import type { App } from './http/app-types.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
 import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
+import { PAGE_CONTENT_SECURITY_POLICY, setSecurityHeaders } from './http/plugins/security-headers.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
 import { registerAdminWorkspacesList } from './http/routes/admin-workspaces.list.ts';
@@ -127,6 +128,7 @@ export async function buildApp(services: Services): Promise<App> {
     // hooks and the error handler: answer them in the envelope, with the request id, all the same.
     frameworkErrors: (error, request, reply) => {
       const appError = toAppError(error);
+      setSecurityHeaders(request, reply as FastifyReply);
       (reply as FastifyReply)
         .header('x-request-id', request.id)
         .code(appError.status)
@@ -143,6 +145,7 @@ export async function buildApp(services: Services): Promise<App> {
   registerErrorHandlers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    setSecurityHeaders(request, reply);
     if (services.lifecycle.shuttingDown && !PROBES.has(request.url)) {
       reply.header('connection', 'close');
       throw new AppError('SERVICE_UNAVAILABLE');
@@ -186,7 +189,12 @@ export async function buildApp(services: Services): Promise<App> {
       return multipartBody ? { ...result, schema: { ...result.schema, body: multipartBody } } : result;
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: PAGE_CONTENT_SECURITY_POLICY,
+    // No badge fetched from validator.swagger.io: the reference page reaches only this server.
+    uiConfig: { validatorUrl: null },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealth(app, services);

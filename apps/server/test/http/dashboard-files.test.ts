@@ -67,7 +67,15 @@ describe('the dashboard at /', () => {
     expect(await response.text()).toBe(INDEX_HTML);
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
-    expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    const policy = response.headers.get('content-security-policy') ?? '';
+    for (const directive of [
+      "default-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ])
+      expect(policy).toContain(directive);
+    expect(policy).not.toContain('unsafe-inline');
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });
 
