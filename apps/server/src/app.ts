@@ -176,7 +176,8 @@ export async function buildApp(services: Services): Promise<App> {
             in: 'cookie',
             name: 'pollybot_session',
             description:
-              'The dashboard’s session (POST /api/auth/login). Requests other than GET, HEAD and OPTIONS also ' +
+              'The dashboard’s session (POST /api/auth/login), named __Host-pollybot_session over HTTPS. ' +
+              'Requests other than GET, HEAD and OPTIONS also ' +
               'send the session’s csrfToken as X-CSRF-Token.',
           },
           adminToken: { type: 'http', scheme: 'bearer', description: 'POLLYBOT_ADMIN_TOKEN' },
