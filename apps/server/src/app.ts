@@ -14,6 +14,7 @@ import type { App } from './http/app-types.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
 import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
+import { PAGE_CONTENT_SECURITY_POLICY, setSecurityHeaders } from './http/plugins/security-headers.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminInvitationsCreate } from './http/routes/admin-invitations.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
@@ -127,6 +128,9 @@ export async function buildApp(services: Services): Promise<App> {
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: services.config.bodyLimitBytes,
+    // An id of any length reaches its route and answers that resource's 404 (Node's 16 KB header limit
+    // already bounds the URL), instead of the router's own 400 for a parameter over 100 characters.
+    routerOptions: { maxParamLength: 16 * 1024 },
     // Behind a proxy, the client's address (per-IP sign-in limits) and protocol (Secure cookies).
     trustProxy: toTrustProxy(services.config.trustProxy),
     onProtoPoisoning: 'error',
@@ -137,6 +141,7 @@ export async function buildApp(services: Services): Promise<App> {
     // hooks and the error handler: answer them in the envelope, with the request id, all the same.
     frameworkErrors: (error, request, reply) => {
       const appError = toAppError(error);
+      setSecurityHeaders(request, reply as FastifyReply);
       (reply as FastifyReply)
         .header('x-request-id', request.id)
         .code(appError.status)
@@ -153,6 +158,7 @@ export async function buildApp(services: Services): Promise<App> {
   registerErrorHandlers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    setSecurityHeaders(request, reply);
     if (services.lifecycle.closing && !PROBES.has(request.url)) {
       reply.header('connection', 'close');
       throw new AppError('SERVICE_UNAVAILABLE');
@@ -183,7 +189,8 @@ export async function buildApp(services: Services): Promise<App> {
             in: 'cookie',
             name: 'pollybot_session',
             description:
-              'The dashboard’s session (POST /api/auth/login). Requests other than GET, HEAD and OPTIONS also ' +
+              'The dashboard’s session (POST /api/auth/login), named __Host-pollybot_session over HTTPS. ' +
+              'Requests other than GET, HEAD and OPTIONS also ' +
               'send the session’s csrfToken as X-CSRF-Token.',
           },
           adminToken: { type: 'http', scheme: 'bearer', description: 'POLLYBOT_ADMIN_TOKEN' },
@@ -196,7 +203,12 @@ export async function buildApp(services: Services): Promise<App> {
       return multipartBody ? { ...result, schema: { ...result.schema, body: multipartBody } } : result;
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: PAGE_CONTENT_SECURITY_POLICY,
+    // No badge fetched from validator.swagger.io: the reference page reaches only this server.
+    uiConfig: { validatorUrl: null },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealth(app, services);

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -29,6 +30,7 @@ import {
 } from './features/rate-limits/rate-limiter.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createIdGenerator, type IdGenerator } from './lib/ids.ts';
+import { toLoggableUrl } from './lib/loggable-url.ts';
 import { createEmbeddingService } from './models/embedding-gateway.ts';
 import { createModelGateway, type ModelGateway } from './models/model-gateway.ts';
 
@@ -87,6 +89,16 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
       ],
       censor: '[redacted]',
     },
+    // Fastify's own request serializer, with the query string's user data left out of the URL.
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: toLoggableUrl(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }
@@ -119,6 +131,7 @@ export function createServices(
 ): Services {
   const log = overrides.log ?? createLogger(config);
   const database = connectDatabase(config.databaseUrl, {
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     onIdleConnectionError: (error) =>
       log.warn({ err: { message: error.message } }, 'PostgreSQL closed an idle connection'),
   });

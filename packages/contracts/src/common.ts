@@ -10,6 +10,19 @@ export const storableText = z
 
 export const idSchema = z.string().min(1).max(64);
 
+/** What an id of ours can look like: 1-64 URL-safe characters. */
+const POSSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * An id in a URL path. Any text is accepted, so a lookup decides, and an id no resource can have (too long,
+ * not URL-safe, a NUL) answers the resource's own 404 rather than a 400: the contract puts the lookup before
+ * validation. Such an id reads as the empty id, which no row has, so no database ever sees the odd text.
+ */
+export const pathIdSchema = z
+  .string()
+  .transform((id) => (POSSIBLE_ID.test(id) ? id : ''))
+  .meta({ description: 'An id; an unknown one answers 404' });
+
 /** `?limit` of every list: 1-100, 20 by default. */
 export const listLimitSchema = z.coerce.number().int().min(1).max(100).default(20);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, listLimitSchema } from './common.ts';
+import { listLimitSchema, pathIdSchema } from './common.ts';
 
 // The workspace views the dashboard reads: models, the inbox, usage and the credit ledger.
 
@@ -65,4 +65,4 @@ export const ledgerEntrySchema = z.object({
   createdAt: z.string(),
 });
 
-export const memberParamsSchema = z.object({ userId: idSchema });
+export const memberParamsSchema = z.object({ userId: pathIdSchema });

@@ -3,7 +3,7 @@ import { idSchema, listLimitSchema, storableText } from './common.ts';
 import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
-export { idSchema, storableText, workspaceSchema } from './common.ts';
+export { idSchema, pathIdSchema, storableText, workspaceSchema } from './common.ts';
 export * from './dashboard.ts';
 export * from './knowledge.ts';
 
@@ -14,6 +14,7 @@ export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 
 const MAX_MESSAGE_CHARACTERS = 32_000;
 const MAX_METADATA_BYTES = 16 * 1024;
+const MAX_METADATA_DEPTH = 10;
 
 const countCharacters = (text: string): number => {
   let count = 0;
@@ -31,13 +32,35 @@ function isWellFormedJson(value: unknown): boolean {
   return wellFormed;
 }
 
+/**
+ * Whether a JSON value nests objects and arrays more than `maxDepth` levels (`{}` is one level). Walked with
+ * a list, not recursion, so no depth can overflow the stack.
+ */
+export function isNestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [inner, depth] = next;
+    if (inner === null || typeof inner !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Object.values(inner)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export const metadataSchema = z
   .record(z.string(), z.unknown())
+  // First, and alone when it fails: the checks after it serialize the value, which recurses.
+  .refine((value) => !isNestedDeeperThan(value, MAX_METADATA_DEPTH), {
+    message: `must nest objects and arrays at most ${MAX_METADATA_DEPTH} levels deep`,
+    abort: true,
+  })
   .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES, {
     message: `must be at most ${MAX_METADATA_BYTES} bytes when serialized`,
   })
   .refine(isWellFormedJson, 'must be well-formed Unicode (no lone surrogates)')
-  .meta({ description: 'Free JSON object, at most 16 KB serialized' });
+  .meta({
+    description: `Free JSON object, at most 16 KB serialized and ${MAX_METADATA_DEPTH} levels deep (the object itself is one)`,
+  });
 
 export const chatRequestSchema = z.object({
   message: storableText
@@ -144,6 +167,23 @@ export const conversationSummarySchema = z.object({
 });
 
 export const conversationSchema = conversationSummarySchema.extend({ messages: z.array(messageSchema) });
+
+/** A conversation's messages come a page at a time, oldest first: at most this many, this many by default. */
+export const MAX_MESSAGES_PAGE = 500;
+export const DEFAULT_MESSAGES_PAGE = 100;
+
+/** `?limit` (1-500, 100 by default) and `?cursor` (the previous page's `nextCursor`) of a conversation's messages. */
+export const conversationQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_MESSAGES_PAGE).default(DEFAULT_MESSAGES_PAGE),
+  cursor: idSchema.optional(),
+});
+
+/** A conversation with one page of its messages; `nextCursor` asks for the messages after them (null: none). */
+export const conversationEnvelopeSchema = z.object({
+  success: z.literal(true),
+  data: conversationSchema,
+  nextCursor: z.string().nullable(),
+});
 
 export const apiKeySchema = z.object({
   id: z.string(),

@@ -80,7 +80,11 @@ function withStatementCache(database: SqliteDatabase.Database) {
 /** Opens `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...`. */
 export function connectDatabase(
   url: string,
-  options: { onIdleConnectionError?: (error: Error) => void } = {},
+  options: {
+    onIdleConnectionError?: (error: Error) => void;
+    /** PostgreSQL: cancel a statement running longer than this (0 or unset: never). */
+    statementTimeoutMs?: number;
+  } = {},
 ): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
@@ -101,7 +105,14 @@ export function connectDatabase(
     };
   }
   // A database that accepts no connection fails a request after 10 s rather than holding it open.
-  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 10_000 });
+  // A statement stuck behind a lock or on a pathological plan is cancelled by the server (57014, answered
+  // 503) instead of holding its connection and its request for good: set for each connection at its start.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 20,
+    connectionTimeoutMillis: 10_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+  });
   // An idle connection that PostgreSQL drops (a restart, a failover, pg_terminate_backend) is reported as
   // the pool's 'error' event, which would crash the process unheard. The pool has already discarded that
   // connection and the next query opens a new one.
@@ -121,12 +132,25 @@ export function connectDatabase(
 
 /** Runs every pending migration; throws with the failing migration's error. */
 export async function migrateToLatest({ db, dialect }: DatabaseHandle): Promise<void> {
-  // Kysely looks for its bookkeeping tables in every schema unless told which one: name the schema the
-  // connection works in (its search_path), or a database with several PollyBot schemas would skip some.
-  const migrationTableSchema =
-    dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  if (dialect === 'sqlite') return runMigrations(db, undefined);
+  // On one connection without the statement timeout: a migration may rewrite a large table, and an instance
+  // starting beside another waits for the other's migrations to finish (Kysely's lock) however long they take.
+  await db.connection().execute(async (connection) => {
+    await sql`set statement_timeout = 0`.execute(connection);
+    try {
+      // Kysely looks for its bookkeeping tables in every schema unless told which one: name the schema the
+      // connection works in (its search_path), or a database with several PollyBot schemas would skip some.
+      const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(connection))
+        .rows[0]?.schema;
+      await runMigrations(connection, schema);
+    } finally {
+      // Back to the connection's own setting (the statement timeout it was opened with) for the pool.
+      await sql`reset statement_timeout`.execute(connection);
+    }
+  });
+}
+
+async function runMigrations(db: Kysely<Database>, migrationTableSchema: string | undefined): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
@@ -145,6 +169,11 @@ const UNREACHABLE_CODES = new Set([
 const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
 const UNREACHABLE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** Whether PostgreSQL cancelled the statement (57014 query_canceled): its statement timeout, or an operator's cancel. */
+export function isStatementCancelled(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === '57014';
+}
 
 /** Whether an error says the database cannot be reached right now (as opposed to a fault in a query). */
 export function isDatabaseUnavailable(error: unknown): boolean {

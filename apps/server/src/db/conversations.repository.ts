@@ -189,6 +189,19 @@ export function listMessages(db: Kysely<Database>, conversationId: string): Prom
     .execute();
 }
 
+/** One page of a conversation's messages, oldest first, through the (conversation_id, id) index. */
+export function listMessagesPage(
+  db: Kysely<Database>,
+  conversationId: string,
+  options: PageOptions,
+): Promise<Page<MessageRow>> {
+  return fetchPage(
+    db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId),
+    options,
+    'oldest first',
+  );
+}
+
 /**
  * The last `count` messages that carry text and did not fail, oldest first: the history window a model sees.
  * Reads only `count` rows through the (conversation_id, id) index, whatever the conversation's length.

@@ -13,14 +13,16 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): Page
 export type PageOptions = { limit: number; cursor?: string | undefined };
 
 /**
- * Runs a single-table query as one page, newest first: ids are time-ordered, so the cursor is the
- * last id of the previous page.
+ * Runs a single-table query as one page, newest first (or oldest first): ids are time-ordered, so the
+ * cursor is the last id of the previous page.
  */
 export async function fetchPage<DB, TB extends keyof DB, O extends { id: string }>(
   query: SelectQueryBuilder<DB, TB, O>,
   options: PageOptions,
+  order: 'newest first' | 'oldest first' = 'newest first',
 ): Promise<Page<O>> {
-  let paged = query.orderBy(sql.ref('id'), 'desc').limit(options.limit + 1);
-  if (options.cursor) paged = paged.where(sql.ref('id'), '<', options.cursor);
+  const isNewestFirst = order === 'newest first';
+  let paged = query.orderBy(sql.ref('id'), isNewestFirst ? 'desc' : 'asc').limit(options.limit + 1);
+  if (options.cursor) paged = paged.where(sql.ref('id'), isNewestFirst ? '<' : '>', options.cursor);
   return toPage(await paged.execute(), options.limit);
 }

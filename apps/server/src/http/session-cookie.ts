@@ -13,19 +13,33 @@ import {
 
 /** The dashboard's session cookie: a random token whose SHA-256 is the session's key in the database. */
 export const SESSION_COOKIE = 'pollybot_session';
+/**
+ * Its name over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, has Path=/ and no Domain,
+ * so no sibling subdomain or plain-HTTP page can set or overwrite it (no session fixation through them).
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 // Secure whenever the request came over HTTPS (behind a proxy, as X-Forwarded-Proto says when TRUST_PROXY
-// trusts it); plain-HTTP setups such as `npm start` on localhost keep working.
+// trusts it); plain-HTTP setups such as `npm start` on localhost keep working. Never a Domain.
 function cookieOptions(request: FastifyRequest) {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https' } as const;
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecure(request) } as const;
+}
+
+function isSecure(request: FastifyRequest): boolean {
+  return request.protocol === 'https';
+}
+
+/** The cookie's name for this request: `__Host-` prefixed over HTTPS; only that one is read there. */
+function sessionCookieName(request: FastifyRequest): string {
+  return isSecure(request) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 }
 
 export function readSessionToken(request: FastifyRequest): string | undefined {
-  return request.cookies[SESSION_COOKIE];
+  return request.cookies[sessionCookieName(request)];
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, grant: SessionGrant): void {
-  reply.setCookie(SESSION_COOKIE, grant.token, {
+  reply.setCookie(sessionCookieName(request), grant.token, {
     ...cookieOptions(request),
     expires: grant.expiresAt,
     maxAge: SESSION_TTL_MS / 1000,
@@ -33,7 +47,7 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, g
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+  reply.clearCookie(sessionCookieName(request), cookieOptions(request));
 }
 
 /** Whether the request carries the session's CSRF token in X-CSRF-Token (compared in constant time). */

@@ -6,6 +6,7 @@ import { APICallError, RetryError } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors/app-error.ts';
+import { toAnthropicBaseUrl } from './anthropic-base-url.ts';
 import { type ChatKnowledge, createLocalModel, estimateTokens, type LocalResponder } from './local-model.ts';
 import { createOllamaFetch } from './ollama-fetch.ts';
 import {
@@ -125,7 +126,10 @@ function createStreamers(config: Config['providers'], respondLocally: LocalRespo
       });
   }
   if (config.anthropic.apiKey) {
-    const anthropic = createAnthropic({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl });
+    const anthropic = createAnthropic({
+      apiKey: config.anthropic.apiKey,
+      baseURL: toAnthropicBaseUrl(config.anthropic.baseUrl),
+    });
     streamers.anthropic = streamFromAiSdk((name) => anthropic(name));
   }
   return streamers;

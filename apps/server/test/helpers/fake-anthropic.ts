@@ -24,6 +24,14 @@ export async function startFakeAnthropic() {
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.method !== 'POST' || request.url !== '/v1/messages') {
+      // As Anthropic answers a path it does not serve.
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'Not found' } }),
+      );
+      return;
+    }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AnthropicRequest['body'];
     requests.push({ headers: request.headers, body });
     if (state.status !== 200) {
@@ -63,6 +71,8 @@ export async function startFakeAnthropic() {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
+    /** The server's root, as ANTHROPIC_BASE_URL may name it; the `/v1` form is `${rootUrl}/v1`. */
+    rootUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     requests,
     state,

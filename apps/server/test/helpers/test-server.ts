@@ -119,13 +119,20 @@ export function sessionOf(response: ApiResponse): TestSession {
   return { token: cookie.value, csrfToken, headers: sessionHeaders(cookie.value, csrfToken) };
 }
 
-/** The `pollybot_session` cookie a response sets, with its attributes; undefined when it sets none. */
+/**
+ * The session cookie a response sets (`pollybot_session`, or `__Host-pollybot_session` over HTTPS), with its
+ * name and attributes; undefined when it sets none.
+ */
 export function readSessionCookie(response: { headers: Headers }) {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith('pollybot_session='));
+  const header = response.headers
+    .getSetCookie()
+    .find((cookie) => /^(__Host-)?pollybot_session=/.test(cookie));
   if (!header) return undefined;
   const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
+  const name = pair.slice(0, pair.indexOf('='));
   return {
-    value: decodeURIComponent(pair.slice('pollybot_session='.length)),
+    name,
+    value: decodeURIComponent(pair.slice(name.length + 1)),
     attributes: attributes.map((attribute) => attribute.toLowerCase()),
     header,
   };

@@ -60,3 +60,28 @@ describe('anthropic/* models', () => {
     expect((await server.api(apiKey).get('/api/v1/workspace')).body.data.credits).toBe(before);
   });
 });
+
+describe('ANTHROPIC_BASE_URL', () => {
+  it.each([
+    ['the server’s root, as the README documents it', (url: string) => url],
+    ['the root with a trailing slash', (url: string) => `${url}/`],
+    ['the /v1 form', (url: string) => `${url}/v1`],
+  ])('reaches the Messages API when it names %s', async (_label, toSetting) => {
+    const other = await startTestServer({
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: toSetting(fake.rootUrl),
+    });
+    try {
+      const { apiKey: key } = await other.createWorkspace(10);
+      const bot = await other.createChatbot(key, { model: 'anthropic/claude-test' });
+      fake.state.text = 'Reached.';
+
+      const response = await other.api(key).post(`/api/v1/chatbots/${bot.id}/chat`, { message: 'Hello' });
+
+      expect(response.status, response.text).toBe(200);
+      expect(response.body.data.response).toBe('Reached.');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -105,6 +105,27 @@ describe('Send Message check order', () => {
     }
   });
 
+  it('answers 404 CHATBOT_NOT_FOUND to a chatbot id of any length or shape, whatever the body', async () => {
+    const ids = [
+      'x'.repeat(65),
+      'x'.repeat(2000),
+      'a.b',
+      'with%20space',
+      '%00',
+      '%C3%BC',
+      '..%2F..',
+      `${'é'.repeat(300)}`,
+    ];
+    for (const id of ids) {
+      for (const body of [{ message: 'Hello' }, { message: 42 }]) {
+        const response = await chat(apiKey, id, body);
+
+        expectFailure(response, 404, 'CHATBOT_NOT_FOUND');
+        expectNoRateLimitHeaders(response);
+      }
+    }
+  });
+
   it('answers 403 CHATBOT_INACTIVE before 429: an inactive chatbot over its limit', async () => {
     const bot = await createExhaustedChatbot(apiKey);
     expectFailure(await chat(apiKey, bot.id, { message: 'Over the limit' }), 429, 'RATE_LIMIT_EXCEEDED');

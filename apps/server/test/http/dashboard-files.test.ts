@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,26 @@ afterAll(async () => {
 
 const get = (path: string, init: RequestInit = {}) => fetch(`${server.baseUrl}${path}`, init);
 
+/** GET with the path sent as written: fetch() would resolve its dot segments first. */
+function getRaw(path: string): Promise<{ status: number; contentType: string | undefined; body: string }> {
+  const { hostname, port } = new URL(server.baseUrl);
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: hostname, port, path, method: 'GET' }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'],
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
 async function expectNotFoundEnvelope(path: string, method = 'GET') {
   const response = await get(path, { method });
   expect(response.status, path).toBe(404);
@@ -46,7 +67,15 @@ describe('the dashboard at /', () => {
     expect(await response.text()).toBe(INDEX_HTML);
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
-    expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    const policy = response.headers.get('content-security-policy') ?? '';
+    for (const directive of [
+      "default-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ])
+      expect(policy).toContain(directive);
+    expect(policy).not.toContain('unsafe-inline');
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });
 
@@ -89,6 +118,26 @@ describe('the dashboard at /', () => {
       '/assets/%2e%2e/%2e%2e/outside.txt',
     ])
       await expectNotFoundEnvelope(path);
+  });
+
+  it('answers 404 in the envelope to a path that climbs out of the build or of the API reference’s files', async () => {
+    for (const path of [
+      '/docs/static/../../etc/passwd',
+      '/docs/static/%2e%2e/%2e%2e/etc/passwd',
+      '/docs/static/..%2f..%2fetc/passwd',
+      '/docs/static/../../../../../../etc/passwd',
+      '/docs/static/..',
+      '/assets/../../outside.txt',
+      '/assets/../.env',
+      '/../outside.txt',
+      '/../../etc/passwd',
+    ]) {
+      const response = await getRaw(path);
+      expect(response.status, `${path}: ${response.body}`).toBe(404);
+      expect(response.contentType, path).toContain('application/json');
+      expect(JSON.parse(response.body), path).toMatchObject({ success: false, code: 'NOT_FOUND' });
+    }
+    expect((await getRaw('/docs/static/swagger-ui.css')).status).toBe(200);
   });
 
   it('leaves the API, its reference and the probes as they were', async () => {

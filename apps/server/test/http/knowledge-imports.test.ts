@@ -422,7 +422,7 @@ describe('web imports', () => {
     expect(created.status).toBe(201);
     const source = await settled(strict, strictKey, chatbot.id, created.body.data.id);
     expect(source.status).toBe('failed');
-    expect(source.error).toMatch(/private network address/);
+    expect(source.error).toMatch(/not an address on the public internet/);
     expect(site.requests.length).toBe(before);
   });
 

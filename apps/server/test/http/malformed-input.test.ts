@@ -41,6 +41,9 @@ const expectNotPolluted = () => {
 };
 
 /** Raw JSON texts the chat endpoint must refuse with 400 VALIDATION_ERROR. */
+/** JSON text of `depth` objects nested in one another around `leaf`: {"a":{"a":...leaf...}}. */
+const nested = (depth: number, leaf: string) => `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+
 const invalidChatBodies: [string, string][] = [
   ['invalid JSON (cut short)', '{"message":'],
   ['invalid JSON (single quotes)', "{'message': 'Hello'}"],
@@ -88,6 +91,24 @@ const invalidChatBodies: [string, string][] = [
     'a __proto__ key deep in metadata',
     '{"message":"Hello","metadata":{"a":{"b":{"__proto__":{"polluted":1}}}}}',
   ],
+  ['metadata 11 levels deep', `{"message":"Hello","metadata":${nested(11, '1')}}`],
+  ['metadata 10,000 objects deep', `{"message":"Hello","metadata":${nested(10_000, '1')}}`],
+  [
+    'metadata 10,000 arrays deep',
+    `{"message":"Hello","metadata":{"a":${'['.repeat(9_999)}${']'.repeat(9_999)}}}`,
+  ],
+  [
+    'metadata 10,000 deep with a __proto__ key',
+    `{"message":"Hello","metadata":${nested(10_000, '{"__proto__":1}')}}`,
+  ],
+  [
+    'metadata 10,000 deep with a constructor key',
+    `{"message":"Hello","metadata":${nested(10_000, '{"constructor":{"prototype":1}}')}}`,
+  ],
+  ['a body of 10,000 nested arrays', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
+  ['a body of 10,000 nested objects', nested(10_000, '1')],
+  ['a message 10,000 deep', `{"message":${nested(10_000, '"x"')}}`],
+  ['a body of 200,000 nested arrays', `${'['.repeat(200_000)}${']'.repeat(200_000)}`],
 ];
 
 /** Text that is odd but valid Unicode: it must be stored and returned exactly. */
@@ -234,6 +255,32 @@ describe('POST /api/v1/chatbots/:id/chat with malformed input', () => {
       .delete(`/api/v1/chatbots/${rejectingBot.id}/conversations/${response.body.data.conversationId}`);
   });
 
+  it('accepts metadata 10 levels deep and returns it as sent', async () => {
+    const metadata = JSON.parse(nested(10, '"deepest"'));
+
+    const response = await server
+      .api(apiKey)
+      .post(`/api/v1/chatbots/${rejectingBot.id}/chat`, { message: 'Hi', metadata });
+
+    expect(response.status, response.text).toBe(200);
+    const path = `/api/v1/chatbots/${rejectingBot.id}/conversations/${response.body.data.conversationId}`;
+    expect((await server.api(apiKey).get(path)).body.data.messages[0].metadata).toEqual(metadata);
+    await server.api(apiKey).delete(path);
+  });
+
+  it.each([
+    ['10,000 objects deep', nested(10_000, '1')],
+    ['10,000 objects deep with a __proto__ key', nested(10_000, '{"__proto__":1}')],
+    ['10,000 objects deep with constructor.prototype', nested(10_000, '{"constructor":{"prototype":1}}')],
+  ])('ignores an unknown field %s, and keeps answering', async (_label, deep) => {
+    const body = `{"message":"Hello","extra":${deep}}`;
+    const response = await send('POST', `/api/v1/chatbots/${rejectingBot.id}/chat`, body);
+
+    expect([200, 400], response.text).toContain(response.status);
+    expect(response.body.success).toBe(response.status === 200);
+    expect((await server.api(apiKey).get('/api/v1/workspace')).status).toBe(200);
+  });
+
   it('ignores unknown fields and does not store them', async () => {
     const bot = await server.createChatbot(apiKey, { rateLimit: MANY_REQUESTS });
 
@@ -375,12 +422,42 @@ describe('PATCH /api/v1/chatbots/:id with malformed input', () => {
   it.each([
     ['a badly percent-encoded id', '/api/v1/chatbots/%E0%A4%A'],
     ['an encoded lone surrogate as the id', '/api/v1/chatbots/%ED%A0%80'],
-    ['an id of 65 characters', `/api/v1/chatbots/${'x'.repeat(65)}`],
-    ['an id of 500 characters', `/api/v1/chatbots/${'x'.repeat(500)}`],
   ])('answers 400 VALIDATION_ERROR in the envelope to %s', async (_label, path) => {
     const response = await send('PATCH', path, '{"name":"Renamed"}');
 
     expectFailure(response, 400, 'VALIDATION_ERROR');
+  });
+
+  it.each([
+    ['an id of 65 characters', 'x'.repeat(65)],
+    ['an id of 500 characters', 'x'.repeat(500)],
+    ['an id of 5,000 characters', 'x'.repeat(5000)],
+    ['an id with a NUL', 'a%00b'],
+    ['an id with dots and spaces', 'a.b%20c'],
+  ])('answers the resource’s 404 to %s, as to any unknown id', async (_label, id) => {
+    const paths = [
+      `/api/v1/chatbots/${id}`,
+      `/api/v1/chatbots/${id}/conversations`,
+      `/api/v1/chatbots/${id}/knowledge`,
+      `/api/v1/chatbots/${bot.id}/conversations/${id}`,
+      `/api/v1/chatbots/${bot.id}/knowledge/${id}`,
+    ];
+    const codes = [
+      'CHATBOT_NOT_FOUND',
+      'CHATBOT_NOT_FOUND',
+      'CHATBOT_NOT_FOUND',
+      'CONVERSATION_NOT_FOUND',
+      'KNOWLEDGE_SOURCE_NOT_FOUND',
+    ];
+    for (const [index, path] of paths.entries()) {
+      expectFailure(await server.api(apiKey).get(path), 404, codes[index] as string);
+    }
+    expectFailure(
+      await send('PATCH', `/api/v1/chatbots/${id}`, '{"name":"Renamed"}'),
+      404,
+      'CHATBOT_NOT_FOUND',
+    );
+    expectFailure(await server.api(apiKey).delete(`/api/v1/api-keys/${id}`), 404, 'API_KEY_NOT_FOUND');
   });
 
   it.each(oddButValidText)('stores instructions of %s exactly', async (_label, text) => {
@@ -400,5 +477,33 @@ describe('PATCH /api/v1/chatbots/:id with malformed input', () => {
     expect(response.status, response.text).toBe(200);
     const after = await readBot();
     expect({ ...after, updatedAt: undefined }).toEqual({ ...before, updatedAt: undefined });
+  });
+});
+
+describe('deeply nested JSON bodies on every kind of route', () => {
+  it('never answer a 500: 100,000 nested objects in an unknown field or in metadata, 300,000 nested arrays', async () => {
+    const bot = await server.createChatbot(apiKey);
+    const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const bodies = [
+      `{"name":"Deep","extra":${deepObject}}`,
+      `{"metadata":${deepObject}}`,
+      `${'['.repeat(300_000)}${']'.repeat(300_000)}`,
+    ];
+    const routes = [
+      ['POST', '/api/v1/chatbots'],
+      ['PATCH', `/api/v1/chatbots/${bot.id}`],
+      ['POST', '/api/v1/api-keys'],
+      ['POST', `/api/v1/chatbots/${bot.id}/knowledge`],
+      ['POST', '/api/auth/login'],
+      ['POST', '/api/auth/setup'],
+      ['POST', '/api/v1/invitations'],
+    ] as const;
+    for (const [method, path] of routes) {
+      for (const body of bodies) {
+        const response = await send(method, path, body);
+        expect(response.status, `${method} ${path}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
+        expect(response.body.success, `${method} ${path}`).toBeTypeOf('boolean');
+      }
+    }
   });
 });

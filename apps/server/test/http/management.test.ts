@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertMessages } from '../../src/db/conversations.repository.ts';
 import { type ApiResponse, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 // Time moves only when a test says so, so "updatedAt moves" never depends on the millisecond a request lands in.
@@ -442,6 +443,67 @@ describe('conversations', () => {
     const times = messages.map((message: { createdAt: string }) => Date.parse(message.createdAt));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(messages[3]).toMatchObject({ status: 'complete', metadata: null, usage: { credits: 1 } });
+  });
+
+  it('reads a 10,000-message conversation a page at a time, oldest first, 100 by default and at most 500', async () => {
+    const { apiKey, workspaceId } = await server.createWorkspace();
+    const bot = await server.createChatbot(apiKey, { name: 'Talkative' });
+    const { conversationId } = await startConversation(apiKey, bot.id, 'Message 0');
+    // The rest written straight to the database: 10,000 messages in all, ids in order of creation.
+    const now = new Date().toISOString();
+    const rows = Array.from({ length: 9_998 }, (_, index) => ({
+      id: server.services.ids(),
+      conversation_id: conversationId,
+      workspace_id: workspaceId,
+      role: index % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: `Message ${index + 2}`,
+      metadata: null,
+      status: 'complete' as const,
+      model: null,
+      input_tokens: null,
+      output_tokens: null,
+      credits: null,
+      user_id: null,
+      sources: null,
+      error_code: null,
+      created_at: now,
+    }));
+    for (let start = 0; start < rows.length; start += 500) {
+      await insertMessages(server.services.db, rows.slice(start, start + 500));
+    }
+    const client = server.api(apiKey);
+    const path = `/api/v1/chatbots/${bot.id}/conversations/${conversationId}`;
+
+    const first = await client.get(path);
+
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.data.messages).toHaveLength(100);
+    expect(first.body.data.messages[0].content).toBe('Message 0');
+    expect(first.body.data.messages[2].content).toBe('Message 2');
+    expect(first.body.nextCursor).toBe(first.body.data.messages[99].id);
+
+    const contents: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?limit=500&cursor=${cursor}` : '?limit=500';
+      const page = await client.get(`${path}${query}`);
+      expect(page.status, page.text).toBe(200);
+      expect(page.body.data.messages.length).toBeLessThanOrEqual(500);
+      contents.push(...page.body.data.messages.map((message: { content: string }) => message.content));
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor);
+
+    expect(pages).toBe(20);
+    expect(contents).toHaveLength(10_000);
+    expect(contents[1]).toBe(first.body.data.messages[1].content);
+    expect(contents.slice(2)).toEqual(rows.map((row) => row.content));
+    for (const limit of ['0', '501', 'many']) {
+      const refused = await client.get(`${path}?limit=${limit}`);
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body.code).toBe('VALIDATION_ERROR');
+    }
   });
 
   it('DELETE removes a conversation: reading or deleting it again is 404 CONVERSATION_NOT_FOUND', async () => {

@@ -155,3 +155,14 @@ export async function apiPage<T>(
   const nextCursor = typeof envelope.nextCursor === 'string' ? envelope.nextCursor : null;
   return { items, nextCursor };
 }
+
+/** A resource holding one page of a list (a conversation and its messages); resolves to `data` and `nextCursor`. */
+export async function apiWithCursor<T>(
+  path: string,
+  query: Query = {},
+  signal?: AbortSignal,
+): Promise<{ data: T; nextCursor: string | null }> {
+  const envelope = await send('GET', path, { query, signal });
+  const nextCursor = typeof envelope.nextCursor === 'string' ? envelope.nextCursor : null;
+  return { data: envelope.data as T, nextCursor };
+}

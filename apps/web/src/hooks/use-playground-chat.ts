@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { streamChat } from '../api/chat-stream.ts';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError, api, apiWithCursor } from '../api/client.ts';
 import type { ChatStreamEvent, Conversation } from '../api/types.ts';
 import type { PlaygroundMessage } from '../components/chat-message.tsx';
 import { type ChatFailure, explainChatError } from '../lib/chat-errors.ts';
@@ -45,7 +45,7 @@ export function usePlaygroundChat(
     if (!resumeId) return;
     const controller = new AbortController();
     const path = `/api/v1/chatbots/${encodeURIComponent(chatbotId)}/conversations/${encodeURIComponent(resumeId)}`;
-    api<Conversation>('GET', path, { signal: controller.signal }).then(
+    loadAllMessages(path, controller.signal).then(
       (conversation) => {
         setMessages(
           conversation.messages.map((message) => ({
@@ -186,4 +186,16 @@ export function usePlaygroundChat(
   }, []);
 
   return { messages, conversationId, isSending, retryAt, isResuming, resumeError, send, stop, reset };
+}
+
+/** A conversation with every message: the server sends them a page at a time, oldest first. */
+async function loadAllMessages(path: string, signal: AbortSignal): Promise<Conversation> {
+  const first = await apiWithCursor<Conversation>(path, { limit: 500 }, signal);
+  const messages = [...first.data.messages];
+  for (let cursor = first.nextCursor; cursor; ) {
+    const page = await apiWithCursor<Conversation>(path, { limit: 500, cursor }, signal);
+    messages.push(...page.data.messages);
+    cursor = page.nextCursor;
+  }
+  return { ...first.data, messages };
 }

@@ -1,10 +1,17 @@
-import { useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { useCallback, useState } from 'react';
+import { ApiError, api, apiWithCursor } from '../api/client.ts';
 import type { Chatbot, Conversation, Message } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
 import { UsageLine } from '../components/chat-message.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
-import { Badge, type BadgeTone, EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
+import {
+  Badge,
+  type BadgeTone,
+  EmptyState,
+  ErrorState,
+  LoadMore,
+  Skeleton,
+} from '../components/feedback.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
@@ -37,17 +44,45 @@ export function ConversationPage({
 }) {
   const toast = useToast();
   const [isDeleting, setIsDeleting] = useState(false);
+  const [isLoadingMore, setIsLoadingMore] = useState(false);
+  const base = `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`;
+  const conversationPath = `${base}/conversations/${encodeURIComponent(conversationId)}`;
+  // The first page of messages (the server's 100, oldest first); "Load more" appends the next ones.
   const resource = useResource(
     async (signal) => {
-      const base = `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`;
-      const [conversation, chatbot] = await Promise.all([
-        api<Conversation>('GET', `${base}/conversations/${encodeURIComponent(conversationId)}`, { signal }),
+      const [page, chatbot] = await Promise.all([
+        apiWithCursor<Conversation>(conversationPath, {}, signal),
         api<Chatbot>('GET', base, { signal }).catch(() => undefined),
       ]);
-      return { conversation, chatbot };
+      return { conversation: page.data, nextCursor: page.nextCursor, chatbot };
     },
     [chatbotId, conversationId],
   );
+  const { setData } = resource;
+  const nextCursor = resource.data?.nextCursor ?? null;
+  const loadMore = useCallback(async () => {
+    if (!nextCursor) return;
+    setIsLoadingMore(true);
+    try {
+      const page = await apiWithCursor<Conversation>(conversationPath, { cursor: nextCursor });
+      setData((current) =>
+        current && current.nextCursor === nextCursor
+          ? {
+              ...current,
+              conversation: {
+                ...current.conversation,
+                messages: [...current.conversation.messages, ...page.data.messages],
+              },
+              nextCursor: page.nextCursor,
+            }
+          : current,
+      );
+    } catch (error) {
+      toast.error('Could not load more messages', error);
+    } finally {
+      setIsLoadingMore(false);
+    }
+  }, [conversationPath, nextCursor, setData, toast]);
   const back = { href: '#/conversations', label: 'All conversations' };
 
   if (resource.error) {
@@ -91,13 +126,13 @@ export function ConversationPage({
   }
 
   const { conversation, chatbot } = resource.data;
+  const hasMore = nextCursor !== null;
+  // While more pages remain, the count and the credits are those of the messages loaded so far.
+  const messageCount = `${pluralize(conversation.messages.length, 'message')}${hasMore ? ' loaded' : ''}`;
   const credits = conversation.messages.reduce((sum, message) => sum + (message.usage?.credits ?? 0), 0);
   const remove = async () => {
     try {
-      await api(
-        'DELETE',
-        `/api/v1/chatbots/${encodeURIComponent(chatbotId)}/conversations/${encodeURIComponent(conversationId)}`,
-      );
+      await api('DELETE', conversationPath);
       toast.success('Conversation deleted');
       navigate('/conversations');
     } catch (error) {
@@ -115,8 +150,11 @@ export function ConversationPage({
           <span className="meta-row">
             <span className="mono">{conversation.id}</span>
             <span>Started {formatDateTime(conversation.createdAt)}</span>
-            <span>{pluralize(conversation.messages.length, 'message')}</span>
-            <span>{formatCredits(credits)}</span>
+            <span>{messageCount}</span>
+            <span>
+              {formatCredits(credits)}
+              {hasMore ? ' so far' : ''}
+            </span>
           </span>
         }
         actions={
@@ -138,11 +176,14 @@ export function ConversationPage({
           <EmptyState icon="message" title="No messages in this conversation" />
         </Card>
       ) : (
-        <ol className="transcript">
-          {conversation.messages.map((message) => (
-            <TranscriptMessage key={message.id} message={message} />
-          ))}
-        </ol>
+        <>
+          <ol className="transcript">
+            {conversation.messages.map((message) => (
+              <TranscriptMessage key={message.id} message={message} />
+            ))}
+          </ol>
+          <LoadMore hasMore={hasMore} isLoading={isLoadingMore} onClick={() => void loadMore()} />
+        </>
       )}
       {isDeleting ? (
         <ConfirmDialog
@@ -152,8 +193,8 @@ export function ConversationPage({
           onClose={() => setIsDeleting(false)}
         >
           <p>
-            Its {pluralize(conversation.messages.length, 'message')} are deleted for good. Credits already
-            spent are not returned.
+            {hasMore ? 'All its messages' : `Its ${pluralize(conversation.messages.length, 'message')}`} are
+            deleted for good. Credits already spent are not returned.
           </p>
         </ConfirmDialog>
       ) : null}

@@ -37,6 +37,25 @@ describe('database failures', () => {
     expect(toAppError(new Error('Connection terminated unexpectedly')).code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it('answers 503 when PostgreSQL cancels a statement (57014, its statement timeout)', () => {
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
+      code: '57014',
+    });
+
+    const mapped = toAppError(cancelled);
+
+    expect(mapped.status).toBe(503);
+    expect(mapped.code).toBe('SERVICE_UNAVAILABLE');
+    expect(mapped.message).toBe('The database took too long to answer; retry shortly');
+  });
+
+  it('answers 404 NOT_FOUND to a static file server’s 403 refusal (a path out of its folder)', () => {
+    const refused = Object.assign(new Error('Forbidden'), { status: 403, statusCode: 403, expose: true });
+
+    expect(toAppError(refused).code).toBe('NOT_FOUND');
+    expect(toAppError(refused).status).toBe(404);
+  });
+
   it('keeps a faulty query a 500 INTERNAL_ERROR', async () => {
     const sqlite = new Database(':memory:');
     const error = await failureOf(async () => sqlite.prepare('select * from no_such_table').all());

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from '../../db/connect.ts';
+import { isDatabaseUnavailable, isStatementCancelled } from '../../db/connect.ts';
 import { AppError, isAppError } from '../../errors/app-error.ts';
 import type { App } from '../app-types.ts';
 
@@ -44,9 +44,18 @@ export function toAppError(error: FastifyError | Error): AppError {
     const reason = error instanceof SyntaxError ? 'The request body is not valid JSON' : error.message;
     return new AppError('VALIDATION_ERROR', { message: reason });
   }
+  // The static file servers (the API reference's assets, the dashboard's build) refuse a path that climbs out
+  // of their folder with a 403: to a client that is a path nothing serves.
+  if (status === 403 || status === 404) return new AppError('NOT_FOUND');
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (status === 503) return new AppError('SERVICE_UNAVAILABLE');
+  if (isStatementCancelled(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', {
+      message: 'The database took too long to answer; retry shortly',
+      cause: error,
+    });
+  }
   if (isDatabaseUnavailable(error)) {
     return new AppError('SERVICE_UNAVAILABLE', {
       message: 'The database cannot be reached right now; retry shortly',

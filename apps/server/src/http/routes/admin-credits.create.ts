@@ -1,4 +1,4 @@
-import { creditAdjustmentSchema, idSchema, successEnvelope } from '@pollybot/contracts';
+import { creditAdjustmentSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { findWorkspace } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -16,7 +16,7 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
           'Removing more credits than the balance holds is refused: the balance never goes below zero.',
         tags: ['admin'],
         security: adminSecurity,
-        params: z.object({ id: idSchema }),
+        params: z.object({ id: pathIdSchema }),
         body: creditAdjustmentSchema,
         response: {
           200: successEnvelope(z.object({ credits: z.number().int() })),

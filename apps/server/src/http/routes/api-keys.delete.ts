@@ -1,4 +1,4 @@
-import { idSchema, successEnvelope } from '@pollybot/contracts';
+import { pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { revokeApiKey } from '../../db/api-keys.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -14,7 +14,7 @@ export function registerApiKeysDelete(app: App, services: Services): void {
         summary: 'Revoke an API key; later use of it gives 401',
         tags: ['api-keys'],
         security: workspaceSecurity,
-        params: z.object({ id: idSchema }),
+        params: z.object({ id: pathIdSchema }),
         response: {
           200: successEnvelope(z.object({ id: z.string(), revoked: z.literal(true) })),
           ...errorResponses([...CHANGE_ERRORS, 'API_KEY_NOT_FOUND']),

@@ -1,4 +1,4 @@
-import { chatReplySchema, chatRequestSchema, idSchema, successEnvelope } from '@pollybot/contracts';
+import { chatReplySchema, chatRequestSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ChatbotRow } from '../../db/database.ts';
@@ -28,7 +28,7 @@ declare module 'fastify' {
   }
 }
 
-const paramsSchema = z.object({ chatbotId: idSchema });
+const paramsSchema = z.object({ chatbotId: pathIdSchema });
 
 /**
  * Checks 2-4 of the contract (chatbot, status, rate limit) read only the URL and headers, so they run
@@ -36,7 +36,8 @@ const paramsSchema = z.object({ chatbotId: idSchema });
  */
 function createChatGate(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const { chatbotId } = request.params as { chatbotId: string };
+    // Hooks see the raw path parameters; the schema's reading makes an id that cannot exist a plain 404.
+    const { chatbotId } = paramsSchema.parse(request.params);
     const chatbot = await loadChatbot(services, request.workspaceId, chatbotId);
     if (!chatbot) throw new AppError('CHATBOT_NOT_FOUND');
     if (chatbot.status !== 'active') throw new AppError('CHATBOT_INACTIVE');

@@ -1,4 +1,4 @@
-import { chatbotSchema, idSchema, successEnvelope } from '@pollybot/contracts';
+import { chatbotSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
@@ -6,7 +6,7 @@ import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
-export const chatbotParamsSchema = z.object({ id: idSchema });
+export const chatbotParamsSchema = z.object({ id: pathIdSchema });
 
 export function registerChatbotsGet(app: App, services: Services): void {
   app.get(

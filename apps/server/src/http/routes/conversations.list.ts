@@ -1,4 +1,4 @@
-import { conversationSummarySchema, idSchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
+import { conversationSummarySchema, listEnvelope, listQuerySchema, pathIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
 import { listConversations } from '../../db/conversations.repository.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
@@ -15,7 +15,7 @@ export function registerConversationsList(app: App, services: Services): void {
         summary: 'List a chatbot’s conversations, newest first',
         tags: ['conversations'],
         security: workspaceSecurity,
-        params: z.object({ id: idSchema }),
+        params: z.object({ id: pathIdSchema }),
         querystring: listQuerySchema,
         response: {
           200: listEnvelope(conversationSummarySchema),

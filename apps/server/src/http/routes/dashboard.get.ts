@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { routeNotFound } from '../plugins/error-handler.ts';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../plugins/security-headers.ts';
 
 /** Paths the dashboard never answers: they keep their own routes, or the API's 404 envelope. */
 const RESERVED = /^\/(?:api(?:\/|$)|docs|openapi\.json$|healthz$|readyz$)/;
@@ -20,6 +21,10 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </body>
 </html>
 `;
+
+/** The page's one inline style attribute, and nothing else. */
+const NOT_BUILT_PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
 // Vite names the files under assets/ after their content, so they can be cached for good; everything else
 // (index.html above all) is revalidated, so a new build is seen at once.
@@ -50,13 +55,11 @@ export async function registerDashboardGet(app: App, services: Services): Promis
     scope.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const path = `/${(request.params as { '*': string })['*']}`;
       if (RESERVED.test(path)) throw routeNotFound(request);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('x-frame-options', 'DENY');
-      reply.header('content-security-policy', "frame-ancestors 'none'");
       const isBuilt = await isFile(join(root, 'index.html'));
       if (!isBuilt) {
         if (path !== '/') throw routeNotFound(request);
         return reply
+          .header('content-security-policy', NOT_BUILT_PAGE_POLICY)
           .header('cache-control', 'no-cache')
           .type('text/html; charset=utf-8')
           .send(NOT_BUILT_PAGE);
@@ -65,6 +68,7 @@ export async function registerDashboardGet(app: App, services: Services): Promis
       // No dotfiles, no climbing out of the build, nothing the file system would read differently.
       if (segments.some((segment) => segment.startsWith('.') || /[\\\0]/.test(segment)))
         throw routeNotFound(request);
+      reply.header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY);
       const relative = segments.join('/');
       if (relative && (await isFile(join(root, ...segments)))) return reply.sendFile(relative);
       const last = segments.at(-1) ?? '';

@@ -1,7 +1,7 @@
 import {
   createKnowledgeSourceSchema,
-  idSchema,
   knowledgeSourceSchema,
+  pathIdSchema,
   successEnvelope,
 } from '@pollybot/contracts';
 import type { FastifyReply } from 'fastify';
@@ -14,8 +14,8 @@ import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
-export const knowledgeParamsSchema = z.object({ id: idSchema });
-export const knowledgeSourceParamsSchema = z.object({ id: idSchema, sourceId: idSchema });
+export const knowledgeParamsSchema = z.object({ id: pathIdSchema });
+export const knowledgeSourceParamsSchema = z.object({ id: pathIdSchema, sourceId: pathIdSchema });
 
 /** Errors every knowledge change (create, upload, re-sync, delete) may answer, besides its own. */
 export const KNOWLEDGE_WRITE_ERRORS = ['RATE_LIMIT_EXCEEDED', 'KNOWLEDGE_QUOTA_EXCEEDED'] as const;

@@ -1,4 +1,4 @@
-import { idSchema, messageSchema, successEnvelope } from '@pollybot/contracts';
+import { messageSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { findConversation, findMessage } from '../../db/conversations.repository.ts';
 import type { MessageRow } from '../../db/database.ts';
@@ -9,7 +9,11 @@ import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
-export const messageParamsSchema = z.object({ id: idSchema, conversationId: idSchema, messageId: idSchema });
+export const messageParamsSchema = z.object({
+  id: pathIdSchema,
+  conversationId: pathIdSchema,
+  messageId: pathIdSchema,
+});
 
 /** The chatbot's message, or CHATBOT_NOT_FOUND / CONVERSATION_NOT_FOUND / MESSAGE_NOT_FOUND. */
 export async function getMessage(

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPdf } from '../../../../test/helpers/documents.ts';
 import { importWebPages, WebImportError, type WebImportOptions } from './import-web-pages.ts';
+import { UNREACHABLE_HOST_REASON } from './safe-fetch.ts';
 
 const options: WebImportOptions = {
   allowPrivateNetworks: true,
@@ -389,14 +390,14 @@ describe('importWebPages without private networks', () => {
     const path = `/private-${received.length}`;
 
     await expect(importWebPages(address(path), 'page', refused)).rejects.toThrow(
-      new WebImportError('the address resolves to a private network address'),
+      new WebImportError(UNREACHABLE_HOST_REASON),
     );
     expect(received).not.toContain(path);
   });
 
   it('refuses a sitemap on a private address without fetching it', async () => {
     await expect(importWebPages(site('/sitemap.xml?private'), 'sitemap', refused)).rejects.toThrow(
-      new WebImportError('the address resolves to a private network address'),
+      new WebImportError(UNREACHABLE_HOST_REASON),
     );
     expect(received).not.toContain('/sitemap.xml?private');
   });

@@ -8,7 +8,7 @@ import {
 } from '../extract/extract-document.ts';
 import { DEFAULT_SOURCE_LIMITS } from '../extract/source-limits.ts';
 import { decodeWebText, findHtmlMetaCharset, parseContentType } from './decode-web-text.ts';
-import { isBlockedAddress } from './is-blocked-address.ts';
+import { isImportableAddress } from './is-blocked-address.ts';
 import { parseSitemap, type Sitemap } from './parse-sitemap.ts';
 import { createSafeAgent, formatBytes, parseWebAddress, safeFetch } from './safe-fetch.ts';
 import { WebImportError } from './web-import-error.ts';
@@ -53,9 +53,7 @@ export async function importWebPages(
   crawl: 'page' | 'sitemap',
   options: WebImportOptions,
 ): Promise<WebImportResult> {
-  const agent = createSafeAgent(
-    options.allowPrivateNetworks ? () => true : (address) => !isBlockedAddress(address),
-  );
+  const agent = createSafeAgent((address) => isImportableAddress(address, options.allowPrivateNetworks));
   try {
     if (crawl === 'page') return { pages: [await importPage(agent, url, options)], skipped: [] };
     const listed = await listSitemapPages(agent, url, options);

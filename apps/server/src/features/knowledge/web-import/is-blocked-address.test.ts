@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBlockedAddress } from './is-blocked-address.ts';
+import { isBlockedAddress, isImportableAddress } from './is-blocked-address.ts';
 
 describe('isBlockedAddress', () => {
   it.each([
@@ -47,5 +47,42 @@ describe('isBlockedAddress', () => {
     '64:ff9b::808:808',
   ])('allows the public address %s', (address) => {
     expect(isBlockedAddress(address)).toBe(false);
+  });
+});
+
+describe('isImportableAddress', () => {
+  const linkLocalAndMetadata = [
+    ['169.254.169.254', 'cloud metadata (AWS, GCP, Azure, Oracle)'],
+    ['169.254.0.1', 'link-local'],
+    ['100.100.100.200', 'Alibaba Cloud metadata'],
+    ['fe80::1', 'IPv6 link-local'],
+    ['fe80::a9fe:a9fe%eth0', 'IPv6 link-local with a zone'],
+    ['febf:ffff::1', 'the end of fe80::/10'],
+    ['fd00:ec2::254', 'AWS metadata over IPv6'],
+    ['::ffff:169.254.169.254', 'IPv4-mapped metadata'],
+    ['::ffff:a9fe:a9fe', 'IPv4-mapped metadata in hex'],
+    ['::169.254.169.254', 'IPv4-compatible metadata'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64 of the metadata address'],
+    ['2002:a9fe:a9fe::1', '6to4 of the metadata address'],
+    ['::ffff:100.100.100.200', 'IPv4-mapped Alibaba metadata'],
+    ['not an address', 'not an IP address'],
+  ] as const;
+
+  it.each(linkLocalAndMetadata)('refuses %s (%s) even when private networks are allowed', (address) => {
+    expect(isImportableAddress(address, true)).toBe(false);
+    expect(isImportableAddress(address, false)).toBe(false);
+  });
+
+  it.each(['127.0.0.1', '::1', '10.0.0.5', '192.168.1.20', 'fd12:3456::1', '::ffff:10.0.0.5', '100.64.0.1'])(
+    'lets %s through only when private networks are allowed',
+    (address) => {
+      expect(isImportableAddress(address, true)).toBe(true);
+      expect(isImportableAddress(address, false)).toBe(false);
+    },
+  );
+
+  it.each(['8.8.8.8', '2606:4700::1', '::ffff:8.8.8.8'])('lets the public address %s through', (address) => {
+    expect(isImportableAddress(address, true)).toBe(true);
+    expect(isImportableAddress(address, false)).toBe(true);
   });
 });

@@ -35,6 +35,15 @@ for (const [network, prefix] of [
   blocked.addSubnet(network, prefix, 'ipv6');
 }
 
+// Blocked even when private networks are allowed (POLLYBOT_URL_IMPORT_ALLOW_PRIVATE=true, for an intranet):
+// link-local addresses, where every cloud serves its instance metadata and credentials, and the metadata
+// services that live elsewhere (Alibaba Cloud's in CGNAT space, AWS's IPv6 one in unique-local space).
+const alwaysBlocked = new BlockList();
+alwaysBlocked.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local: AWS, GCP, Azure, Oracle... metadata
+alwaysBlocked.addAddress('100.100.100.200', 'ipv4'); // Alibaba Cloud metadata
+alwaysBlocked.addSubnet('fe80::', 10, 'ipv6'); // link-local
+alwaysBlocked.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
+
 /** Whether an IP address (v4 or v6) lies in a private, loopback, link-local, unique-local, CGNAT, multicast, unspecified or reserved range. */
 export function isBlockedAddress(address: string): boolean {
   const bare = address.replace(/%.*$/, ''); // a link-local address may carry a zone: fe80::1%eth0
@@ -45,11 +54,36 @@ export function isBlockedAddress(address: string): boolean {
   return embedded !== undefined && blocked.check(embedded, 'ipv4');
 }
 
-// NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses carry an IPv4 address that the network
-// translates to, so they are judged by that address.
+/**
+ * Whether an address is link-local or a cloud's metadata service, in any of its forms (IPv4, IPv6, and IPv6
+ * carrying the IPv4 address: mapped, compatible, NAT64, 6to4). Not an IP address counts as such.
+ */
+export function isLinkLocalAddress(address: string): boolean {
+  const bare = address.replace(/%.*$/, '');
+  if (isIPv4(bare)) return alwaysBlocked.check(bare, 'ipv4');
+  if (!isIPv6(bare)) return true;
+  if (alwaysBlocked.check(bare, 'ipv6')) return true;
+  const embedded = embeddedIpv4(bare);
+  return embedded !== undefined && alwaysBlocked.check(embedded, 'ipv4');
+}
+
+/**
+ * The addresses a URL import may connect to: public ones; with `allowPrivateNetworks` also private and
+ * loopback ones, but never link-local ones or metadata services.
+ */
+export function isImportableAddress(address: string, allowPrivateNetworks: boolean): boolean {
+  return allowPrivateNetworks ? !isLinkLocalAddress(address) : !isBlockedAddress(address);
+}
+
+// IPv4-mapped (::ffff:0:0/96) and IPv4-compatible (::/96) addresses are an IPv4 address, and NAT64
+// (64:ff9b::/96) and 6to4 (2002::/16) ones carry one that the network translates to: each is judged by
+// that address.
 function embeddedIpv4(address: string): string | undefined {
   const words = parseIpv6(address);
   if (!words) return undefined;
+  if (words.slice(0, 5).every((word) => word === 0) && (words[5] === 0xffff || words[5] === 0)) {
+    return wordsToIpv4(words[6] ?? 0, words[7] ?? 0);
+  }
   if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((word) => word === 0)) {
     return wordsToIpv4(words[6] ?? 0, words[7] ?? 0);
   }

@@ -2,7 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSafeAgent, PRIVATE_ADDRESS_REASON, safeFetch } from './safe-fetch.ts';
+import { isImportableAddress } from './is-blocked-address.ts';
+import { createSafeAgent, type LookupAll, safeFetch, UNREACHABLE_HOST_REASON } from './safe-fetch.ts';
 import { WebImportError } from './web-import-error.ts';
 
 type ReceivedRequest = { path: string; localAddress: string; headers: IncomingHttpHeaders };
@@ -52,7 +53,7 @@ describe('safeFetch', () => {
 
     const fetching = safeFetch(agent, `http://127.0.0.1:${port}/to-other-loopback`, options);
 
-    await expect(fetching).rejects.toThrow(new WebImportError(PRIVATE_ADDRESS_REASON));
+    await expect(fetching).rejects.toThrow(new WebImportError(UNREACHABLE_HOST_REASON));
     expect(pathsReceived()).toContain('/to-other-loopback');
     expect(pathsReceived()).not.toContain('/other-loopback');
     await agent.destroy();
@@ -62,7 +63,7 @@ describe('safeFetch', () => {
     const agent = createSafeAgent(() => false);
 
     await expect(safeFetch(agent, `http://localhost:${port}/by-name`, options)).rejects.toThrow(
-      PRIVATE_ADDRESS_REASON,
+      UNREACHABLE_HOST_REASON,
     );
     expect(pathsReceived()).not.toContain('/by-name');
     await agent.destroy();
@@ -109,6 +110,78 @@ describe('safeFetch', () => {
     await expect(safeFetch(agent, 'shop.example/about', options)).rejects.toThrow(
       'the address shop.example/about is not a valid URL',
     );
+    await agent.destroy();
+  });
+});
+
+/**
+ * A resolver that knows a few names under the reserved .test TLD and nothing else: no test asks a real DNS
+ * server. Every name it knows points at loopback or at an address an import must refuse.
+ */
+function fakeResolver(answers: Record<string, string[]>): LookupAll & { asked: string[] } {
+  const asked: string[] = [];
+  const lookupAll: LookupAll = (hostname, _options, callback) => {
+    asked.push(hostname);
+    const addresses = answers[hostname];
+    if (!addresses) {
+      const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      queueMicrotask(() => callback(error, []));
+      return;
+    }
+    const entries = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    queueMicrotask(() => callback(null, entries));
+  };
+  return Object.assign(lookupAll, { asked });
+}
+
+describe('safeFetch with host names', () => {
+  it('gives the same reason for a name that does not resolve and one that resolves to a refused address', async () => {
+    const resolver = fakeResolver({
+      'intranet-db.test': ['10.0.0.5'],
+      'metadata.test': ['169.254.169.254'],
+      'mixed.test': ['8.8.8.8', '192.168.1.1'],
+    });
+    const agent = createSafeAgent((address) => isImportableAddress(address, false), resolver);
+
+    const reasons: string[] = [];
+    for (const host of ['no-such-host.test', 'intranet-db.test', 'metadata.test', 'mixed.test']) {
+      const failure = await safeFetch(agent, `http://${host}:${port}/by-name`, options).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure, host).toBeInstanceOf(WebImportError);
+      reasons.push((failure as Error).message);
+    }
+
+    expect(new Set(reasons)).toEqual(new Set([UNREACHABLE_HOST_REASON]));
+    expect(resolver.asked).toEqual(['no-such-host.test', 'intranet-db.test', 'metadata.test', 'mixed.test']);
+    expect(pathsReceived()).not.toContain('/by-name');
+    await agent.destroy();
+  });
+
+  it('with private networks allowed, reaches a loopback name but never a link-local or metadata one', async () => {
+    const resolver = fakeResolver({
+      'intranet.test': ['127.0.0.1'],
+      'metadata.test': ['169.254.169.254'],
+      'mapped-metadata.test': ['::ffff:169.254.169.254'],
+      'link-local.test': ['fe80::1'],
+      'aws-metadata-v6.test': ['fd00:ec2::254'],
+    });
+    const agent = createSafeAgent((address) => isImportableAddress(address, true), resolver);
+
+    const resource = await safeFetch(agent, `http://intranet.test:${port}/intranet`, options);
+    expect(new TextDecoder().decode(resource.bytes)).toBe('you asked for /intranet');
+    for (const host of ['metadata.test', 'mapped-metadata.test', 'link-local.test', 'aws-metadata-v6.test']) {
+      await expect(safeFetch(agent, `http://${host}:${port}/metadata`, options), host).rejects.toThrow(
+        new WebImportError(UNREACHABLE_HOST_REASON),
+      );
+    }
+    for (const literal of ['169.254.169.254', '[::ffff:169.254.169.254]', '[fe80::1]']) {
+      await expect(safeFetch(agent, `http://${literal}:${port}/metadata`, options), literal).rejects.toThrow(
+        new WebImportError(UNREACHABLE_HOST_REASON),
+      );
+    }
+    expect(pathsReceived()).not.toContain('/metadata');
     await agent.destroy();
   });
 });

@@ -3,7 +3,19 @@ import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, type Dispatcher, fetch } from 'undici';
 import { WebImportError } from './web-import-error.ts';
 
-export const PRIVATE_ADDRESS_REASON = 'the address resolves to a private network address';
+/**
+ * Why a host is refused, the same sentence whether its name does not resolve or resolves to an address an
+ * import may not reach: a tenant must not learn which names exist on the server's own network.
+ */
+export const UNREACHABLE_HOST_REASON =
+  'the host name could not be found, or it is not an address on the public internet';
+
+/** Resolves a host name to all its addresses, as `dns.lookup` with `all: true` does. */
+export type LookupAll = (
+  hostname: string,
+  options: { all: true; family?: number | 'IPv4' | 'IPv6' | undefined; hints?: number | undefined },
+  callback: (error: NodeJS.ErrnoException | null, addresses: { address: string; family: number }[]) => void,
+) => void;
 
 const MAX_REDIRECTS = 5;
 
@@ -23,16 +35,20 @@ export type FetchedResource = { url: string; contentType: string | null; bytes: 
  * An undici agent that refuses, at connect time, any host whose addresses are not all allowed. Checking
  * the addresses the socket is about to use (not a lookup done earlier) leaves DNS rebinding no gap.
  */
-export function createSafeAgent(isAddressAllowed: (address: string) => boolean): Agent {
+export function createSafeAgent(
+  isAddressAllowed: (address: string) => boolean,
+  lookupAll: LookupAll = lookup as LookupAll,
+): Agent {
   const guardedLookup: LookupFunction = (hostname, options, callback) => {
-    lookup(hostname, { all: true, family: options.family, hints: options.hints }, (error, addresses) => {
+    lookupAll(hostname, { all: true, family: options.family, hints: options.hints }, (error, addresses) => {
+      // A name that does not resolve reads like one that resolves to a refused address.
+      if (error?.code === 'ENOTFOUND' || error?.code === 'EAI_AGAIN' || error?.code === 'ENODATA') {
+        return callback(new WebImportError(UNREACHABLE_HOST_REASON), '');
+      }
       if (error) return callback(error, '');
       const first = addresses[0];
-      if (!first) {
-        return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
-      }
-      if (addresses.some((entry) => !isAddressAllowed(entry.address))) {
-        return callback(new WebImportError(PRIVATE_ADDRESS_REASON), '');
+      if (!first || addresses.some((entry) => !isAddressAllowed(entry.address))) {
+        return callback(new WebImportError(UNREACHABLE_HOST_REASON), '');
       }
       // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily), for one otherwise.
       if (options.all) return callback(null, addresses);
@@ -44,7 +60,7 @@ export function createSafeAgent(isAddressAllowed: (address: string) => boolean):
     connect: (options, callback) => {
       // The socket skips the lookup for an IP literal, so it is judged here.
       if (isIP(options.hostname) && !isAddressAllowed(options.hostname)) {
-        callback(new WebImportError(PRIVATE_ADDRESS_REASON), null);
+        callback(new WebImportError(UNREACHABLE_HOST_REASON), null);
         return;
       }
       connect(options, callback);
@@ -151,7 +167,7 @@ function describeFailure(error: unknown, url: URL): Error {
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new WebImportError(`the host name ${url.hostname} could not be found`);
+      return new WebImportError(UNREACHABLE_HOST_REASON);
     case 'ECONNREFUSED':
       return new WebImportError('the server refused the connection');
     case 'ECONNRESET':
