@@ -139,7 +139,15 @@ type Credential = { label: string; headers: Record<string, string> };
 export async function snapshotDatabase(server: TestServer): Promise<Record<string, string[]>> {
   // Background ingestion an earlier request started is not this request's change: let it finish first.
   await server.services.ingestion.drain();
-  const tables = await server.services.db.introspection.getTables();
+  // PostgreSQL's introspection lists every schema's tables; a test database is one schema (its search_path).
+  const { db, dialect } = server.services.database;
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const tables = (await db.introspection.getTables()).filter(
+    (table) => schema === undefined || table.schema === schema,
+  );
   const snapshot: Record<string, string[]> = {};
   for (const table of tables) {
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(
