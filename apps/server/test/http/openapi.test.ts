@@ -1,6 +1,13 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSchemaChecker,
+  type JsonSchema as DocumentSchema,
+  fetchOpenApiDocument,
+  listOperations,
+  type OpenApiMedia,
+} from '../helpers/openapi.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 type Operation = { responses: Record<string, { description?: string; content?: Record<string, unknown> }> };
@@ -28,7 +35,12 @@ beforeAll(async () => {
   };
   subscribe('fastify.initialization', onInstance);
   try {
-    server = await startTestServer({ POLLYBOT_ADMIN_TOKEN: 'operator-token-0123456789abcdef' });
+    // OpenAI configured, as on a server the examples are written for; nothing here calls it (port 9 is closed).
+    server = await startTestServer({
+      POLLYBOT_ADMIN_TOKEN: 'operator-token-0123456789abcdef',
+      OPENAI_API_KEY: 'sk-upstream-test',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+    });
   } finally {
     unsubscribe('fastify.initialization', onInstance);
   }
@@ -430,6 +442,90 @@ describe('GET /openapi.json, limits and examples', () => {
     });
     expect(bodyOf(operation).properties?.model?.examples).toEqual(['openai/gpt-4o-mini']);
     expect(bodyOf(operation).properties?.rateLimit?.examples).toEqual([{ requests: 60, windowSeconds: 60 }]);
+  });
+});
+
+/** Every schema inside `schema` (itself included), with where it sits. */
+function* walkSchemas(schema: unknown, where: string): Generator<[DocumentSchema, string]> {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return;
+  const node = schema as DocumentSchema;
+  yield [node, where];
+  for (const [name, inner] of Object.entries(node.properties ?? {}))
+    yield* walkSchemas(inner, `${where}.${name}`);
+  for (const key of ['items', 'additionalProperties', 'not', 'contains', 'propertyNames'] as const)
+    yield* walkSchemas(node[key], `${where}/${key}`);
+  for (const key of ['oneOf', 'anyOf', 'allOf', 'prefixItems'] as const) {
+    for (const [index, inner] of ((node[key] as unknown[] | undefined) ?? []).entries())
+      yield* walkSchemas(inner, `${where}/${key}/${index}`);
+  }
+}
+
+/** The examples a media object or a parameter gives: `example`, and the values of `examples`. */
+function examplesOf(holder: Pick<OpenApiMedia, 'example' | 'examples'>): unknown[] {
+  return [
+    ...('example' in holder ? [holder.example] : []),
+    ...Object.values(holder.examples ?? {}).map((example) => example.value),
+  ];
+}
+
+describe('GET /openapi.json, every example', () => {
+  it('matches its own schema: request bodies, responses, parameters and every schema inside them', async () => {
+    const document = await fetchOpenApiDocument(server.baseUrl);
+    const check = createSchemaChecker();
+    const checked: string[] = [];
+    const failures: string[] = [];
+    const expectValid = (schema: DocumentSchema, value: unknown, where: string) => {
+      checked.push(where);
+      const errors = check(schema, value);
+      if (errors) failures.push(`${where}: ${errors} in ${JSON.stringify(value)}`);
+    };
+    const checkSchemaTree = (root: DocumentSchema, where: string) => {
+      for (const [schema, at] of walkSchemas(root, where)) {
+        for (const [index, example] of (schema.examples ?? []).entries())
+          expectValid(schema, example, `${at} examples[${index}]`);
+        if ('example' in schema) expectValid(schema, schema.example, `${at} example`);
+      }
+    };
+    const checkMedia = (content: Record<string, OpenApiMedia> | undefined, where: string) => {
+      for (const [type, media] of Object.entries(content ?? {})) {
+        for (const example of examplesOf(media))
+          expectValid(media.schema, example, `${where} ${type} example`);
+        checkSchemaTree(media.schema, `${where} ${type}`);
+      }
+    };
+
+    for (const [method, path, operation] of listOperations(document)) {
+      const where = `${method} ${path}`;
+      for (const parameter of operation.parameters ?? []) {
+        const at = `${where} ${parameter.in} ${parameter.name}`;
+        for (const example of examplesOf(parameter)) expectValid(parameter.schema, example, `${at} example`);
+        checkSchemaTree(parameter.schema, at);
+      }
+      checkMedia(operation.requestBody?.content, `${where} body`);
+      for (const [status, response] of Object.entries(operation.responses))
+        checkMedia(response.content, `${where} ${status}`);
+    }
+
+    expect(failures).toEqual([]);
+    // The examples are there to be checked: every JSON request body has one, and so do the stream's events.
+    for (const [method, path, operation] of listOperations(document)) {
+      const json = operation.requestBody?.content['application/json'];
+      if (json) expect(examplesOf(json).length, `${method} ${path} body example`).toBeGreaterThan(0);
+    }
+    expect(checked.filter((where) => where.includes('text/event-stream')).length).toBeGreaterThanOrEqual(3);
+    expect(checked.length).toBeGreaterThan(40);
+  });
+
+  it('answers the create-chatbot example with 201, the chatbot it describes', async () => {
+    const document = await fetchOpenApiDocument(server.baseUrl);
+    const example =
+      document.paths['/api/v1/chatbots']?.post?.requestBody?.content['application/json']?.example;
+    const { apiKey } = await server.createWorkspace();
+
+    const response = await server.api(apiKey).post('/api/v1/chatbots', example);
+
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.data).toMatchObject(example as Record<string, unknown>);
   });
 });
 
