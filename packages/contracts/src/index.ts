@@ -110,11 +110,13 @@ const chatbotFields = {
   name: storable(z.string().trim().min(1).max(200)).meta({ examples: [CHATBOT_EXAMPLE.name] }),
   instructions: storable(z.string().max(32_000)).meta({ examples: [CHATBOT_EXAMPLE.instructions] }),
   model: modelSchema.meta({ examples: [CHATBOT_EXAMPLE.model] }),
+  // PostgreSQL stores it as a 4-byte real, which cannot hold (and errors on) values as small as 1e-48.
   temperature: z
     .number()
     .min(0)
     .max(2)
-    .meta({ examples: [CHATBOT_EXAMPLE.temperature] }),
+    .overwrite((temperature) => Math.round(temperature * 1e6) / 1e6)
+    .meta({ description: 'Kept to 6 decimal places', examples: [CHATBOT_EXAMPLE.temperature] }),
   maxTokens: z
     .number()
     .int()
