@@ -19,7 +19,15 @@ export const storableText = storable(z.string());
 /** Not empty once trimmed: a check that shows in the JSON Schema as the pattern `\S`. */
 export const NOT_BLANK = [/\S/, 'must not be empty'] as const;
 
-export const idSchema = z.string().min(1).max(64);
+/** Text without NUL, which PostgreSQL refuses in any query (as a regex, so that the JSON Schema shows it). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the very character refused
+export const NO_NUL = [/^[^\u0000]*$/, 'must not contain NUL characters'] as const;
+
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(...NO_NUL);
 
 /** `?limit` of every list: 1-100, 20 by default. */
 export const listLimitSchema = z.coerce.number().int().min(1).max(100).default(20);

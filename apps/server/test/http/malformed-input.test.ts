@@ -402,3 +402,30 @@ describe('PATCH /api/v1/chatbots/:id with malformed input', () => {
     expect({ ...after, updatedAt: undefined }).toEqual({ ...before, updatedAt: undefined });
   });
 });
+
+describe('ids and query text with a NUL character', () => {
+  it.each([
+    ['GET', '/api/v1/chatbots/%00'],
+    ['DELETE', '/api/v1/chatbots/%00'],
+    ['GET', '/api/v1/chatbots/{bot}/conversations/%00'],
+    ['GET', '/api/v1/chatbots/{bot}/knowledge/%00'],
+    ['DELETE', '/api/v1/api-keys/%00'],
+    ['GET', '/api/v1/chatbots?cursor=%00'],
+    ['GET', '/api/v1/credits/ledger?cursor=a%00b'],
+    ['GET', '/api/v1/conversations?q=%00'],
+    ['GET', '/api/v1/conversations?userId=%00'],
+    ['GET', '/api/v1/conversations?cursor=%00'],
+  ])('answers %s %s with 400 VALIDATION_ERROR (PostgreSQL refuses NUL in a query)', async (method, path) => {
+    const bot = await server.createChatbot(apiKey);
+
+    const response = await server.api(apiKey).send(method, path.replace('{bot}', bot.id));
+
+    expectFailure(response, 400, 'VALIDATION_ERROR');
+  });
+
+  it('answers a chat to a chatbot id with NUL 404 CHATBOT_NOT_FOUND, as any unknown id', async () => {
+    const response = await server.api(apiKey).post('/api/v1/chatbots/bot%00/chat', { message: 'Hi' });
+
+    expectFailure(response, 404, 'CHATBOT_NOT_FOUND');
+  });
+});
