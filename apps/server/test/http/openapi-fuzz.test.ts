@@ -380,6 +380,18 @@ function multipartArbitrary(): fc.Arbitrary<{ body: Buffer; contentType: string 
     }));
 }
 
+/** Headers no operation documents, which each could trip a server up. */
+const ODD_HEADERS: Record<string, string>[] = [
+  { accept: 'text/event-stream' },
+  { accept: 'application/xml' },
+  { 'content-encoding': 'gzip' },
+  { 'x-forwarded-for': 'not-an-address, ::1' },
+  { 'x-forwarded-proto': 'https' },
+  { cookie: `pollybot_session=${'a'.repeat(4_000)}` },
+  { 'x-csrf-token': 'forged' },
+  { 'idempotency-key': 'x', 'last-event-id': '5-end' },
+];
+
 function requestArbitrary(
   method: string,
   path: string,
@@ -400,7 +412,16 @@ function requestArbitrary(
           body: text,
           contentType,
         }))
-      : fc.constant(undefined);
+      : // A body where none is expected, JSON or not.
+        fc
+          .option(
+            fc.record({
+              body: fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value) ?? 'null'),
+              contentType: fc.constantFrom('application/json', 'text/plain', 'application/octet-stream'),
+            }),
+            { freq: 6 },
+          )
+          .map((value) => value ?? undefined);
   const documentedHeaders = (operation.parameters ?? []).filter((parameter) => parameter.in === 'header');
   const headers = fc.tuple(
     ...documentedHeaders.map((parameter) =>
@@ -417,10 +438,10 @@ function requestArbitrary(
       .tuple(pathArbitrary(method, path), queryArbitrary(operation))
       .map(([route, query]) => route + query),
     credentials: credentialsArbitrary(operation),
-    headers: headers.map((parts) => Object.assign({}, ...parts) as Record<string, string>),
-    body: operation.requestBody
-      ? fc.option(body, { freq: 12 }).map((value) => value ?? undefined)
-      : fc.constant(undefined),
+    headers: fc
+      .tuple(headers, fc.option(fc.constantFrom(...ODD_HEADERS), { freq: 4 }))
+      .map(([parts, odd]) => Object.assign({}, ...parts, odd) as Record<string, string>),
+    body: operation.requestBody ? fc.option(body, { freq: 12 }).map((value) => value ?? undefined) : body,
   });
 }
 
@@ -545,7 +566,11 @@ describe('every operation of /openapi.json, fuzzed', () => {
             ...(await credentialHeaders(generated.credentials, path)),
             ...generated.headers,
           };
-          if (generated.body) headers['content-type'] = generated.body.contentType;
+          if (generated.body) {
+            headers['content-type'] = generated.body.contentType;
+            // Node frames a GET's or DELETE's body only when told its length.
+            headers['content-length'] = String(Buffer.byteLength(generated.body.body));
+          }
           const request = { method, path: generated.path, headers, body: generated.body?.body };
           const response = await send(request).catch((error: Error) => ({
             status: 0,
