@@ -258,6 +258,7 @@ export function listEnvelope<T extends z.ZodType>(item: T) {
 /** The id of a reply's stream event, which the client sends back as Last-Event-ID to resume. */
 export const replyEventIdSchema = z
   .string()
+  .max(13)
   .regex(/^\d{1,9}(-end)?$/)
   .meta({
     description:

@@ -9,6 +9,8 @@ type MediaResponse = { description?: string; content: Record<string, { schema: z
 /** Echoed when well-formed (http/plugins/request-id.ts), replaced otherwise. */
 const REQUEST_ID_HEADER = {
   type: 'string',
+  minLength: 1,
+  maxLength: 128,
   pattern: '^[A-Za-z0-9._:-]{1,128}$',
   description:
     'An id of the caller’s own for this request, echoed in X-Request-Id; any other value is replaced',

@@ -56,6 +56,8 @@ export function mediaResponse(description: string, content: Record<string, z.Zod
 export const idempotencyKeyHeaders = z.object({
   'Idempotency-Key': z
     .string()
+    .min(1)
+    .max(255)
     .regex(/^[\x20-\x7e]{1,255}$/)
     .regex(/\S/)
     .optional()
