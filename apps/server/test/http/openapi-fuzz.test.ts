@@ -492,6 +492,7 @@ function parseEvents(text: string): unknown[] {
 /** What is wrong with an answer, by the document; empty when nothing is. */
 function findProblems(
   operation: OpenApiOperation,
+  request: FuzzRequest,
   response: FuzzResponse,
   check: ReturnType<typeof createSchemaChecker>,
 ): string[] {
@@ -504,9 +505,22 @@ function findProblems(
       ...problems,
       `answered ${response.status}, which it does not document: ${response.text.slice(0, 300)}`,
     ];
+  const requestId = request.headers['X-Request-Id'];
   if (!response.headers['x-request-id']) problems.push('no X-Request-Id');
-  if (response.status === 429 && !/^[1-9]\d*$/.test(String(response.headers['retry-after'])))
-    problems.push(`429 without a valid Retry-After (${response.headers['retry-after']})`);
+  else if (
+    requestId &&
+    /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) &&
+    response.headers['x-request-id'] !== requestId
+  )
+    problems.push(`X-Request-Id ${requestId} was not echoed (${response.headers['x-request-id']})`);
+  if (response.status === 429) {
+    const retryAfter = String(response.headers['retry-after']);
+    const body = safeParse(response.text) as { retryAfter?: unknown };
+    if (!/^[1-9]\d*$/.test(retryAfter) || body.retryAfter !== Number(retryAfter))
+      problems.push(
+        `429 whose Retry-After (${retryAfter}) is not the body's retryAfter (${body.retryAfter})`,
+      );
+  }
   for (const [name, header] of Object.entries(documented.headers ?? {})) {
     const value = response.headers[name.toLowerCase()];
     if (value === undefined) continue;
@@ -578,7 +592,7 @@ describe('every operation of /openapi.json, fuzzed', () => {
             text: error.message,
           }));
           seen.add(response.status);
-          for (const problem of findProblems(operation, response, check)) {
+          for (const problem of findProblems(operation, request, response, check)) {
             const sent = `${generated.path.slice(0, 160)} ${JSON.stringify(generated.headers).slice(0, 160)} ${String(generated.body?.body ?? '').slice(0, 200)}`;
             problems.push(`${method} ${path}: ${problem}\n    request: ${sent}`);
           }
