@@ -1,16 +1,23 @@
-import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import {
   createSchemaChecker,
   fetchOpenApiDocument,
-  type JsonSchema,
   listOperations,
   type OpenApiDocument,
   type OpenApiOperation,
 } from '../helpers/openapi.ts';
-import { arbitraryFromSchema, type Hints, mutateObject, wrongValue } from '../helpers/schema-arbitraries.ts';
+import { findAnswerProblems, sendVerbatim } from '../helpers/openapi-answers.ts';
+import {
+  headerText,
+  jsonBodyArbitrary,
+  multipartArbitrary,
+  ODD_HEADERS,
+  ODD_PATH_SEGMENTS,
+  ODD_QUERY_VALUES,
+} from '../helpers/request-arbitraries.ts';
+import { arbitraryFromSchema, type Hints } from '../helpers/schema-arbitraries.ts';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/test-server.ts';
 
 // A bounded, seeded property-based test over every operation /openapi.json documents: requests that follow
@@ -21,14 +28,6 @@ import { startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/test
 const SEED = Number(process.env.FUZZ_SEED ?? 1_307);
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 24);
 const ADMIN_TOKEN = 'operator-token-0123456789abcdef';
-
-type FuzzRequest = {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string | Buffer;
-};
-type FuzzResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
 
 let fake: FakeOpenAi;
 let server: TestServer;
@@ -156,28 +155,6 @@ function existingIds(method: string, path: string, name: string): string[] {
   }
 }
 
-/** Ids no route expects: traversal, bad escapes, NUL, other scripts, injection, too long. Sent verbatim. */
-const ODD_PATH_SEGMENTS = [
-  '..',
-  '.',
-  '%2e%2e',
-  '%00',
-  '%ZZ',
-  '%',
-  '%2F',
-  'a%2Fb',
-  '%E0%A4%A',
-  encodeURIComponent('ünïcødé-🙂'),
-  encodeURIComponent("1' OR '1'='1"),
-  '%20',
-  'x'.repeat(65),
-  'y'.repeat(2_000),
-  'null',
-  'undefined',
-  '__proto__',
-  'constructor',
-];
-
 function pathArbitrary(method: string, path: string): fc.Arbitrary<string> {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
   const segments = names.map((name) => {
@@ -194,19 +171,6 @@ function pathArbitrary(method: string, path: string): fc.Arbitrary<string> {
     return path.replace(/\{\w+\}/g, () => values[index++] as string);
   });
 }
-
-const ODD_QUERY_VALUES = [
-  '',
-  '-1',
-  '0',
-  '1e309',
-  'abc',
-  '%ZZ',
-  '%00',
-  'null',
-  'x'.repeat(5_000),
-  '2025-13-45',
-];
 
 function queryArbitrary(operation: OpenApiOperation): fc.Arbitrary<string> {
   const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
@@ -234,11 +198,6 @@ function queryArbitrary(operation: OpenApiOperation): fc.Arbitrary<string> {
     return present.length ? `?${present.join('&')}` : '';
   });
 }
-
-/** Header values Node sends: tab, printable ASCII and Latin-1, no line breaks. */
-const headerText = fc
-  .string({ maxLength: 300, unit: 'binary' })
-  .map((text) => text.replace(/[^\t\x20-\x7e\xa0-\xff]/g, ''));
 
 type Credentials = 'apiKey' | 'session' | 'session-without-csrf' | 'admin' | 'none' | 'garbage';
 
@@ -281,18 +240,6 @@ async function credentialHeaders(credentials: Credentials, path: string): Promis
   }
 }
 
-const ODD_BODIES = [
-  '',
-  '{',
-  'null',
-  '[]',
-  '"text"',
-  '{"a":',
-  '\u0000',
-  '{"__proto__":{"polluted":1}}',
-  '{"constructor":{"prototype":{"polluted":1}}}',
-];
-
 /** Values request bodies take from the fixtures, by property name. */
 function bodyHints(): Hints {
   return {
@@ -302,95 +249,6 @@ function bodyHints(): Hints {
     token: fixtures.victims.invitations,
   };
 }
-
-function jsonBodyArbitrary(schema: JsonSchema): fc.Arbitrary<{ text: string; contentType: string }> {
-  const valid = arbitraryFromSchema(schema, bodyHints());
-  const value = fc.oneof(
-    { arbitrary: valid, weight: 16 },
-    { arbitrary: valid.chain(mutateObject), weight: 10 },
-    { arbitrary: wrongValue, weight: 3 },
-  );
-  const contentType = fc.oneof(
-    { arbitrary: fc.constant('application/json'), weight: 8 },
-    fc.constantFrom(
-      'text/plain',
-      'application/xml',
-      'application/json; charset=latin1',
-      'application/x-www-form-urlencoded',
-    ),
-  );
-  return fc.oneof(
-    {
-      arbitrary: fc.record({ text: value.map((body) => JSON.stringify(body) ?? 'null'), contentType }),
-      weight: 40,
-    },
-    {
-      arbitrary: fc.record({
-        text: fc.constantFrom(...ODD_BODIES),
-        contentType: fc.constant('application/json'),
-      }),
-      weight: 4,
-    },
-    // Past the body limit.
-    {
-      arbitrary: fc.constant({
-        text: JSON.stringify({ message: 'x'.repeat(1_100_000) }),
-        contentType: 'application/json',
-      }),
-      weight: 1,
-    },
-  );
-}
-
-function multipartArbitrary(): fc.Arbitrary<{ body: Buffer; contentType: string }> {
-  const boundary = 'fuzzboundary7MA4YWxkTrZu0gW';
-  const part = (name: string, value: string, fileName?: string) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${fileName === undefined ? '' : `; filename="${fileName}"`}\r\n` +
-    `${fileName === undefined ? '' : 'Content-Type: application/octet-stream\r\n'}\r\n${value}\r\n`;
-  return fc
-    .record({
-      fileName: fc.option(
-        fc.constantFrom(
-          'faq.md',
-          'notes.txt',
-          'page.html',
-          'scan.pdf',
-          'letter.docx',
-          'run.exe',
-          '',
-          '../../etc/passwd',
-          'ünï.txt',
-        ),
-      ),
-      content: fc.oneof(
-        fc.constant('# Opening hours\n\nWe open at 8:00.'),
-        fc.string({ maxLength: 200, unit: 'binary' }),
-      ),
-      title: fc.option(fc.oneof(fc.constant('Opening hours'), fc.string({ maxLength: 300 }))),
-      extra: fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, fc.constant('unexpected')),
-    })
-    .map(({ fileName, content, title, extra }) => ({
-      body: Buffer.from(
-        (fileName === null ? '' : part('file', content, fileName)) +
-          (title === null ? '' : part('title', title)) +
-          (extra === null ? '' : part('extra', extra)) +
-          `--${boundary}--\r\n`,
-      ),
-      contentType: `multipart/form-data; boundary=${boundary}`,
-    }));
-}
-
-/** Headers no operation documents, which each could trip a server up. */
-const ODD_HEADERS: Record<string, string>[] = [
-  { accept: 'text/event-stream' },
-  { accept: 'application/xml' },
-  { 'content-encoding': 'gzip' },
-  { 'x-forwarded-for': 'not-an-address, ::1' },
-  { 'x-forwarded-proto': 'https' },
-  { cookie: `pollybot_session=${'a'.repeat(4_000)}` },
-  { 'x-csrf-token': 'forged' },
-  { 'idempotency-key': 'x', 'last-event-id': '5-end' },
-];
 
 function requestArbitrary(
   method: string,
@@ -408,7 +266,7 @@ function requestArbitrary(
   ]
     ? multipartArbitrary()
     : content['application/json']
-      ? jsonBodyArbitrary(content['application/json'].schema).map(({ text, contentType }) => ({
+      ? jsonBodyArbitrary(content['application/json'].schema, bodyHints()).map(({ text, contentType }) => ({
           body: text,
           contentType,
         }))
@@ -445,120 +303,6 @@ function requestArbitrary(
   });
 }
 
-/** Sends a request verbatim (no path normalisation), reading the whole answer; a stream must end on its own. */
-function send(request: FuzzRequest): Promise<FuzzResponse> {
-  const { port } = new URL(server.baseUrl);
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      { host: '127.0.0.1', port, method: request.method, path: request.path, headers: request.headers },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () =>
-          resolve({
-            status: incoming.statusCode ?? 0,
-            headers: incoming.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        incoming.on('error', reject);
-      },
-    );
-    outgoing.setTimeout(15_000, () => outgoing.destroy(new Error('no complete answer within 15 s')));
-    outgoing.on('error', reject);
-    outgoing.end(request.body);
-  });
-}
-
-/** The events of a text/event-stream body, as {id, event, data}; comments (`: ping`) left out. */
-function parseEvents(text: string): unknown[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '' && !block.startsWith(':'))
-    .map((block) => {
-      const fields: Record<string, string> = {};
-      for (const line of block.split('\n')) {
-        const colon = line.indexOf(':');
-        fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
-      }
-      let data: unknown = fields.data;
-      try {
-        data = JSON.parse(fields.data ?? '');
-      } catch {}
-      return { id: fields.id, event: fields.event, data };
-    });
-}
-
-/** What is wrong with an answer, by the document; empty when nothing is. */
-function findProblems(
-  operation: OpenApiOperation,
-  request: FuzzRequest,
-  response: FuzzResponse,
-  check: ReturnType<typeof createSchemaChecker>,
-): string[] {
-  const problems: string[] = [];
-  const documented = operation.responses[String(response.status)];
-  if (response.status >= 500 && response.status !== 502 && response.status !== 504)
-    problems.push(`answered ${response.status}: ${response.text.slice(0, 300)}`);
-  if (!documented)
-    return [
-      ...problems,
-      `answered ${response.status}, which it does not document: ${response.text.slice(0, 300)}`,
-    ];
-  const requestId = request.headers['X-Request-Id'];
-  if (!response.headers['x-request-id']) problems.push('no X-Request-Id');
-  else if (
-    requestId &&
-    /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) &&
-    response.headers['x-request-id'] !== requestId
-  )
-    problems.push(`X-Request-Id ${requestId} was not echoed (${response.headers['x-request-id']})`);
-  if (response.status === 429) {
-    const retryAfter = String(response.headers['retry-after']);
-    const body = safeParse(response.text) as { retryAfter?: unknown };
-    if (!/^[1-9]\d*$/.test(retryAfter) || body.retryAfter !== Number(retryAfter))
-      problems.push(
-        `429 whose Retry-After (${retryAfter}) is not the body's retryAfter (${body.retryAfter})`,
-      );
-  }
-  for (const [name, header] of Object.entries(documented.headers ?? {})) {
-    const value = response.headers[name.toLowerCase()];
-    if (value === undefined) continue;
-    const parsed = header.schema.type === 'integer' ? Number(value) : value;
-    const errors = check(header.schema, parsed);
-    if (errors) problems.push(`header ${name}: ${value}: ${errors}`);
-  }
-  const mediaType =
-    String(response.headers['content-type'] ?? '')
-      .split(';')[0]
-      ?.trim() ?? '';
-  if (!documented.content) {
-    if (response.text !== '')
-      problems.push(`a body where none is documented: ${response.text.slice(0, 200)}`);
-    return problems;
-  }
-  const media = documented.content[mediaType];
-  if (!media)
-    return [...problems, `content type ${mediaType || '(none)'} is not documented for ${response.status}`];
-  const values = mediaType === 'text/event-stream' ? parseEvents(response.text) : [safeParse(response.text)];
-  for (const value of values) {
-    const errors = check(media.schema, value);
-    if (errors)
-      problems.push(
-        `${response.status} ${mediaType} breaks its schema: ${errors}: ${JSON.stringify(value).slice(0, 300)}`,
-      );
-  }
-  return problems;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Reads first, then creations, changes and removals, so fixtures other operations need live long enough. */
 const METHOD_ORDER = ['GET', 'POST', 'PATCH', 'DELETE'];
 
@@ -586,13 +330,13 @@ describe('every operation of /openapi.json, fuzzed', () => {
             headers['content-length'] = String(Buffer.byteLength(generated.body.body));
           }
           const request = { method, path: generated.path, headers, body: generated.body?.body };
-          const response = await send(request).catch((error: Error) => ({
+          const response = await sendVerbatim(server.baseUrl, request).catch((error: Error) => ({
             status: 0,
             headers: {},
             text: error.message,
           }));
           seen.add(response.status);
-          for (const problem of findProblems(operation, request, response, check)) {
+          for (const problem of findAnswerProblems(operation, request, response, check)) {
             const sent = `${generated.path.slice(0, 160)} ${JSON.stringify(generated.headers).slice(0, 160)} ${String(generated.body?.body ?? '').slice(0, 200)}`;
             problems.push(`${method} ${path}: ${problem}\n    request: ${sent}`);
           }
