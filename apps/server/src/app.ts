@@ -3,14 +3,10 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from './errors/app-error.ts';
 import type { App } from './http/app-types.ts';
+import { transformRouteSchema } from './http/openapi-transform.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
 import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
@@ -197,11 +193,7 @@ export async function buildApp(services: Services): Promise<App> {
         },
       },
     },
-    transform: (input) => {
-      const { multipartBody, ...schema } = input.schema;
-      const result = jsonSchemaTransform({ ...input, schema });
-      return multipartBody ? { ...result, schema: { ...result.schema, body: multipartBody } } : result;
-    },
+    transform: transformRouteSchema,
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, storableText, workspaceSchema } from './common.ts';
+import { pathIdSchema, storable, workspaceSchema } from './common.ts';
 
 // Signing in to the dashboard: accounts, sessions, members and invitations.
 
@@ -13,50 +13,78 @@ export const invitationRoleSchema = z.enum(['admin', 'member']);
 export const MIN_PASSWORD_LENGTH = 10;
 
 /** Compared lower-cased: one address is one account, however it is capitalised. */
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .check(z.email())
+  .max(254)
+  .meta({ examples: ['sam@example.com'] });
 
-const newPasswordSchema = storableText.pipe(
+const newPasswordSchema = storable(
   z
     .string()
     .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
     .max(1024, 'must be at most 1024 characters'),
 );
 
-const personNameSchema = storableText.pipe(z.string().trim().min(1).max(200));
+const personNameSchema = storable(z.string().trim().min(1).max(200));
 
-export const setupRequestSchema = z.object({
-  setupToken: z
-    .string()
-    .max(512)
-    .optional()
-    .meta({
-      description:
-        'The setup token printed in the server’s start-up output (its log), or POLLYBOT_ADMIN_TOKEN; ' +
-        '401 SETUP_TOKEN_INVALID when missing or wrong',
-    }),
-  email: emailSchema,
-  name: personNameSchema,
-  password: newPasswordSchema,
-});
+/** A password good enough for an example: long, and shown nowhere else. */
+const EXAMPLE_PASSWORD = 'violet-harbour-lantern-42';
+
+export const setupRequestSchema = z
+  .object({
+    setupToken: z
+      .string()
+      .max(512)
+      .optional()
+      .meta({
+        description:
+          'The setup token printed in the server’s start-up output (its log), or POLLYBOT_ADMIN_TOKEN; ' +
+          '401 SETUP_TOKEN_INVALID when missing or wrong',
+      }),
+    email: emailSchema,
+    name: personNameSchema,
+    password: newPasswordSchema,
+  })
+  .meta({
+    examples: [
+      {
+        setupToken: 'q3K9xW2mR7tB4nC8vL1pZ6yH0dF5gJ2sT9aE3kM7wQx',
+        email: 'sam@example.com',
+        name: 'Sam Rivera',
+        password: EXAMPLE_PASSWORD,
+      },
+    ],
+  });
 export type SetupRequest = z.infer<typeof setupRequestSchema>;
 
-export const loginRequestSchema = z.object({
-  email: emailSchema,
-  password: z.string().min(1).max(1024),
-});
+export const loginRequestSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string().min(1).max(1024),
+  })
+  .meta({ examples: [{ email: 'sam@example.com', password: EXAMPLE_PASSWORD }] });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-export const acceptInvitationRequestSchema = z.object({
-  token: z.string().min(1).max(200),
-  name: personNameSchema
-    .optional()
-    .meta({ description: 'Required for a new account; an existing account keeps its name' }),
-  password: newPasswordSchema.meta({
-    description:
-      'The new account’s password; for an address that already has an account, that account’s password ' +
-      '(and the request must carry its session)',
-  }),
-});
+export const acceptInvitationRequestSchema = z
+  .object({
+    token: z.string().min(1).max(200),
+    name: personNameSchema
+      .optional()
+      .meta({ description: 'Required for a new account; an existing account keeps its name' }),
+    password: newPasswordSchema.meta({
+      description:
+        'The new account’s password; for an address that already has an account, that account’s password ' +
+        '(and the request must carry its session)',
+    }),
+  })
+  .meta({
+    examples: [
+      { token: 'Xb7Lq2Nc9Rf4Tw1Kd6Hm3Pz8Vy5Gs0Aj2Ue7Qi4Wo9c', name: 'Alex Chen', password: EXAMPLE_PASSWORD },
+    ],
+  });
 export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequestSchema>;
 
 export const authStateSchema = z.object({ needsSetup: z.boolean() });
@@ -80,7 +108,9 @@ export const memberSchema = z.object({
   joinedAt: z.string(),
 });
 
-export const invitationCreateSchema = z.object({ email: emailSchema, role: invitationRoleSchema });
+export const invitationCreateSchema = z
+  .object({ email: emailSchema, role: invitationRoleSchema })
+  .meta({ examples: [{ email: 'alex@example.com', role: 'member' }] });
 export type InvitationCreate = z.infer<typeof invitationCreateSchema>;
 
 const invitationFields = {
@@ -105,7 +135,9 @@ export const invitationCreatedSchema = z.object({
 });
 
 /** The operator API's invitation of a workspace's first owner. */
-export const ownerInvitationCreateSchema = z.object({ email: emailSchema });
+export const ownerInvitationCreateSchema = z
+  .object({ email: emailSchema })
+  .meta({ examples: [{ email: 'owner@acme.example' }] });
 
 export const ownerInvitationCreatedSchema = invitationCreatedSchema.extend({
   acceptPath: z.string().meta({
@@ -113,7 +145,7 @@ export const ownerInvitationCreatedSchema = invitationCreatedSchema.extend({
   }),
 });
 
-export const invitationParamsSchema = z.object({ invitationId: idSchema });
+export const invitationParamsSchema = z.object({ invitationId: pathIdSchema });
 
 /** DELETE /api/v1/members/{userId}?revokeApiKeys=false keeps the API keys the person created. */
 export const memberRemovalQuerySchema = z.object({

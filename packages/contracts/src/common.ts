@@ -2,13 +2,32 @@ import { z } from 'zod';
 
 // Building blocks shared by the contract's schema files.
 
-/** Text that is well-formed Unicode and free of NUL, which no database stores faithfully. */
-export const storableText = z
-  .string()
-  .refine((text) => text.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
-  .refine((text) => !text.includes('\u0000'), 'must not contain NUL characters');
+/**
+ * The string schema `text` (its trimming and limits), which must also be well-formed Unicode and free of NUL,
+ * which no database stores faithfully. Checks added to the string itself, unlike a pipe, stay visible in its
+ * JSON Schema (the OpenAPI document).
+ */
+export function storable<T extends z.ZodString>(text: T): T {
+  return text
+    .refine((value) => value.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+}
 
-export const idSchema = z.string().min(1).max(64);
+/** Text that is well-formed Unicode and free of NUL. */
+export const storableText = storable(z.string());
+
+/** Not empty once trimmed: a check that shows in the JSON Schema as the pattern `\S`. */
+export const NOT_BLANK = [/\S/, 'must not be empty'] as const;
+
+/** Text without NUL, which PostgreSQL refuses in any query (as a regex, so that the JSON Schema shows it). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the very character refused
+export const NO_NUL = [/^[^\u0000]*$/, 'must not contain NUL characters'] as const;
+
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(...NO_NUL);
 
 /** What an id of ours can look like: 1-64 URL-safe characters. */
 const POSSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;

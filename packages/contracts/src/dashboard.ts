@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listLimitSchema, pathIdSchema } from './common.ts';
+import { listLimitSchema, NO_NUL, pathIdSchema } from './common.ts';
 
 // The workspace views the dashboard reads: models, the inbox, usage and the credit ledger.
 
@@ -20,17 +20,31 @@ export const modelCatalogSchema = z.object({
 const dateOrTimestampSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 export const inboxQuerySchema = z.object({
-  chatbotId: z.string().max(64).optional(),
+  chatbotId: z
+    .string()
+    .max(64)
+    .regex(...NO_NUL)
+    .optional(),
   from: dateOrTimestampSchema.optional().meta({ description: 'Active at or after this time (or day)' }),
   to: dateOrTimestampSchema.optional().meta({ description: 'Started at or before this time (or day)' }),
-  userId: z.string().max(200).optional().meta({ description: 'A message’s `metadata.userId`' }),
+  userId: z
+    .string()
+    .max(200)
+    .regex(...NO_NUL)
+    .optional()
+    .meta({ description: 'A message’s `metadata.userId`' }),
   q: z
     .string()
     .max(200)
+    .regex(...NO_NUL)
     .optional()
     .meta({ description: 'Text in a message, case-insensitive, taken literally' }),
   limit: listLimitSchema,
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(...NO_NUL)
+    .optional(),
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { idSchema, listLimitSchema, storableText } from './common.ts';
+import { idSchema, listLimitSchema, NOT_BLANK, storable } from './common.ts';
 import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
-export { idSchema, pathIdSchema, storableText, workspaceSchema } from './common.ts';
+export { idSchema, pathIdSchema, storable, storableText, workspaceSchema } from './common.ts';
 export * from './dashboard.ts';
 export * from './knowledge.ts';
 
@@ -60,19 +60,25 @@ export const metadataSchema = z
   .refine(isWellFormedJson, 'must be well-formed Unicode (no lone surrogates)')
   .meta({
     description: `Free JSON object, at most 16 KB serialized and ${MAX_METADATA_DEPTH} levels deep (the object itself is one)`,
+    examples: [{ userId: 'customer-4821' }],
   });
 
-export const chatRequestSchema = z.object({
-  message: storableText
-    .refine((text) => text.trim().length > 0, 'must not be empty')
-    .refine(
-      (text) => countCharacters(text) <= MAX_MESSAGE_CHARACTERS,
-      `must be at most ${MAX_MESSAGE_CHARACTERS} characters`,
-    ),
-  conversationId: idSchema.optional(),
-  stream: z.boolean().optional(),
-  metadata: metadataSchema.optional(),
-});
+export const chatRequestSchema = z
+  .object({
+    message: storable(z.string().regex(...NOT_BLANK))
+      .refine(
+        (text) => countCharacters(text) <= MAX_MESSAGE_CHARACTERS,
+        `must be at most ${MAX_MESSAGE_CHARACTERS} characters`,
+      )
+      // Counted in characters (code points), as JSON Schema's maxLength counts them, not in UTF-16 units.
+      .meta({ maxLength: MAX_MESSAGE_CHARACTERS, examples: ['What are your opening hours on Saturday?'] }),
+    conversationId: idSchema
+      .optional()
+      .meta({ description: 'Continue this conversation; a new one is started without it' }),
+    stream: z.boolean().optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .meta({ examples: [{ message: 'What are your opening hours on Saturday?', stream: false }] });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 export const usageSchema = z.object({
@@ -100,54 +106,99 @@ export const modelSchema = z
     `must be <provider>/<model name> with provider one of ${MODEL_PROVIDERS.join(', ')}`,
   );
 
-export const rateLimitSchema = z.object({
-  requests: z.number().int().min(1).max(1_000_000),
-  windowSeconds: z.number().int().min(1).max(86_400),
-});
+export const rateLimitSchema = z
+  .object({
+    requests: z.number().int().min(1).max(1_000_000),
+    windowSeconds: z.number().int().min(1).max(86_400),
+  })
+  .meta({ examples: [{ requests: 60, windowSeconds: 60 }] });
+
+/** A chatbot as its examples show it, in requests and responses alike. */
+const CHATBOT_EXAMPLE = {
+  name: 'Support bot',
+  instructions:
+    'You answer questions about Acme Bikes: opening hours, orders, repairs and returns. Be brief and friendly.',
+  model: 'openai/gpt-4o-mini',
+  temperature: 0.7,
+  maxTokens: 1024,
+  streaming: true,
+  rateLimit: { requests: 60, windowSeconds: 60 },
+  fallbackMessage: 'I do not know that yet. Please e-mail support@example.com and we will help.',
+  status: 'active' as const,
+};
 
 const chatbotFields = {
-  name: storableText.pipe(z.string().trim().min(1).max(200)),
-  instructions: storableText.pipe(z.string().max(32_000)),
-  model: modelSchema,
-  temperature: z.number().min(0).max(2),
-  maxTokens: z.number().int().min(1).max(200_000),
+  name: storable(z.string().trim().min(1).max(200)).meta({ examples: [CHATBOT_EXAMPLE.name] }),
+  instructions: storable(z.string().max(32_000)).meta({ examples: [CHATBOT_EXAMPLE.instructions] }),
+  model: modelSchema.meta({ examples: [CHATBOT_EXAMPLE.model] }),
+  // PostgreSQL stores it as a 4-byte real, which cannot hold (and errors on) values as small as 1e-48.
+  temperature: z
+    .number()
+    .min(0)
+    .max(2)
+    .overwrite((temperature) => Math.round(temperature * 1e6) / 1e6)
+    .meta({ description: 'Kept to 6 decimal places', examples: [CHATBOT_EXAMPLE.temperature] }),
+  maxTokens: z
+    .number()
+    .int()
+    .min(1)
+    .max(200_000)
+    .meta({ examples: [CHATBOT_EXAMPLE.maxTokens] }),
   streaming: z.boolean(),
   rateLimit: rateLimitSchema,
   /** What the chatbot answers when its knowledge has nothing on a question; null for the built-in wording. */
-  fallbackMessage: storableText.pipe(z.string().trim().min(1).max(2_000)).nullable(),
+  fallbackMessage: storable(z.string().trim().min(1).max(2_000))
+    .nullable()
+    .meta({ examples: [CHATBOT_EXAMPLE.fallbackMessage] }),
   status: z.enum(['active', 'inactive']),
 };
 
-export const chatbotCreateSchema = z.object({
-  ...chatbotFields,
-  instructions: chatbotFields.instructions.optional(),
-  model: chatbotFields.model.optional(),
-  temperature: chatbotFields.temperature.optional(),
-  maxTokens: chatbotFields.maxTokens.optional(),
-  streaming: chatbotFields.streaming.optional(),
-  rateLimit: chatbotFields.rateLimit.optional(),
-  fallbackMessage: chatbotFields.fallbackMessage.optional(),
-  status: chatbotFields.status.optional(),
-});
+export const chatbotCreateSchema = z
+  .object({
+    ...chatbotFields,
+    instructions: chatbotFields.instructions.optional(),
+    model: chatbotFields.model.optional(),
+    temperature: chatbotFields.temperature.optional(),
+    maxTokens: chatbotFields.maxTokens.optional(),
+    streaming: chatbotFields.streaming.optional(),
+    rateLimit: chatbotFields.rateLimit.optional(),
+    fallbackMessage: chatbotFields.fallbackMessage.optional(),
+    status: chatbotFields.status.optional(),
+  })
+  .meta({ examples: [CHATBOT_EXAMPLE] });
 export type ChatbotCreate = z.infer<typeof chatbotCreateSchema>;
 
-export const chatbotUpdateSchema = z.object(chatbotFields).partial();
+export const chatbotUpdateSchema = z
+  .object(chatbotFields)
+  .partial()
+  .meta({ examples: [{ maxTokens: 2048, rateLimit: { requests: 120, windowSeconds: 60 } }] });
 export type ChatbotUpdate = z.infer<typeof chatbotUpdateSchema>;
 
-export const chatbotSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  instructions: z.string(),
-  model: z.string(),
-  temperature: z.number(),
-  maxTokens: z.number().int(),
-  streaming: z.boolean(),
-  rateLimit: rateLimitSchema,
-  fallbackMessage: z.string().nullable(),
-  status: z.enum(['active', 'inactive']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const chatbotSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    instructions: z.string(),
+    model: z.string(),
+    temperature: z.number(),
+    maxTokens: z.number().int(),
+    streaming: z.boolean(),
+    rateLimit: rateLimitSchema,
+    fallbackMessage: z.string().nullable(),
+    status: z.enum(['active', 'inactive']),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({
+    examples: [
+      {
+        id: '01JD7Q4M8X2V6K3N9P5R1T0WZA',
+        ...CHATBOT_EXAMPLE,
+        createdAt: '2025-11-03T09:12:44.512Z',
+        updatedAt: '2025-11-03T09:12:44.512Z',
+      },
+    ],
+  });
 
 export const messageSchema = z.object({
   id: z.string(),
@@ -202,7 +253,9 @@ export const apiKeySchema = z.object({
   revokedAt: z.string().nullable(),
 });
 
-export const apiKeyCreateSchema = z.object({ name: storableText.pipe(z.string().trim().min(1).max(200)) });
+export const apiKeyCreateSchema = z
+  .object({ name: storable(z.string().trim().min(1).max(200)) })
+  .meta({ examples: [{ name: 'Website widget' }] });
 
 export const apiKeyCreatedSchema = z.object({
   id: z.string(),
@@ -220,19 +273,24 @@ export const apiKeyCreatedSchema = z.object({
   createdAt: z.string(),
 });
 
-export const workspaceCreateSchema = z.object({
-  name: storableText.pipe(z.string().trim().min(1).max(200)),
-  credits: z.number().int().min(0).max(1_000_000_000).optional(),
-});
+export const workspaceCreateSchema = z
+  .object({
+    name: storable(z.string().trim().min(1).max(200)),
+    credits: z.number().int().min(0).max(1_000_000_000).optional(),
+  })
+  .meta({ examples: [{ name: 'Acme Bikes', credits: 10_000 }] });
 
-export const creditAdjustmentSchema = z.object({
-  amount: z
-    .number()
-    .int()
-    .min(-1_000_000_000)
-    .max(1_000_000_000)
-    .refine((amount) => amount !== 0, 'must not be zero'),
-});
+export const creditAdjustmentSchema = z
+  .object({
+    amount: z
+      .number()
+      .int()
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .refine((amount) => amount !== 0, 'must not be zero')
+      .meta({ not: { const: 0 } }),
+  })
+  .meta({ examples: [{ amount: 5_000 }] });
 
 export const listQuerySchema = z.object({ limit: listLimitSchema, cursor: idSchema.optional() });
 
@@ -251,9 +309,59 @@ export function listEnvelope<T extends z.ZodType>(item: T) {
   return z.object({ success: z.literal(true), data: z.array(item), nextCursor: z.string().nullable() });
 }
 
-/** Server-Sent Events of a streamed reply, in order: start, delta*, then one of done or error. */
-export type ChatStreamEvent =
-  | { event: 'start'; data: { conversationId: string; messageId: string } }
-  | { event: 'delta'; data: { content: string } }
-  | { event: 'done'; data: { success: true; data: ChatReply } }
-  | { event: 'error'; data: { success: false; error: string; code: string } & Record<string, unknown> };
+/** The id of a reply's stream event, which the client sends back as Last-Event-ID to resume. */
+export const replyEventIdSchema = z
+  .string()
+  .max(13)
+  .regex(/^\d{1,9}(-end)?$/)
+  .meta({
+    description:
+      'The position in the reply this event brings the client to: `0` for start, the length of the text so far ' +
+      'for a delta, `<length>-end` for done or error. Send the last one received as Last-Event-ID to resume.',
+  });
+
+/**
+ * One Server-Sent Event of a streamed reply, as sent: `id:`, `event:` and `data:` (the JSON below, on one line).
+ * In order: start, delta*, then one of done or error, which ends the stream.
+ */
+export const chatStreamEventSchema = z
+  .discriminatedUnion('event', [
+    z.object({
+      id: replyEventIdSchema,
+      event: z.literal('start'),
+      data: z.object({ conversationId: z.string(), messageId: z.string() }),
+    }),
+    z.object({ id: replyEventIdSchema, event: z.literal('delta'), data: z.object({ content: z.string() }) }),
+    z.object({ id: replyEventIdSchema, event: z.literal('done'), data: successEnvelope(chatReplySchema) }),
+    z.object({ id: replyEventIdSchema, event: z.literal('error'), data: errorEnvelopeSchema }),
+  ])
+  .meta({
+    examples: [
+      {
+        id: '0',
+        event: 'start',
+        data: { conversationId: '01JD7Q9B3C4D5E6F7G8H9J0K1M', messageId: '01JD7Q9B3C4D5E6F7G8H9J0K1N' },
+      },
+      { id: '25', event: 'delta', data: { content: 'Saturdays: 9:00 to 17:00.' } },
+      {
+        id: '25-end',
+        event: 'done',
+        data: {
+          success: true,
+          data: {
+            response: 'Saturdays: 9:00 to 17:00.',
+            conversationId: '01JD7Q9B3C4D5E6F7G8H9J0K1M',
+            messageId: '01JD7Q9B3C4D5E6F7G8H9J0K1N',
+            usage: { inputTokens: 412, outputTokens: 9, credits: 1 },
+          },
+        },
+      },
+    ],
+  });
+export type ChatStreamEventWithId = z.infer<typeof chatStreamEventSchema>;
+/** A stream event as a client reads it, without its id. */
+export type ChatStreamEvent = ChatStreamEventWithId extends infer Event
+  ? Event extends unknown
+    ? Omit<Event, 'id'>
+    : never
+  : never;

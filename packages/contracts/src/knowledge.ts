@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storableText } from './common.ts';
+import { NOT_BLANK, storable } from './common.ts';
 
 // Knowledge: the business's own content a chatbot answers from.
 
@@ -10,40 +10,61 @@ export const KNOWLEDGE_CRAWLS = ['page', 'sitemap'] as const;
 /** The file types an upload may be, by extension. */
 export const KNOWLEDGE_FILE_EXTENSIONS = ['pdf', 'docx', 'html', 'htm', 'md', 'markdown', 'txt'] as const;
 
-const titleSchema = storableText.pipe(z.string().trim().min(1).max(200));
+const titleSchema = storable(z.string().trim().min(1).max(200));
 
 export const knowledgePairSchema = z.object({
-  question: storableText.pipe(z.string().trim().min(1).max(2_000)),
-  answer: storableText.pipe(z.string().trim().min(1).max(10_000)),
+  question: storable(z.string().trim().min(1).max(2_000)),
+  answer: storable(z.string().trim().min(1).max(10_000)),
 });
 export type KnowledgePair = z.infer<typeof knowledgePairSchema>;
 
-export const createKnowledgeSourceSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('text'),
-    title: titleSchema,
-    content: storableText
-      .pipe(z.string().max(500_000, 'must be at most 500,000 characters'))
-      .refine((text) => text.trim().length > 0, 'must not be empty'),
-  }),
-  z.object({
-    kind: z.literal('qa'),
-    title: titleSchema,
-    pairs: z.array(knowledgePairSchema).min(1).max(1_000),
-  }),
-  z.object({
-    kind: z.literal('url'),
-    /** Defaults to the page's own title (for a sitemap, the site's address). */
-    title: titleSchema.optional(),
-    url: z
-      .string()
-      .trim()
-      .max(2_000)
-      .pipe(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
-    /** `page` imports the page at `url`; `sitemap` reads the sitemap at `url` and imports every page it lists. */
-    crawl: z.enum(KNOWLEDGE_CRAWLS).default('page'),
-  }),
-]);
+export const createKnowledgeSourceSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('text'),
+      title: titleSchema,
+      content: storable(
+        z
+          .string()
+          .max(500_000, 'must be at most 500,000 characters')
+          .regex(...NOT_BLANK),
+      ),
+    }),
+    z.object({
+      kind: z.literal('qa'),
+      title: titleSchema,
+      pairs: z.array(knowledgePairSchema).min(1).max(1_000),
+    }),
+    z.object({
+      kind: z.literal('url'),
+      /** Defaults to the page's own title (for a sitemap, the site's address). */
+      title: titleSchema.optional(),
+      url: z
+        .string()
+        .trim()
+        .max(2_000)
+        .check(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+      /** `page` imports the page at `url`; `sitemap` reads the sitemap at `url` and imports every page it lists. */
+      crawl: z.enum(KNOWLEDGE_CRAWLS).default('page'),
+    }),
+  ])
+  .meta({
+    examples: [
+      {
+        kind: 'text',
+        title: 'Opening hours',
+        content: 'We are open Monday to Friday from 8:00 to 18:00 and on Saturdays from 9:00 to 17:00.',
+      },
+      {
+        kind: 'qa',
+        title: 'Returns',
+        pairs: [
+          { question: 'Can I return a bike?', answer: 'Yes, within 30 days, unused and with the receipt.' },
+        ],
+      },
+      { kind: 'url', url: 'https://www.example.com/help/shipping', crawl: 'page' },
+    ],
+  });
 export type CreateKnowledgeSource = z.infer<typeof createKnowledgeSourceSchema>;
 
 export const knowledgeSourceSchema = z.object({

@@ -9,12 +9,16 @@ type LedgerEntry = Omit<CreditLedgerRow, 'balance_after'>;
  * below zero, and records the movement. Answers the new balance, or undefined when refused.
  * The guarded UPDATE is atomic on both dialects: racing writers serialize on the row.
  */
+/** The largest balance the credits column holds (a 4-byte integer on PostgreSQL). */
+export const MAX_CREDIT_BALANCE = 2_147_483_647;
+
 export async function moveCredits(trx: Kysely<Database>, entry: LedgerEntry): Promise<number | undefined> {
   const updated = await trx
     .updateTable('workspaces')
     .set({ credits: sql`credits + ${entry.amount}` })
     .where('id', '=', entry.workspace_id)
-    .where(sql<boolean>`credits + ${entry.amount} >= 0`)
+    // Summed as a bigint: past the maximum, a 4-byte sum would fail the whole statement.
+    .where(sql<boolean>`cast(credits as bigint) + ${entry.amount} between 0 and ${MAX_CREDIT_BALANCE}`)
     .returning('credits')
     .executeTakeFirst();
   if (!updated) return undefined;

@@ -187,6 +187,22 @@ describe('POST /api/admin/workspaces/:id/credits', () => {
     expect(emptied.body.data).toEqual({ credits: 0 });
   });
 
+  it('refuses to take the balance past 2,147,483,647 with 400 and leaves the balance unchanged', async () => {
+    const { workspace, apiKey } = await createWorkspace({ name: 'Rich', credits: 1_000_000_000 });
+    const path = `/api/admin/workspaces/${workspace.id}/credits`;
+
+    const topped = await admin.post(path, { amount: 1_000_000_000 });
+    const refused = await admin.post(path, { amount: 1_000_000_000 });
+
+    expect(topped.body.data).toEqual({ credits: 2_000_000_000 });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+    expect(refused.body.error).toMatch(/2,147,483,647/);
+    expect(await readBalance(apiKey)).toBe(2_000_000_000);
+    const filled = await admin.post(path, { amount: 147_483_647 });
+    expect(filled.body.data).toEqual({ credits: 2_147_483_647 });
+  });
+
   it.each([
     ['a zero amount', { amount: 0 }],
     ['a fractional amount', { amount: 2.5 }],

@@ -507,3 +507,33 @@ describe('deeply nested JSON bodies on every kind of route', () => {
     }
   });
 });
+
+describe('ids and query text with a NUL character', () => {
+  it.each([
+    ['GET', '/api/v1/chatbots?cursor=%00'],
+    ['GET', '/api/v1/credits/ledger?cursor=a%00b'],
+    ['GET', '/api/v1/conversations?q=%00'],
+    ['GET', '/api/v1/conversations?userId=%00'],
+    ['GET', '/api/v1/conversations?cursor=%00'],
+  ])('answers %s %s with 400 VALIDATION_ERROR (PostgreSQL refuses NUL in a query)', async (method, path) => {
+    const response = await server.api(apiKey).send(method, path);
+
+    expectFailure(response, 400, 'VALIDATION_ERROR');
+  });
+
+  it.each([
+    ['GET', '/api/v1/chatbots/%00', 'CHATBOT_NOT_FOUND'],
+    ['DELETE', '/api/v1/chatbots/%00', 'CHATBOT_NOT_FOUND'],
+    ['POST', '/api/v1/chatbots/bot%00/chat', 'CHATBOT_NOT_FOUND'],
+    ['GET', '/api/v1/chatbots/{bot}/conversations/%00', 'CONVERSATION_NOT_FOUND'],
+    ['GET', '/api/v1/chatbots/{bot}/knowledge/%00', 'KNOWLEDGE_SOURCE_NOT_FOUND'],
+    ['DELETE', '/api/v1/api-keys/%00', 'API_KEY_NOT_FOUND'],
+  ])('answers %s %s with its resource’s 404 %s, as any unknown id', async (method, path, code) => {
+    const bot = await server.createChatbot(apiKey);
+    const body = method === 'POST' ? { message: 'Hi' } : undefined;
+
+    const response = await server.api(apiKey).send(method, path.replace('{bot}', bot.id), body);
+
+    expectFailure(response, 404, code);
+  });
+});

@@ -131,6 +131,22 @@ describe('chatbots', () => {
     expect(reread.body.data).toEqual(response.body.data);
   });
 
+  it('keeps a temperature to 6 decimal places, so one too small for a PostgreSQL real is stored as 0, not a 500', async () => {
+    const { apiKey } = await server.createWorkspace();
+
+    const created = await server
+      .api(apiKey)
+      .post('/api/v1/chatbots', { name: 'Precise', temperature: 5.4e-323 });
+    const patched = await server
+      .api(apiKey)
+      .patch(`/api/v1/chatbots/${created.body.data?.id}`, { temperature: 0.1234567 });
+
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.data.temperature).toBe(0);
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.data.temperature).toBe(0.123457);
+  });
+
   it('PATCH of a nested rate limit or status leaves everything else alone', async () => {
     const { apiKey } = await server.createWorkspace();
     const created = await server.createChatbot(apiKey, { name: 'Limits' });

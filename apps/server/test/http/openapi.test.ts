@@ -1,6 +1,13 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSchemaChecker,
+  type JsonSchema as DocumentSchema,
+  fetchOpenApiDocument,
+  listOperations,
+  type OpenApiMedia,
+} from '../helpers/openapi.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 type Operation = { responses: Record<string, { description?: string; content?: Record<string, unknown> }> };
@@ -28,7 +35,12 @@ beforeAll(async () => {
   };
   subscribe('fastify.initialization', onInstance);
   try {
-    server = await startTestServer({ POLLYBOT_ADMIN_TOKEN: 'operator-token-0123456789abcdef' });
+    // OpenAI configured, as on a server the examples are written for; nothing here calls it (port 9 is closed).
+    server = await startTestServer({
+      POLLYBOT_ADMIN_TOKEN: 'operator-token-0123456789abcdef',
+      OPENAI_API_KEY: 'sk-upstream-test',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+    });
   } finally {
     unsubscribe('fastify.initialization', onInstance);
   }
@@ -291,6 +303,244 @@ describe('GET /openapi.json', () => {
             : [{ apiKey: [] }, { session: [] }];
       for (const operation of Object.values(operations)) expect(operation.security, path).toEqual(expected);
     }
+  });
+});
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema> };
+type Parameter = { name: string; in: string; required?: boolean; schema: JsonSchema; example?: unknown };
+type DocumentedOperation = {
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: JsonSchema; example?: unknown }> };
+  responses: Record<
+    string,
+    {
+      description?: string;
+      headers?: Record<string, { schema: JsonSchema; description?: string }>;
+      content?: Record<string, { schema: JsonSchema }>;
+    }
+  >;
+};
+
+async function readOperation(method: string, path: string): Promise<DocumentedOperation> {
+  const document = await readDocument();
+  const operation = document.paths[path]?.[method] as DocumentedOperation | undefined;
+  if (!operation) throw new Error(`${method} ${path} is not documented`);
+  return operation;
+}
+
+const CHAT_PATH = '/api/v1/chatbots/{chatbotId}/chat';
+const STREAM_PATH = '/api/v1/chatbots/{id}/conversations/{conversationId}/messages/{messageId}/stream';
+
+/** The event names an event-stream schema allows, one per alternative. */
+function eventNames(schema: JsonSchema | undefined): unknown[] {
+  const alternatives = (schema?.oneOf ?? schema?.anyOf ?? []) as JsonSchema[];
+  return alternatives.map((alternative) => (alternative.properties?.event?.enum as unknown[])?.[0]);
+}
+
+describe('GET /openapi.json, streams and headers', () => {
+  it('documents the chat reply both as JSON and as a text/event-stream of start, delta, done and error events', async () => {
+    const operation = await readOperation('post', CHAT_PATH);
+    const content = operation.responses['200']?.content ?? {};
+
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'text/event-stream']);
+    expect(content['application/json']?.schema).toMatchObject({
+      properties: { success: { enum: [true] }, data: { required: expect.arrayContaining(['response']) } },
+    });
+    const events = content['text/event-stream']?.schema;
+    expect(eventNames(events)).toEqual(['start', 'delta', 'done', 'error']);
+    for (const alternative of (events?.oneOf ?? []) as JsonSchema[]) {
+      expect(alternative.required).toEqual(['id', 'event', 'data']);
+      expect(alternative.properties?.id).toMatchObject({ pattern: '^\\d{1,9}(-end)?$' });
+    }
+  });
+
+  it('documents the resume route’s 200 as the same event stream, and its Last-Event-ID header', async () => {
+    const chat = await readOperation('post', CHAT_PATH);
+    const operation = await readOperation('get', STREAM_PATH);
+
+    expect(Object.keys(operation.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(operation.responses['200']?.content?.['text/event-stream']?.schema).toEqual(
+      chat.responses['200']?.content?.['text/event-stream']?.schema,
+    );
+    expect(operation.parameters).toContainEqual(
+      expect.objectContaining({
+        in: 'header',
+        name: 'Last-Event-ID',
+        required: false,
+        schema: expect.objectContaining({ pattern: '^\\d{1,9}(-end)?$' }),
+      }),
+    );
+  });
+
+  it('documents the chat route’s Idempotency-Key header with its length and characters', async () => {
+    const operation = await readOperation('post', CHAT_PATH);
+    const header = operation.parameters?.find((parameter) => parameter.name === 'Idempotency-Key');
+
+    expect(header).toMatchObject({ in: 'header', required: false });
+    expect(JSON.stringify(header?.schema)).toContain('^[\\\\x20-\\\\x7e]{1,255}$');
+  });
+
+  it('documents X-Request-Id on every response of every operation, and Retry-After on every 429', async () => {
+    const document = await readDocument();
+
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations) as [string, DocumentedOperation][]) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          expect(response.headers?.['X-Request-Id'], where).toMatchObject({ schema: { type: 'string' } });
+          if (status === '429') {
+            expect(response.headers?.['Retry-After'], where).toMatchObject({
+              schema: { type: 'integer', minimum: 1 },
+            });
+          }
+        }
+        expect(
+          (operation.parameters ?? []).some(
+            ({ name, in: where }) => name === 'X-Request-Id' && where === 'header',
+          ),
+          `${method} ${path} takes X-Request-Id`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('documents the chat route’s rate-limit and credit headers on its replies and refusals', async () => {
+    const { responses } = await readOperation('post', CHAT_PATH);
+    const headers = [
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'X-Credits-Remaining',
+    ];
+
+    for (const status of ['200', '402', '429']) {
+      expect(Object.keys(responses[status]?.headers ?? {}), status).toEqual(expect.arrayContaining(headers));
+    }
+    expect(Object.keys(responses['200']?.headers ?? {})).toContain('Idempotent-Replayed');
+    expect(Object.keys(responses['401']?.headers ?? {})).toEqual(['X-Request-Id']);
+  });
+});
+
+describe('GET /openapi.json, limits and examples', () => {
+  const bodyOf = (operation: DocumentedOperation) =>
+    operation.requestBody?.content['application/json']?.schema as JsonSchema;
+
+  it('shows the limits zod enforces: name and message lengths, URL and e-mail formats', async () => {
+    const chatbot = bodyOf(await readOperation('post', '/api/v1/chatbots'));
+    const chat = bodyOf(await readOperation('post', CHAT_PATH));
+    const setup = bodyOf(await readOperation('post', '/api/auth/setup'));
+    const knowledge = bodyOf(await readOperation('post', '/api/v1/chatbots/{id}/knowledge'));
+    const apiKey = bodyOf(await readOperation('post', '/api/v1/api-keys'));
+
+    expect(chatbot.properties?.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });
+    expect(chatbot.properties?.instructions).toMatchObject({ maxLength: 32_000 });
+    expect(apiKey.properties?.name).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(chat.properties?.message).toMatchObject({ type: 'string', maxLength: 32_000, pattern: '\\S' });
+    expect(setup.properties?.email).toMatchObject({ format: 'email', maxLength: 254 });
+    expect(setup.properties?.name).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(setup.properties?.password).toMatchObject({ minLength: 10, maxLength: 1024 });
+    const kinds = (knowledge.oneOf ?? knowledge.anyOf) as JsonSchema[];
+    const url = kinds.find((kind) => kind.properties?.kind?.const === 'url' || kind.properties?.url);
+    expect(url?.properties?.url).toMatchObject({ type: 'string', format: 'uri', maxLength: 2_000 });
+    const text = kinds.find((kind) => kind.properties?.content);
+    expect(text?.properties?.content).toMatchObject({ maxLength: 500_000, pattern: '\\S' });
+  });
+
+  it('gives the create-chatbot body a realistic example: a real model, 1024 tokens, 60 requests a minute', async () => {
+    const operation = await readOperation('post', '/api/v1/chatbots');
+    const media = operation.requestBody?.content['application/json'];
+
+    expect(media?.example).toMatchObject({
+      model: 'openai/gpt-4o-mini',
+      maxTokens: 1024,
+      rateLimit: { requests: 60, windowSeconds: 60 },
+    });
+    expect(bodyOf(operation).properties?.model?.examples).toEqual(['openai/gpt-4o-mini']);
+    expect(bodyOf(operation).properties?.rateLimit?.examples).toEqual([{ requests: 60, windowSeconds: 60 }]);
+  });
+});
+
+/** Every schema inside `schema` (itself included), with where it sits. */
+function* walkSchemas(schema: unknown, where: string): Generator<[DocumentSchema, string]> {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return;
+  const node = schema as DocumentSchema;
+  yield [node, where];
+  for (const [name, inner] of Object.entries(node.properties ?? {}))
+    yield* walkSchemas(inner, `${where}.${name}`);
+  for (const key of ['items', 'additionalProperties', 'not', 'contains', 'propertyNames'] as const)
+    yield* walkSchemas(node[key], `${where}/${key}`);
+  for (const key of ['oneOf', 'anyOf', 'allOf', 'prefixItems'] as const) {
+    for (const [index, inner] of ((node[key] as unknown[] | undefined) ?? []).entries())
+      yield* walkSchemas(inner, `${where}/${key}/${index}`);
+  }
+}
+
+/** The examples a media object or a parameter gives: `example`, and the values of `examples`. */
+function examplesOf(holder: Pick<OpenApiMedia, 'example' | 'examples'>): unknown[] {
+  return [
+    ...('example' in holder ? [holder.example] : []),
+    ...Object.values(holder.examples ?? {}).map((example) => example.value),
+  ];
+}
+
+describe('GET /openapi.json, every example', () => {
+  it('matches its own schema: request bodies, responses, parameters and every schema inside them', async () => {
+    const document = await fetchOpenApiDocument(server.baseUrl);
+    const check = createSchemaChecker();
+    const checked: string[] = [];
+    const failures: string[] = [];
+    const expectValid = (schema: DocumentSchema, value: unknown, where: string) => {
+      checked.push(where);
+      const errors = check(schema, value);
+      if (errors) failures.push(`${where}: ${errors} in ${JSON.stringify(value)}`);
+    };
+    const checkSchemaTree = (root: DocumentSchema, where: string) => {
+      for (const [schema, at] of walkSchemas(root, where)) {
+        for (const [index, example] of (schema.examples ?? []).entries())
+          expectValid(schema, example, `${at} examples[${index}]`);
+        if ('example' in schema) expectValid(schema, schema.example, `${at} example`);
+      }
+    };
+    const checkMedia = (content: Record<string, OpenApiMedia> | undefined, where: string) => {
+      for (const [type, media] of Object.entries(content ?? {})) {
+        for (const example of examplesOf(media))
+          expectValid(media.schema, example, `${where} ${type} example`);
+        checkSchemaTree(media.schema, `${where} ${type}`);
+      }
+    };
+
+    for (const [method, path, operation] of listOperations(document)) {
+      const where = `${method} ${path}`;
+      for (const parameter of operation.parameters ?? []) {
+        const at = `${where} ${parameter.in} ${parameter.name}`;
+        for (const example of examplesOf(parameter)) expectValid(parameter.schema, example, `${at} example`);
+        checkSchemaTree(parameter.schema, at);
+      }
+      checkMedia(operation.requestBody?.content, `${where} body`);
+      for (const [status, response] of Object.entries(operation.responses))
+        checkMedia(response.content, `${where} ${status}`);
+    }
+
+    expect(failures).toEqual([]);
+    // The examples are there to be checked: every JSON request body has one, and so do the stream's events.
+    for (const [method, path, operation] of listOperations(document)) {
+      const json = operation.requestBody?.content['application/json'];
+      if (json) expect(examplesOf(json).length, `${method} ${path} body example`).toBeGreaterThan(0);
+    }
+    expect(checked.filter((where) => where.includes('text/event-stream')).length).toBeGreaterThanOrEqual(3);
+    expect(checked.length).toBeGreaterThan(40);
+  });
+
+  it('answers the create-chatbot example with 201, the chatbot it describes', async () => {
+    const document = await fetchOpenApiDocument(server.baseUrl);
+    const example =
+      document.paths['/api/v1/chatbots']?.post?.requestBody?.content['application/json']?.example;
+    const { apiKey } = await server.createWorkspace();
+
+    const response = await server.api(apiKey).post('/api/v1/chatbots', example);
+
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.data).toMatchObject(example as Record<string, unknown>);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ChatReply } from '@pollybot/contracts';
+import type { ChatReply, ChatStreamEventWithId } from '@pollybot/contracts';
 import type { MessageRow } from '../../db/database.ts';
 import type { ErrorEnvelope } from '../../errors/app-error.ts';
 import { type ErrorCode, errorCatalog } from '../../errors/catalog.ts';
@@ -7,12 +7,11 @@ import { type ErrorCode, errorCatalog } from '../../errors/catalog.ts';
  * One event of a reply's stream. Its id is the position in the reply it brings the client to: `0` for
  * `start`, the length of the reply's text so far (UTF-16 code units) for a `delta`, and `<length>-end` for
  * the terminal `done` or `error`. A client that reconnects with the last id it saw can be sent exactly the
- * rest, from the journal of a reply being generated or from its stored text once it has ended.
+ * rest, from the journal of a reply being generated or from its stored text once it has ended. The contract's
+ * `chatStreamEventSchema` declares them; an error event carries one of the catalog's codes.
  */
 export type ReplyEvent =
-  | { id: string; event: 'start'; data: { conversationId: string; messageId: string } }
-  | { id: string; event: 'delta'; data: { content: string } }
-  | { id: string; event: 'done'; data: { success: true; data: ChatReply } }
+  | Exclude<ChatStreamEventWithId, { event: 'error' }>
   | { id: string; event: 'error'; data: ErrorEnvelope };
 
 export type TerminalReplyEvent = Extract<ReplyEvent, { event: 'done' | 'error' }>;

@@ -11,7 +11,10 @@ import type { IdGenerator } from '../../lib/ids.ts';
 export type CreditService = {
   /** Gives back what a reservation took (a reply that never ended). Releasing twice gives back once. */
   release: (reservationId: string) => Promise<void>;
-  /** Adds (or, negative, removes) credits; answers the new balance, or undefined if it would go below zero. */
+  /**
+   * Adds (or, negative, removes) credits; answers the new balance, or undefined if it would go below zero or
+   * above MAX_CREDIT_BALANCE.
+   */
   adjust: (
     workspaceId: string,
     amount: number,

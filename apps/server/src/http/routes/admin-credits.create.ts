@@ -1,5 +1,6 @@
 import { creditAdjustmentSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
+import { MAX_CREDIT_BALANCE } from '../../db/credits.repository.ts';
 import { findWorkspace } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Services } from '../../services.ts';
@@ -13,7 +14,8 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
       schema: {
         summary: 'Add (or, with a negative amount, remove) credits',
         description:
-          'Removing more credits than the balance holds is refused: the balance never goes below zero.',
+          'Removing more credits than the balance holds is refused: the balance never goes below zero. Nor does ' +
+          'it go above 2,147,483,647.',
         tags: ['admin'],
         security: adminSecurity,
         params: z.object({ id: pathIdSchema }),
@@ -34,9 +36,19 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
         amount > 0 ? 'grant' : 'adjustment',
       );
       if (credits === undefined) {
+        const [message, detail] =
+          amount > 0
+            ? [
+                `adding ${amount} credits would take the balance above ${MAX_CREDIT_BALANCE.toLocaleString('en-US')}`,
+                `would take the balance above ${MAX_CREDIT_BALANCE.toLocaleString('en-US')}`,
+              ]
+            : [
+                `removing ${-amount} credits would take the balance below zero`,
+                'would take the balance below zero',
+              ];
         throw new AppError('VALIDATION_ERROR', {
-          message: `Invalid request: body.amount: removing ${-amount} credits would take the balance below zero`,
-          extra: { details: [{ path: 'body.amount', message: 'would take the balance below zero' }] },
+          message: `Invalid request: body.amount: ${message}`,
+          extra: { details: [{ path: 'body.amount', message: detail }] },
         });
       }
       return { success: true as const, data: { credits } };

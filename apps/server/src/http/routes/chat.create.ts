@@ -1,4 +1,10 @@
-import { chatReplySchema, chatRequestSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
+import {
+  chatReplySchema,
+  chatRequestSchema,
+  chatStreamEventSchema,
+  pathIdSchema,
+  successEnvelope,
+} from '@pollybot/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ChatbotRow } from '../../db/database.ts';
@@ -19,7 +25,14 @@ import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { toAppError } from '../plugins/error-handler.ts';
 import { awaitReplyEnd, streamReplay } from '../reply-replay.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import {
+  CHANGE_ERRORS,
+  CHAT_RESPONSE_HEADERS,
+  errorResponses,
+  idempotencyKeyHeaders,
+  mediaResponse,
+  workspaceSecurity,
+} from '../route-schemas.ts';
 import { SseStream } from '../sse.ts';
 
 declare module 'fastify' {
@@ -171,9 +184,15 @@ export function registerChatCreate(app: App, services: Services): void {
         security: workspaceSecurity,
         params: paramsSchema,
         body: chatRequestSchema,
+        documentedHeaders: idempotencyKeyHeaders,
+        responseHeaders: CHAT_RESPONSE_HEADERS,
         response: {
-          200: successEnvelope(chatReplySchema).describe(
-            'The reply as JSON, or a text/event-stream of start, delta, done/error events',
+          200: mediaResponse(
+            'The reply as JSON, or a text/event-stream of start, delta..., then done or error',
+            {
+              'application/json': successEnvelope(chatReplySchema),
+              'text/event-stream': chatStreamEventSchema,
+            },
           ),
           ...errorResponses([
             ...CHANGE_ERRORS,

@@ -1,10 +1,17 @@
+import { chatStreamEventSchema, replyEventIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
 import { BEFORE_START, parseReplyPosition, type ReplyPosition } from '../../features/chat/reply-events.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { streamReplay } from '../reply-replay.ts';
-import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import {
+  API_KEY_ERRORS,
+  errorResponses,
+  lastEventIdHeaders,
+  mediaResponse,
+  workspaceSecurity,
+} from '../route-schemas.ts';
 import { getMessage, messageParamsSchema } from './messages.get.ts';
 
 const querySchema = z.object({
@@ -12,7 +19,11 @@ const querySchema = z.object({
     .string()
     .max(32)
     .optional()
-    .describe('The id of the last event received, for clients that cannot send Last-Event-ID'),
+    // Checked by readResumePosition (after Last-Event-ID), documented here.
+    .meta({
+      description: 'The id of the last event received, for clients that cannot send Last-Event-ID',
+      pattern: replyEventIdSchema.toJSONSchema().pattern,
+    }),
 });
 
 /** Where the client stands: the Last-Event-ID header, else `?after=`, else before the start. */
@@ -47,8 +58,11 @@ export function registerMessagesStreamGet(app: App, services: Services): void {
         security: workspaceSecurity,
         params: messageParamsSchema,
         querystring: querySchema,
+        documentedHeaders: lastEventIdHeaders,
         response: {
-          200: z.string().describe('A text/event-stream of the reply’s events, each with its `id:`'),
+          200: mediaResponse('A text/event-stream of the reply’s events, each with its `id:`', {
+            'text/event-stream': chatStreamEventSchema,
+          }),
           204: z.null().describe('The client has received the whole stream already'),
           ...errorResponses([
             ...API_KEY_ERRORS,
