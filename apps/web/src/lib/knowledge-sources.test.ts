@@ -43,12 +43,15 @@ describe('source statuses', () => {
   });
 
   it('shows a failed source with the reason it failed', () => {
-    const failed = source({ status: 'failed', error: 'the address resolves to a private network address' });
+    const failed = source({
+      status: 'failed',
+      error: 'the host name could not be found, or it is not an address on the public internet',
+    });
     expect(describeSourceStatus(failed)).toEqual({
       label: 'Failed',
       tone: 'danger',
       isPending: false,
-      detail: 'the address resolves to a private network address',
+      detail: 'the host name could not be found, or it is not an address on the public internet',
     });
     expect(describeSourceStatus(source({ status: 'failed', error: null })).detail).toContain('Re-sync');
   });

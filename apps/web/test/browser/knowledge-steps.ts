@@ -145,7 +145,7 @@ export function registerKnowledgeSteps(session: () => DashboardSession, stepTime
       expect(await webRow.locator('.table__sub').textContent()).toBe(pageUrl);
       await webRow.getByText('Failed', { exact: true }).waitFor();
       expect(await webRow.locator('.source-status__error').textContent()).toContain(
-        'private network address',
+        'not an address on the public internet',
       );
       // The header row and the four sources.
       expect(await page.getByRole('main').getByRole('row').count()).toBe(5);
