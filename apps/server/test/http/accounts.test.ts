@@ -107,6 +107,26 @@ describe('first-time setup', () => {
     }
   });
 
+  it('counts wrong setup tokens as failed sign-ins of the IP address: past 5, even the right one waits (429)', async () => {
+    const { fresh, setupToken } = await startFresh({ POLLYBOT_ADMIN_TOKEN: 'the-operator-admin-token' });
+    try {
+      for (let guess = 0; guess < 5; guess += 1) {
+        const response = await fresh
+          .api()
+          .post('/api/auth/setup', { ...OWNER, setupToken: `wrong-admin-token-${guess}` });
+        expectFailure(response, 401, 'SETUP_TOKEN_INVALID');
+      }
+
+      const response = await fresh.api().post('/api/auth/setup', { ...OWNER, setupToken });
+
+      expectFailure(response, 429, 'RATE_LIMIT_EXCEEDED');
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await countUsers(fresh)).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('accepts POLLYBOT_ADMIN_TOKEN as the setup token', async () => {
     const fresh = await startTestServer({ POLLYBOT_ADMIN_TOKEN: 'the-operator-admin-token' });
     try {

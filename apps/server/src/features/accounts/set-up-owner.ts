@@ -8,14 +8,26 @@ import { findFirstWorkspaceOf, insertWorkspace } from '../../db/workspaces.repos
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import { hashPassword } from './password-hash.ts';
 import { type SignedIn, startSession } from './sessions.ts';
 import { isSetupTokenAccepted } from './setup-token.ts';
+import { beginSignInAttempt, endSignInAttemptFailed, endSignInAttemptSucceeded } from './sign-in-throttle.ts';
 
 /** The workspace a first-time setup creates when there is no demo one; a fixed id, so two racing setups collide. */
 const DEFAULT_WORKSPACE = { id: 'default', name: 'Default workspace', origin: 'setup' as const };
 
-type Deps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator; adminToken: string | undefined };
+type Deps = {
+  db: Kysely<Database>;
+  clock: Clock;
+  ids: IdGenerator;
+  limiter: RateLimiter;
+  adminToken: string | undefined;
+};
+
+export type SetUpOwnerResult =
+  | { kind: 'signed-in'; signedIn: SignedIn }
+  | { kind: 'limited'; retryAfter: number };
 
 /** True until the first account exists. */
 export async function isSetupNeeded(db: Kysely<Database>): Promise<boolean> {
@@ -28,10 +40,23 @@ export async function isSetupNeeded(db: Kysely<Database>): Promise<boolean> {
  * token printed at start, or the admin token (SETUP_TOKEN_INVALID otherwise). Throws SETUP_ALREADY_DONE once
  * any account exists, also to the loser of two simultaneous setups.
  */
-export async function setUpOwner(deps: Deps, input: SetupRequest): Promise<SignedIn> {
+export async function setUpOwner(
+  deps: Deps,
+  input: SetupRequest & { ip: string },
+): Promise<SetUpOwnerResult> {
   if (!(await isSetupNeeded(deps.db))) throw new AppError('SETUP_ALREADY_DONE');
-  if (!(await isSetupTokenAccepted(deps.db, deps.adminToken, input.setupToken)))
+  // Wrong tokens are failed sign-ins of the caller's IP address: the admin token may be short enough to guess.
+  const attempt = await beginSignInAttempt(deps, { ip: input.ip });
+  if (attempt.kind === 'limited') return attempt;
+  if (!(await isSetupTokenAccepted(deps.db, deps.adminToken, input.setupToken))) {
+    await endSignInAttemptFailed(deps, attempt);
     throw new AppError('SETUP_TOKEN_INVALID');
+  }
+  await endSignInAttemptSucceeded(deps, attempt);
+  return { kind: 'signed-in', signedIn: await createOwner(deps, input) };
+}
+
+async function createOwner(deps: Deps, input: SetupRequest): Promise<SignedIn> {
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now().toISOString();
   const userId = deps.ids();

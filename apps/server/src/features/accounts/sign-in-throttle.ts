@@ -38,16 +38,16 @@ function secondsUntil(deps: Deps, dates: Date[]): number {
 }
 
 /**
- * Counts one password check for the address and the IP address before it is made (so parallel guesses are
+ * Counts one password check (or setup token check, by IP alone) for the address and the IP address before it is made (so parallel guesses are
  * counted too). Answers `limited` while either must wait; a refused attempt is not counted.
  */
 export async function beginSignInAttempt(
   deps: Deps,
-  input: { email: string; ip: string },
+  input: { email?: string; ip: string },
 ): Promise<SignInAttempt> {
   // The address is hashed so the rate-limit store never holds who tried to sign in.
-  const emailKey = createHash('sha256').update(input.email).digest('hex');
-  const keys = [`login-email:${emailKey}`, `login-ip:${input.ip}`];
+  const emailKey = input.email && createHash('sha256').update(input.email).digest('hex');
+  const keys = [...(emailKey ? [`login-email:${emailKey}`] : []), `login-ip:${input.ip}`];
   try {
     const counted = await Promise.all(
       keys.map(async (key) => {

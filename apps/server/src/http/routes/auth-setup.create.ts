@@ -1,4 +1,5 @@
 import { sessionSchema, setupRequestSchema, successEnvelope } from '@pollybot/contracts';
+import { AppError } from '../../errors/app-error.ts';
 import { setUpOwner } from '../../features/accounts/set-up-owner.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
@@ -22,16 +23,23 @@ export function registerAuthSetupCreate(app: App, services: Services): void {
         body: setupRequestSchema,
         response: {
           201: successEnvelope(sessionSchema),
-          ...errorResponses(['SETUP_ALREADY_DONE', 'SETUP_TOKEN_INVALID']),
+          ...errorResponses(['SETUP_ALREADY_DONE', 'SETUP_TOKEN_INVALID', 'RATE_LIMIT_EXCEEDED']),
         },
       },
     },
     async (request, reply) => {
-      const signedIn = await setUpOwner(
+      const result = await setUpOwner(
         { ...services, adminToken: services.config.adminToken },
-        request.body,
+        { ...request.body, ip: request.ip },
       );
-      return sendSignedIn(services.db, request, reply, signedIn, 201);
+      if (result.kind === 'limited') {
+        reply.header('retry-after', result.retryAfter);
+        throw new AppError('RATE_LIMIT_EXCEEDED', {
+          message: 'Too many wrong setup tokens; retry later',
+          extra: { retryAfter: result.retryAfter },
+        });
+      }
+      return sendSignedIn(services.db, request, reply, result.signedIn, 201);
     },
   );
 }
