@@ -10,7 +10,10 @@ import { transformRouteSchema } from './http/openapi-transform.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
 import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
 import { generateRequestId } from './http/plugins/request-id.ts';
-import { PAGE_CONTENT_SECURITY_POLICY, setSecurityHeaders } from './http/plugins/security-headers.ts';
+import {
+  API_REFERENCE_CONTENT_SECURITY_POLICY,
+  setSecurityHeaders,
+} from './http/plugins/security-headers.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminInvitationsCreate } from './http/routes/admin-invitations.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
@@ -197,7 +200,7 @@ export async function buildApp(services: Services): Promise<App> {
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
-    staticCSP: PAGE_CONTENT_SECURITY_POLICY,
+    staticCSP: API_REFERENCE_CONTENT_SECURITY_POLICY,
     // No badge fetched from validator.swagger.io: the reference page reaches only this server.
     uiConfig: { validatorUrl: null },
   });

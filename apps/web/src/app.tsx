@@ -103,6 +103,7 @@ export function App() {
   if (route.path === '/accept') {
     return (
       <AcceptInvitationPage
+        key={route.query.get('token') ?? ''}
         token={route.query.get('token')}
         signedInAs={boot.kind === 'signed-in' ? boot.session.user.email : undefined}
         onAccepted={signIn}

@@ -84,6 +84,20 @@ export async function deletePendingInvitationsBy(
   return Number(result.numDeletedRows);
 }
 
+/** Deletes the workspace's pending owner invitations; answers how many. */
+export async function deletePendingOwnerInvitations(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('invitations')
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'owner')
+    .where('accepted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * Counts a wrong password given to accept the invitation, and voids it (deletes it) once `maxFailures` are
  * reached. The count is one atomic update, so parallel guesses cannot slip past the cap.

@@ -89,7 +89,7 @@ describe('the operator’s invitation of a first owner', () => {
     );
   });
 
-  it('lets only one of two first-owner invitations make an owner (409 WORKSPACE_HAS_OWNER to the other)', async () => {
+  it('lets only one of two first-owner invitations make an owner: the other link stops working and is no longer pending', async () => {
     const made = await admin.post('/api/admin/workspaces', { name: 'Contested' });
     const workspaceId = made.body.data.workspace.id;
     const first = await admin.post(`/api/admin/workspaces/${workspaceId}/invitations`, {
@@ -103,7 +103,10 @@ describe('the operator’s invitation of a first owner', () => {
     const refused = await accept({ token: second.body.data.token, name: 'B', password: 'b-password-1234' });
 
     expect(accepted.status, accepted.text).toBe(201);
-    expectFailure(refused, 409, 'WORKSPACE_HAS_OWNER');
+    expectFailure(refused, 404, 'INVITATION_NOT_FOUND');
+    const pending = await server.sessionApi(sessionOf(accepted)).get('/api/v1/invitations');
+    expect(pending.status, pending.text).toBe(200);
+    expect(pending.body.data).toEqual([]);
     const users = await server.services.db
       .selectFrom('users')
       .select('id')

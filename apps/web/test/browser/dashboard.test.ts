@@ -601,6 +601,19 @@ describe.skipIf(!hasChromium)(
     );
 
     it(
+      'opens the API reference at /docs, which renders its operations under the pages’ security policy',
+      async () => {
+        await page.goto(`${baseUrl}/docs`);
+        await page
+          .locator('.opblock-summary-path', { hasText: '/api/v1/chatbots/{chatbotId}/chat' })
+          .first()
+          .waitFor();
+        await screenshot('api-reference');
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
       'had no uncaught page errors and no console errors but the expected signed-out 401s',
       () => {
         expect(pageErrors).toEqual([]);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, InvitationRow, WorkspaceRole } from '../../db/database.ts';
 import {
   deletePendingInvitation,
+  deletePendingOwnerInvitations,
   findPendingInvitation,
   insertInvitation,
   listPendingInvitations,
@@ -191,6 +192,8 @@ function joinByInvitation(
   const { existingUserId: existingId, passwordHash } = input;
   return deps.db.transaction().execute(async (trx) => {
     if (!(await markInvitationAccepted(trx, invitation.id, now))) throw new AppError('INVITATION_NOT_FOUND');
+    // A workspace has one owner: the other first-owner links the operator sent stop working with this one.
+    if (invitation.role === 'owner') await deletePendingOwnerInvitations(trx, invitation.workspace_id);
     const userId = existingId ?? deps.ids();
     if (passwordHash) {
       await insertUser(trx, {

@@ -19,6 +19,16 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The API reference's policy: the pages' own, and the one `<style>` element Swagger UI's bundle adds at load
+ * (by its hash, so no other inline style runs; a new Swagger UI version may need a new hash, which the
+ * browser suite's visit of /docs reports).
+ */
+export const API_REFERENCE_CONTENT_SECURITY_POLICY = PAGE_CONTENT_SECURITY_POLICY.replace(
+  "style-src 'self'",
+  "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
+);
+
 /** Every other response (JSON, event streams, files): nothing in it may load anything, or be framed. */
 const DEFAULT_CONTENT_SECURITY_POLICY =
   "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -19,7 +19,7 @@ export function registerAdminInvitationsCreate(app: App, services: Services): vo
         description:
           'First-run setup never joins a workspace made through the operator API: its owner comes by this ' +
           'invitation. The invitee opens `acceptPath` on the dashboard’s address within 7 days; the token works ' +
-          'once. 409 WORKSPACE_HAS_OWNER once the workspace has an owner (who invites everyone else).',
+          'once. 409 WORKSPACE_HAS_OWNER once the workspace has an owner (who invites everyone else); the first owner invitation accepted voids the other pending ones.',
         tags: ['admin'],
         security: adminSecurity,
         params: z.object({ id: idSchema }),
