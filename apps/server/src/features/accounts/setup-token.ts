@@ -50,6 +50,8 @@ export function formatSetupInstructions(baseUrl: string, token: string): string 
     `  ${token}`,
     '',
     'Any setup token printed by an instance of this server works (POLLYBOT_ADMIN_TOKEN too, when set),',
-    'until the owner account exists.',
+    'until the owner account exists. That owner joins the demo workspace, or a new one of its own: a',
+    'workspace made through the operator API gets its owner by invitation instead',
+    '(POST /api/admin/workspaces/{workspaceId}/invitations).',
   ].join('\n');
 }
