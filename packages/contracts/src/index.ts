@@ -236,18 +236,21 @@ export const conversationEnvelopeSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/** Who created an API key, as both the key and its creation answer show it. */
+const apiKeyCreatorSchema = z
+  .string()
+  .nullable()
+  .meta({
+    description:
+      'The user id of the person who created it; null when the operator API, the demo or an API key did. ' +
+      'Their keys are revoked when they leave the workspace, unless the owner keeps them.',
+  });
+
 export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
-  createdBy: z
-    .string()
-    .nullable()
-    .meta({
-      description:
-        'The user id of the person who created it; null when the operator API, the demo or an API key did. ' +
-        'Their keys are revoked when they leave the workspace, unless the owner keeps them.',
-    }),
+  createdBy: apiKeyCreatorSchema,
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
@@ -262,14 +265,7 @@ export const apiKeyCreatedSchema = z.object({
   name: z.string(),
   key: z.string().meta({ description: 'The secret key; shown only in this response' }),
   prefix: z.string(),
-  createdBy: z
-    .string()
-    .nullable()
-    .meta({
-      description:
-        'The user id of the person who created it; null when the operator API, the demo or an API key did. ' +
-        'Their keys are revoked when they leave the workspace, unless the owner keeps them.',
-    }),
+  createdBy: apiKeyCreatorSchema,
   createdAt: z.string(),
 });
 

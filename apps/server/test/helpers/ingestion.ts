@@ -7,6 +7,7 @@ import {
 import type { Clock } from '../../src/lib/clock.ts';
 import type { IdGenerator } from '../../src/lib/ids.ts';
 import type { EmbeddingService } from '../../src/models/embedding-gateway.ts';
+import { type ApiResponse, eventually, type TestServer } from './test-server.ts';
 
 /** An ingestion worker over a test database that fails the test on any unexpected ingestion error. */
 export function createTestIngestion(
@@ -31,4 +32,21 @@ export function createTestIngestion(
       throw new Error(`ingestion of ${sourceId} failed: ${String(error)}`);
     },
   });
+}
+
+/** Waits (up to `timeoutMs`) for a knowledge source to leave the queue and answers it as it ended, through the API. */
+export async function settledSource(
+  target: TestServer,
+  key: string,
+  chatbotId: string,
+  sourceId: string,
+  timeoutMs: number,
+): Promise<ApiResponse['body']> {
+  let source: ApiResponse['body'] = {};
+  await eventually(async () => {
+    const read = await target.api(key).get(`/api/v1/chatbots/${chatbotId}/knowledge/${sourceId}`);
+    source = read.body.data;
+    return source.status === 'ready' || source.status === 'failed';
+  }, timeoutMs);
+  return source;
 }

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiResponse,
-  sessionOf,
-  startTestServer,
-  type TestServer,
-  type TestSession,
-} from '../helpers/test-server.ts';
+import { expectFailure } from '../helpers/expect-failure.ts';
+import { sessionOf, startTestServer, type TestServer, type TestSession } from '../helpers/test-server.ts';
 
 // Invitations and members (accounts.test.ts covers setup, sign-in and sessions). Time moves only when a
 // test says so: invitations expire by the server's clock, not by sleeping.
@@ -18,11 +13,6 @@ const OWNER = { email: 'Olive.Owner@Example.com', name: 'Olive Owner', password:
 let server: TestServer;
 /** The owner set up through POST /api/auth/setup. */
 let owner: { userId: string; workspaceId: string; session: TestSession };
-
-function expectFailure(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, response.text).toBe(status);
-  expect(response.body).toMatchObject({ success: false, code, error: expect.any(String) });
-}
 
 /** Invites someone through the API as the given session and answers the invitation. */
 async function invite(session: TestSession, email: string, role: 'admin' | 'member' = 'member') {

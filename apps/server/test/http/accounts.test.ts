@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/features/accounts/password-hash.ts';
+import { expectFailure } from '../helpers/expect-failure.ts';
 import {
-  type ApiResponse,
   apiClient,
   eventually,
   readSessionCookie,
@@ -22,11 +22,6 @@ const OWNER = { email: 'Olive.Owner@Example.com', name: 'Olive Owner', password:
 let server: TestServer;
 /** The owner set up through POST /api/auth/setup, in the workspace that existed first. */
 let owner: { userId: string; workspaceId: string; session: TestSession };
-
-function expectFailure(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, response.text).toBe(status);
-  expect(response.body).toMatchObject({ success: false, code, error: expect.any(String) });
-}
 
 beforeAll(async () => {
   server = await startTestServer({}, { clock });

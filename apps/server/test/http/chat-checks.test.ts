@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFailure } from '../helpers/expect-failure.ts';
 import { type ApiResponse, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 // The Send Message checks of the contract, in order: 1 key (401), 2 chatbot (404), 3 status (403),
@@ -22,11 +23,6 @@ const chatPath = (chatbotId: string) => `/api/v1/chatbots/${chatbotId}/chat`;
 
 const chat = (key: string, chatbotId: string, body: unknown, headers: Record<string, string> = {}) =>
   server.api(key).post(chatPath(chatbotId), body, headers);
-
-function expectFailure(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, response.text).toBe(status);
-  expect(response.body).toMatchObject({ success: false, code, error: expect.any(String) });
-}
 
 function rateLimitHeaders(response: ApiResponse) {
   return ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((name) =>

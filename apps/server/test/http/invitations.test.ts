@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFailure } from '../helpers/expect-failure.ts';
 import {
-  type ApiResponse,
   apiClient,
   sessionOf,
   startTestServer,
@@ -19,11 +19,6 @@ let team: { workspaceId: string; apiKey: string; owner: { userId: string; email:
 let ownerSession: TestSession;
 let nextAddress = 1;
 const freshIp = () => ({ 'x-forwarded-for': `198.18.0.${nextAddress++}` });
-
-function expectFailure(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, response.text).toBe(status);
-  expect(response.body).toMatchObject({ success: false, code, error: expect.any(String) });
-}
 
 async function invite(session: TestSession, email: string, role: 'admin' | 'member' = 'member') {
   const response = await server.sessionApi(session).post('/api/v1/invitations', { email, role });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocx, buildPdf } from '../helpers/documents.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
-import { type ApiResponse, eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { settledSource } from '../helpers/ingestion.ts';
+import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 // Files and web pages as knowledge: uploads (PDF, DOCX, HTML, Markdown) and URL/sitemap imports, each
 // extracted in the background and answered from with its source; a per-chatbot fallback message.
@@ -82,15 +83,9 @@ function upload(
   return target.api(key).post(`/api/v1/chatbots/${chatbotId}/knowledge/files`, form);
 }
 
-/** Waits for the source to leave the queue and answers it as it ended. */
-async function settled(target: TestServer, key: string, chatbotId: string, sourceId: string) {
-  let source: ApiResponse['body'] = {};
-  await eventually(async () => {
-    const read = await target.api(key).get(`/api/v1/chatbots/${chatbotId}/knowledge/${sourceId}`);
-    source = read.body.data;
-    return source.status === 'ready' || source.status === 'failed';
-  }, 30_000);
-  return source;
+/** The source as it ended (ready or failed). */
+function settled(target: TestServer, key: string, chatbotId: string, sourceId: string) {
+  return settledSource(target, key, chatbotId, sourceId, 30_000);
 }
 
 async function chunksOf(target: TestServer, sourceId: string) {

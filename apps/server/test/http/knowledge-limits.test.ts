@@ -2,8 +2,8 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findKnowledgeSourceById } from '../../src/db/knowledge.repository.ts';
 import { buildDocx, buildPdf } from '../helpers/documents.ts';
-import { createTestIngestion } from '../helpers/ingestion.ts';
-import { type ApiResponse, eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { createTestIngestion, settledSource } from '../helpers/ingestion.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 // What one source may become (text, chunks, PDF pages, a DOCX's unpacked size), that the server keeps
 // answering while a huge source is read, written and deleted, and that one workspace's sources neither
@@ -23,14 +23,9 @@ function upload(
   return target.api(key).post(`/api/v1/chatbots/${chatbotId}/knowledge/files`, form);
 }
 
-async function settled(target: TestServer, key: string, chatbotId: string, sourceId: string) {
-  let source: ApiResponse['body'] = {};
-  await eventually(async () => {
-    const read = await target.api(key).get(`/api/v1/chatbots/${chatbotId}/knowledge/${sourceId}`);
-    source = read.body.data;
-    return source.status === 'ready' || source.status === 'failed';
-  }, 60_000);
-  return source;
+/** The source as it ended (ready or failed). */
+function settled(target: TestServer, key: string, chatbotId: string, sourceId: string) {
+  return settledSource(target, key, chatbotId, sourceId, 60_000);
 }
 
 /**

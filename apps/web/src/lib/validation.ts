@@ -129,6 +129,14 @@ export function checkPassword(password: string): string | undefined {
   return undefined;
 }
 
+/** A new password and its confirmation: an error on the password, else on a confirmation that differs. */
+export function checkNewPassword(password: string, confirm: string): FieldErrors<'password' | 'confirm'> {
+  const passwordError = checkPassword(password);
+  if (passwordError) return { password: passwordError };
+  if (confirm !== password) return { confirm: 'The passwords do not match.' };
+  return {};
+}
+
 /** A metadata text box: empty, or a JSON object. */
 export function parseMetadata(
   text: string,

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, setCsrfToken } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
+import { ConfirmPasswordField, EmailField, NameField, PasswordField } from '../components/account-fields.tsx';
 import { Button, LinkButton } from '../components/button.tsx';
 import { Callout } from '../components/feedback.tsx';
-import { Field } from '../components/form.tsx';
-import { checkEmail, checkPassword, type FieldErrors } from '../lib/validation.ts';
+import { checkEmail, checkNewPassword, type FieldErrors } from '../lib/validation.ts';
 import { AuthFrame, describeAuthError } from './auth-page.tsx';
 
 type InviteField = 'name' | 'email' | 'password' | 'confirm';
@@ -73,9 +73,7 @@ export function AcceptInvitationPage({
     const found: FieldErrors<InviteField> = {};
     if (mode === 'new-account') {
       if (!name.trim()) found.name = 'Tell your team who you are.';
-      const passwordError = checkPassword(password);
-      if (passwordError) found.password = passwordError;
-      if (!found.password && confirm !== password) found.confirm = 'The passwords do not match.';
+      Object.assign(found, checkNewPassword(password, confirm));
     } else {
       const emailError = checkEmail(email);
       if (emailError) found.email = emailError;
@@ -142,61 +140,18 @@ export function AcceptInvitationPage({
         {notice ? <Callout tone="info">{notice}</Callout> : null}
         {formError ? <Callout tone="danger">{formError}</Callout> : null}
         {isNew ? (
-          <Field label="Your name" error={errors.name}>
-            {(props) => (
-              <input
-                {...props}
-                className="input"
-                autoComplete="name"
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-              />
-            )}
-          </Field>
+          <NameField value={name} error={errors.name} onChange={setName} />
         ) : (
-          <Field label="Email" error={errors.email}>
-            {(props) => (
-              <input
-                {...props}
-                className="input"
-                type="email"
-                autoComplete="username"
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-            )}
-          </Field>
+          <EmailField autoComplete="username" value={email} error={errors.email} onChange={setEmail} />
         )}
-        <Field
-          label="Password"
-          error={errors.password}
+        <PasswordField
+          isNew={isNew}
           hint={isNew ? 'At least 10 characters.' : 'Your account’s password, to confirm it is you.'}
-        >
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              type="password"
-              autoComplete={isNew ? 'new-password' : 'current-password'}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
-        {isNew ? (
-          <Field label="Confirm password" error={errors.confirm}>
-            {(props) => (
-              <input
-                {...props}
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                value={confirm}
-                onChange={(event) => setConfirm(event.target.value)}
-              />
-            )}
-          </Field>
-        ) : null}
+          value={password}
+          error={errors.password}
+          onChange={setPassword}
+        />
+        {isNew ? <ConfirmPasswordField value={confirm} error={errors.confirm} onChange={setConfirm} /> : null}
         <Button type="submit" variant="primary" isLoading={isSubmitting} className="button--block">
           {isNew ? 'Accept invitation' : 'Sign in and accept'}
         </Button>

@@ -7,6 +7,7 @@ import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
 import { Badge, Callout, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { ActionsTable } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
 import { useRefreshOnReturn } from '../hooks/use-refresh-on-return.ts';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
@@ -69,67 +70,57 @@ export function ApiKeysPage() {
       ) : null}
       {!isEmpty && !list.error ? (
         <Card flush>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Key</th>
-                  <th>Created</th>
-                  <th>Last used</th>
-                  <th>Status</th>
-                  <th className="table__actions-head">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.isLoading && list.items.length === 0 ? <SkeletonRows columns={6} /> : null}
-                {list.items.map((key) => (
-                  <tr key={key.id} className={key.revokedAt ? 'table__row--muted' : undefined}>
-                    <td>
-                      <div className="table__strong">{key.name}</div>
-                      <div className="table__sub">{creatorOf(key)}</div>
-                    </td>
-                    <td>
-                      <span className="chip mono">{key.prefix}…</span>
-                    </td>
-                    <td className="nowrap" title={key.createdAt}>
-                      {formatDateTime(key.createdAt)}
-                    </td>
-                    <td className="nowrap" title={key.lastUsedAt ?? undefined}>
-                      {key.lastUsedAt ? (
-                        formatRelativeTime(key.lastUsedAt)
-                      ) : (
-                        <span className="muted">Never</span>
-                      )}
-                    </td>
-                    <td>
-                      {key.revokedAt ? (
-                        <span className="status-since" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
-                          <Badge tone="danger">Revoked</Badge>{' '}
-                          <span className="muted small">{formatRelativeTime(key.revokedAt)}</span>
-                        </span>
-                      ) : (
-                        <Badge tone="success" dot>
-                          Active
-                        </Badge>
-                      )}
-                    </td>
-                    <td>
-                      <div className="row-actions">
-                        {key.revokedAt ? null : (
-                          <Button size="sm" variant="danger" onClick={() => setToRevoke(key)}>
-                            Revoke
-                          </Button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ActionsTable
+            head={
+              <>
+                <th>Name</th>
+                <th>Key</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th>Status</th>
+              </>
+            }
+          >
+            {list.isLoading && list.items.length === 0 ? <SkeletonRows columns={6} /> : null}
+            {list.items.map((key) => (
+              <tr key={key.id} className={key.revokedAt ? 'table__row--muted' : undefined}>
+                <td>
+                  <div className="table__strong">{key.name}</div>
+                  <div className="table__sub">{creatorOf(key)}</div>
+                </td>
+                <td>
+                  <span className="chip mono">{key.prefix}…</span>
+                </td>
+                <td className="nowrap" title={key.createdAt}>
+                  {formatDateTime(key.createdAt)}
+                </td>
+                <td className="nowrap" title={key.lastUsedAt ?? undefined}>
+                  {key.lastUsedAt ? formatRelativeTime(key.lastUsedAt) : <span className="muted">Never</span>}
+                </td>
+                <td>
+                  {key.revokedAt ? (
+                    <span className="status-since" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
+                      <Badge tone="danger">Revoked</Badge>{' '}
+                      <span className="muted small">{formatRelativeTime(key.revokedAt)}</span>
+                    </span>
+                  ) : (
+                    <Badge tone="success" dot>
+                      Active
+                    </Badge>
+                  )}
+                </td>
+                <td>
+                  <div className="row-actions">
+                    {key.revokedAt ? null : (
+                      <Button size="sm" variant="danger" onClick={() => setToRevoke(key)}>
+                        Revoke
+                      </Button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ActionsTable>
           <LoadMore
             hasMore={Boolean(list.nextCursor)}
             isLoading={list.isLoadingMore}

@@ -1,12 +1,13 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
+import { ConfirmPasswordField, EmailField, NameField, PasswordField } from '../components/account-fields.tsx';
 import { Button } from '../components/button.tsx';
 import { Callout } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
 import { Logo } from '../components/icons.tsx';
 import { formatDuration } from '../lib/format.ts';
-import { checkEmail, checkPassword, type FieldErrors } from '../lib/validation.ts';
+import { checkEmail, checkNewPassword, type FieldErrors } from '../lib/validation.ts';
 
 /** The frame of the signed-out pages: the brand on one side, a form card on the other. */
 export function AuthFrame({
@@ -88,9 +89,7 @@ export function AuthPage({
     if (needsSetup) {
       if (!setupToken.trim()) found.setupToken = 'Paste the setup token from the server’s start-up output.';
       if (!name.trim()) found.name = 'Tell us your name.';
-      const passwordError = checkPassword(password);
-      if (passwordError) found.password = passwordError;
-      if (!found.password && confirm !== password) found.confirm = 'The passwords do not match.';
+      Object.assign(found, checkNewPassword(password, confirm));
     } else if (!password) {
       found.password = 'Enter your password.';
     }
@@ -158,71 +157,43 @@ export function AuthPage({
           </Field>
         ) : null}
         {needsSetup ? (
-          <Field label="Your name" error={errors.name}>
-            {(props) => (
-              <input
-                {...props}
-                className="input"
-                autoComplete="name"
-                value={name}
-                onChange={(event) => {
-                  setName(event.target.value);
-                  clear('name');
-                }}
-              />
-            )}
-          </Field>
+          <NameField
+            value={name}
+            error={errors.name}
+            onChange={(value) => {
+              setName(value);
+              clear('name');
+            }}
+          />
         ) : null}
-        <Field label="Email" error={errors.email}>
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              type="email"
-              autoComplete={needsSetup ? 'email' : 'username'}
-              value={email}
-              onChange={(event) => {
-                setEmail(event.target.value);
-                clear('email');
-              }}
-            />
-          )}
-        </Field>
-        <Field
-          label="Password"
-          error={errors.password}
+        <EmailField
+          autoComplete={needsSetup ? 'email' : 'username'}
+          value={email}
+          error={errors.email}
+          onChange={(value) => {
+            setEmail(value);
+            clear('email');
+          }}
+        />
+        <PasswordField
+          isNew={needsSetup}
           hint={needsSetup ? 'At least 10 characters.' : undefined}
-        >
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              type="password"
-              autoComplete={needsSetup ? 'new-password' : 'current-password'}
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-                clear('password');
-              }}
-            />
-          )}
-        </Field>
+          value={password}
+          error={errors.password}
+          onChange={(value) => {
+            setPassword(value);
+            clear('password');
+          }}
+        />
         {needsSetup ? (
-          <Field label="Confirm password" error={errors.confirm}>
-            {(props) => (
-              <input
-                {...props}
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                value={confirm}
-                onChange={(event) => {
-                  setConfirm(event.target.value);
-                  clear('confirm');
-                }}
-              />
-            )}
-          </Field>
+          <ConfirmPasswordField
+            value={confirm}
+            error={errors.confirm}
+            onChange={(value) => {
+              setConfirm(value);
+              clear('confirm');
+            }}
+          />
         ) : null}
         <Button type="submit" variant="primary" isLoading={isSubmitting} className="button--block">
           {needsSetup ? 'Create account and continue' : 'Sign in'}

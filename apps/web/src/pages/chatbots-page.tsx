@@ -5,6 +5,7 @@ import { IconButton, IconLink, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { Badge, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { ActionsTable } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
 import { usePagedList } from '../hooks/use-resource.ts';
 import { formatRateLimit, formatRelativeTime } from '../lib/format.ts';
@@ -61,92 +62,86 @@ export function ChatbotsPage() {
       ) : null}
       {!isEmpty && !list.error ? (
         <Card flush>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th className="hide-sm">Model</th>
-                  <th>Status</th>
-                  <th className="hide-sm">Streaming</th>
-                  <th className="hide-sm">Rate limit</th>
-                  <th className="hide-sm">Updated</th>
-                  <th className="table__actions-head">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.isLoading ? <SkeletonRows columns={7} /> : null}
-                {list.items.map((chatbot) => (
-                  <tr key={chatbot.id}>
-                    <td>
-                      <a className="table__primary-link" href={href(`/chatbots/${chatbot.id}`)}>
-                        {chatbot.name}
-                      </a>
-                      <div className="table__sub mono hide-sm">{chatbot.id}</div>
-                    </td>
-                    <td className="hide-sm">
-                      <span className="chip mono">{chatbot.model}</span>
-                    </td>
-                    <td>
-                      <Badge tone={chatbot.status === 'active' ? 'success' : 'neutral'} dot>
-                        {chatbot.status === 'active' ? 'Active' : 'Inactive'}
-                      </Badge>
-                    </td>
-                    <td className="hide-sm">
-                      {chatbot.streaming ? (
-                        <Badge tone="info">Streaming</Badge>
-                      ) : (
-                        <span className="muted">Off</span>
-                      )}
-                    </td>
-                    <td className="nowrap hide-sm">{formatRateLimit(chatbot.rateLimit)}</td>
-                    <td className="nowrap muted hide-sm" title={chatbot.updatedAt}>
-                      {formatRelativeTime(chatbot.updatedAt)}
-                    </td>
-                    <td>
-                      <div className="row-actions">
-                        <IconLink
-                          icon="message"
-                          href={href('/playground', { chatbot: chatbot.id })}
-                          title="Open in playground"
-                          label={`Open ${chatbot.name} in the playground`}
-                        />
-                        <IconLink
-                          icon="book"
-                          href={href(`/chatbots/${chatbot.id}/knowledge`)}
-                          title="Knowledge"
-                          label={`Knowledge of ${chatbot.name}`}
-                        />
-                        <IconLink
-                          icon="code"
-                          className="hide-sm"
-                          href={href('/getting-started', { chatbot: chatbot.id })}
-                          title="Get code"
-                          label={`Code to call ${chatbot.name}`}
-                        />
-                        <IconLink
-                          icon="edit"
-                          className="hide-sm"
-                          href={href(`/chatbots/${chatbot.id}`)}
-                          title="Edit"
-                          label={`Edit ${chatbot.name}`}
-                        />
-                        <IconButton
-                          icon="trash"
-                          danger
-                          title="Delete"
-                          label={`Delete ${chatbot.name}`}
-                          onClick={() => setToDelete(chatbot)}
-                        />
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ActionsTable
+            head={
+              <>
+                <th>Name</th>
+                <th className="hide-sm">Model</th>
+                <th>Status</th>
+                <th className="hide-sm">Streaming</th>
+                <th className="hide-sm">Rate limit</th>
+                <th className="hide-sm">Updated</th>
+              </>
+            }
+          >
+            {list.isLoading ? <SkeletonRows columns={7} /> : null}
+            {list.items.map((chatbot) => (
+              <tr key={chatbot.id}>
+                <td>
+                  <a className="table__primary-link" href={href(`/chatbots/${chatbot.id}`)}>
+                    {chatbot.name}
+                  </a>
+                  <div className="table__sub mono hide-sm">{chatbot.id}</div>
+                </td>
+                <td className="hide-sm">
+                  <span className="chip mono">{chatbot.model}</span>
+                </td>
+                <td>
+                  <Badge tone={chatbot.status === 'active' ? 'success' : 'neutral'} dot>
+                    {chatbot.status === 'active' ? 'Active' : 'Inactive'}
+                  </Badge>
+                </td>
+                <td className="hide-sm">
+                  {chatbot.streaming ? (
+                    <Badge tone="info">Streaming</Badge>
+                  ) : (
+                    <span className="muted">Off</span>
+                  )}
+                </td>
+                <td className="nowrap hide-sm">{formatRateLimit(chatbot.rateLimit)}</td>
+                <td className="nowrap muted hide-sm" title={chatbot.updatedAt}>
+                  {formatRelativeTime(chatbot.updatedAt)}
+                </td>
+                <td>
+                  <div className="row-actions">
+                    <IconLink
+                      icon="message"
+                      href={href('/playground', { chatbot: chatbot.id })}
+                      title="Open in playground"
+                      label={`Open ${chatbot.name} in the playground`}
+                    />
+                    <IconLink
+                      icon="book"
+                      href={href(`/chatbots/${chatbot.id}/knowledge`)}
+                      title="Knowledge"
+                      label={`Knowledge of ${chatbot.name}`}
+                    />
+                    <IconLink
+                      icon="code"
+                      className="hide-sm"
+                      href={href('/getting-started', { chatbot: chatbot.id })}
+                      title="Get code"
+                      label={`Code to call ${chatbot.name}`}
+                    />
+                    <IconLink
+                      icon="edit"
+                      className="hide-sm"
+                      href={href(`/chatbots/${chatbot.id}`)}
+                      title="Edit"
+                      label={`Edit ${chatbot.name}`}
+                    />
+                    <IconButton
+                      icon="trash"
+                      danger
+                      title="Delete"
+                      label={`Delete ${chatbot.name}`}
+                      onClick={() => setToDelete(chatbot)}
+                    />
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ActionsTable>
           <LoadMore
             hasMore={Boolean(list.nextCursor)}
             isLoading={list.isLoadingMore}

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/dialog.tsx';
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { SourceStatus } from '../components/source-status.tsx';
+import { ActionsTable } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import { useSourcePolling } from '../hooks/use-source-polling.ts';
@@ -132,67 +133,61 @@ export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
       ) : null}
       {!isEmpty && !list.error ? (
         <Card flush>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Source</th>
-                  <th className="hide-sm">Kind</th>
-                  <th>Status</th>
-                  <th className="hide-sm">Added</th>
-                  <th className="table__actions-head">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+          <ActionsTable
+            head={
+              <>
+                <th>Source</th>
+                <th className="hide-sm">Kind</th>
+                <th>Status</th>
+                <th className="hide-sm">Added</th>
+              </>
+            }
+          >
+            {list.isLoading ? <SkeletonRows columns={5} rows={3} /> : null}
+            {list.items.map((source) => {
+              const origin = describeSourceOrigin(source);
+              return (
+                <tr key={source.id}>
+                  <td className="source-cell">
+                    <span className="table__strong">{source.title}</span>
+                    {origin ? <div className="table__sub break">{origin}</div> : null}
+                  </td>
+                  <td className="hide-sm">
+                    <span className="chip">{describeSourceKind(source)}</span>
+                  </td>
+                  <td className="status-cell">
+                    <SourceStatus source={source} />
+                  </td>
+                  <td className="nowrap muted hide-sm" title={formatDateTime(source.createdAt)}>
+                    {formatRelativeTime(source.createdAt)}
+                  </td>
+                  <td>
+                    <div className="row-actions">
+                      <Button size="sm" variant="ghost" icon="eye" onClick={() => setToView(source)}>
+                        View
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        icon="refresh"
+                        isLoading={resyncing.has(source.id)}
+                        onClick={() => void resync(source)}
+                      >
+                        Re-sync
+                      </Button>
+                      <IconButton
+                        icon="trash"
+                        danger
+                        title="Delete"
+                        label={`Delete ${source.title}`}
+                        onClick={() => setToDelete(source)}
+                      />
+                    </div>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.isLoading ? <SkeletonRows columns={5} rows={3} /> : null}
-                {list.items.map((source) => {
-                  const origin = describeSourceOrigin(source);
-                  return (
-                    <tr key={source.id}>
-                      <td className="source-cell">
-                        <span className="table__strong">{source.title}</span>
-                        {origin ? <div className="table__sub break">{origin}</div> : null}
-                      </td>
-                      <td className="hide-sm">
-                        <span className="chip">{describeSourceKind(source)}</span>
-                      </td>
-                      <td className="status-cell">
-                        <SourceStatus source={source} />
-                      </td>
-                      <td className="nowrap muted hide-sm" title={formatDateTime(source.createdAt)}>
-                        {formatRelativeTime(source.createdAt)}
-                      </td>
-                      <td>
-                        <div className="row-actions">
-                          <Button size="sm" variant="ghost" icon="eye" onClick={() => setToView(source)}>
-                            View
-                          </Button>
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            icon="refresh"
-                            isLoading={resyncing.has(source.id)}
-                            onClick={() => void resync(source)}
-                          >
-                            Re-sync
-                          </Button>
-                          <IconButton
-                            icon="trash"
-                            danger
-                            title="Delete"
-                            label={`Delete ${source.title}`}
-                            onClick={() => setToDelete(source)}
-                          />
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </ActionsTable>
           <LoadMore
             hasMore={Boolean(list.nextCursor)}
             isLoading={list.isLoadingMore}

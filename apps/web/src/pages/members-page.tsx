@@ -7,6 +7,7 @@ import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
 import { Badge, Callout, EmptyState, ErrorState, SkeletonRows } from '../components/feedback.tsx';
 import { Field, Segmented } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { ActionsTable } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { capitalize, formatDateTime, initials } from '../lib/format.ts';
@@ -115,59 +116,53 @@ export function MembersPage() {
       {members.error ? <ErrorState error={members.error} onRetry={members.reload} /> : null}
       {!members.error ? (
         <Card flush>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Role</th>
-                  <th>Joined</th>
-                  <th className="table__actions-head">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.isLoading ? <SkeletonRows columns={4} rows={3} /> : null}
-                {(members.data ?? []).map((member) => (
-                  <tr key={member.userId}>
-                    <td>
-                      <div className="person">
-                        <span className="avatar avatar--sm">{initials(member.name || member.email)}</span>
-                        <div>
-                          <div className="table__strong">
-                            {member.name}
-                            {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
-                          </div>
-                          <div className="table__sub">{member.email}</div>
-                        </div>
+          <ActionsTable
+            head={
+              <>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Joined</th>
+              </>
+            }
+          >
+            {members.isLoading ? <SkeletonRows columns={4} rows={3} /> : null}
+            {(members.data ?? []).map((member) => (
+              <tr key={member.userId}>
+                <td>
+                  <div className="person">
+                    <span className="avatar avatar--sm">{initials(member.name || member.email)}</span>
+                    <div>
+                      <div className="table__strong">
+                        {member.name}
+                        {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
                       </div>
-                    </td>
-                    <td>
-                      <Badge tone={ROLE_TONES[member.role]}>{capitalize(member.role)}</Badge>
-                    </td>
-                    <td className="nowrap">{formatDateTime(member.joinedAt)}</td>
-                    <td>
-                      <div className="row-actions">
-                        {canRemove(member) ? (
-                          <Button
-                            size="sm"
-                            variant="danger"
-                            onClick={() => {
-                              setIsRevokingKeys(true);
-                              setToRemove(member);
-                            }}
-                          >
-                            Remove
-                          </Button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                      <div className="table__sub">{member.email}</div>
+                    </div>
+                  </div>
+                </td>
+                <td>
+                  <Badge tone={ROLE_TONES[member.role]}>{capitalize(member.role)}</Badge>
+                </td>
+                <td className="nowrap">{formatDateTime(member.joinedAt)}</td>
+                <td>
+                  <div className="row-actions">
+                    {canRemove(member) ? (
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        onClick={() => {
+                          setIsRevokingKeys(true);
+                          setToRemove(member);
+                        }}
+                      >
+                        Remove
+                      </Button>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ActionsTable>
           {!members.isLoading && (members.data ?? []).length <= 1 ? (
             <EmptyState icon="users" title="Just you so far" action={inviteButton}>
               Invite teammates to build and monitor chatbots with you.
@@ -183,41 +178,36 @@ export function MembersPage() {
           title="Pending invitations"
           description="Links not yet accepted. Revoke one to make it stop working at once."
         >
-          <div className="table-wrap">
-            <table className="table" aria-label="Pending invitations">
-              <thead>
-                <tr>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th>Invited by</th>
-                  <th>Expires</th>
-                  <th className="table__actions-head">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {pending.isLoading ? <SkeletonRows columns={5} rows={1} /> : null}
-                {(pending.data ?? []).map((item) => (
-                  <tr key={item.id}>
-                    <td className="table__strong">{item.email}</td>
-                    <td>
-                      <Badge tone={ROLE_TONES[item.role]}>{capitalize(item.role)}</Badge>
-                    </td>
-                    <td>{personName(item.createdBy)}</td>
-                    <td className="nowrap">{formatDateTime(item.expiresAt)}</td>
-                    <td>
-                      <div className="row-actions">
-                        <Button size="sm" variant="danger" onClick={() => setToRevoke(item)}>
-                          Revoke
-                        </Button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ActionsTable
+            label="Pending invitations"
+            head={
+              <>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Invited by</th>
+                <th>Expires</th>
+              </>
+            }
+          >
+            {pending.isLoading ? <SkeletonRows columns={5} rows={1} /> : null}
+            {(pending.data ?? []).map((item) => (
+              <tr key={item.id}>
+                <td className="table__strong">{item.email}</td>
+                <td>
+                  <Badge tone={ROLE_TONES[item.role]}>{capitalize(item.role)}</Badge>
+                </td>
+                <td>{personName(item.createdBy)}</td>
+                <td className="nowrap">{formatDateTime(item.expiresAt)}</td>
+                <td>
+                  <div className="row-actions">
+                    <Button size="sm" variant="danger" onClick={() => setToRevoke(item)}>
+                      Revoke
+                    </Button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ActionsTable>
           {!pending.isLoading && (pending.data ?? []).length === 0 ? (
             <p className="card__inset muted small">No invitation is waiting to be accepted.</p>
           ) : null}

@@ -3,11 +3,10 @@
 // the server's event loop, and stops at the first limit it passes.
 import { chunkText, type TextChunk } from './chunk-text.ts';
 import { checkDocxSize } from './extract/check-docx-size.ts';
-import { decodeText } from './extract/decode-text.ts';
+import { checkNotCompoundFile } from './extract/check-not-compound-file.ts';
 import type { DocumentFormat } from './extract/detect-format.ts';
+import { extractByFormat } from './extract/extract-by-format.ts';
 import { extractHtml } from './extract/extract-html.ts';
-import { extractMarkdown, extractPlainText } from './extract/extract-text.ts';
-import { DocumentExtractionError, type ExtractedDocument } from './extract/extracted-document.ts';
 import { collectLines, layoutPages, type PdfLine } from './extract/pdf-layout.ts';
 import type { PdfPageRuns } from './extract/read-in-worker.ts';
 import {
@@ -40,18 +39,6 @@ export type DocumentReaders = {
   readDocxHtml: (data: Uint8Array) => Promise<string>;
 };
 
-/** What the user is told when a document reads as no text at all. */
-const NO_TEXT: Record<DocumentFormat, string> = {
-  pdf: 'the PDF has no extractable text (is it a scan?)',
-  docx: 'the DOCX document has no text',
-  html: 'the HTML document has no text',
-  markdown: 'the file has no text',
-  text: 'the file has no text',
-};
-
-/** An OLE compound file: what Word writes for a password-protected document, and for the old .doc format. */
-const COMPOUND_FILE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-
 function checkText(text: string, limits: SourceLimits): void {
   // A character takes at least one byte: only a text near the limit is measured exactly.
   if (text.length > limits.maxTextBytes || Buffer.byteLength(text) > limits.maxTextBytes) {
@@ -80,31 +67,10 @@ async function readPdf(data: Uint8Array, limits: SourceLimits, readers: Document
   return { title: title ?? firstHeading, text };
 }
 
-async function readDocument(
-  format: DocumentFormat,
-  data: Uint8Array,
-  limits: SourceLimits,
-  readers: DocumentReaders,
-): Promise<ExtractedDocument> {
-  switch (format) {
-    case 'pdf':
-      return readPdf(data, limits, readers);
-    case 'docx': {
-      if (COMPOUND_FILE.every((byte, index) => data[index] === byte)) {
-        throw new DocumentExtractionError(
-          'the document is password-protected or in the old Word (.doc) format',
-        );
-      }
-      await checkDocxSize(data, maxUnpackedBytes(limits), () => unpacksTooLarge(limits));
-      return extractHtml(await readers.readDocxHtml(data));
-    }
-    case 'html':
-      return extractHtml(decodeText(data, { isHtml: true }));
-    case 'markdown':
-      return extractMarkdown(data);
-    case 'text':
-      return extractPlainText(data);
-  }
+async function readDocx(data: Uint8Array, limits: SourceLimits, readers: DocumentReaders) {
+  checkNotCompoundFile(data);
+  await checkDocxSize(data, maxUnpackedBytes(limits), () => unpacksTooLarge(limits));
+  return extractHtml(await readers.readDocxHtml(data));
 }
 
 /** Reads and chunks a source; throws DocumentExtractionError (a reason for its owner) at a limit or a bad file. */
@@ -115,8 +81,11 @@ export async function prepareSource(
 ): Promise<PreparedSource> {
   let prepared: PreparedSource;
   if (job.kind === 'document') {
-    const document = await readDocument(job.format, job.data, limits, readers);
-    if (!/\S/.test(document.text)) throw new DocumentExtractionError(NO_TEXT[job.format]);
+    const document = await extractByFormat(job.format, job.data, {
+      pdf: (data) => readPdf(data, limits, readers),
+      docx: (data) => readDocx(data, limits, readers),
+      html: extractHtml,
+    });
     checkText(document.text, limits);
     prepared = { title: document.title, text: document.text, chunks: plain(chunkText(document.text)) };
   } else if (job.kind === 'text') {
