@@ -503,6 +503,13 @@ describe.skipIf(!hasChromium)(
         const invitee = await browser?.newContext({ viewport: VIEWPORT });
         const inviteePage = await (invitee as BrowserContext).newPage();
         try {
+          // First the revoked link: it is refused; then, in the same tab, the new link offers its form.
+          await inviteePage.goto(revokedLink);
+          await inviteePage.getByLabel('Your name').fill('Tess Teammate');
+          await inviteePage.getByLabel('Password', { exact: true }).fill('teammate-password');
+          await inviteePage.getByLabel('Confirm password').fill('teammate-password');
+          await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
+          await inviteePage.getByText('This invitation cannot be used').waitFor();
           await inviteePage.goto(link);
           await inviteePage.getByRole('heading', { level: 1, name: 'Join your team on PollyBot' }).waitFor();
           await inviteePage.getByLabel('Your name').fill('Tess Teammate');
