@@ -12,7 +12,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'] },
+        test: {
+          name: 'sqlite',
+          include: ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+        },
       },
       ...(scaledOut
         ? [

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { readSseStream } from '@pollybot/contracts/sse-reader';
 import Fastify from 'fastify';
 import { Agent, request } from 'undici';
 
@@ -64,31 +65,23 @@ export async function startBaselineProxy(upstreamBaseUrl: string): Promise<strin
       });
       raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       raw.write('event: start\ndata: {"conversationId":"baseline","messageId":"baseline"}\n\n');
-      let buffer = '';
       let text = '';
       let usage = { inputTokens: 0, outputTokens: 0, credits: 1 };
       try {
-        for await (const chunk of upstreamReply.body) {
-          buffer += chunk.toString();
-          let end = buffer.indexOf('\n\n');
-          while (end !== -1) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            end = buffer.indexOf('\n\n');
-            if (!frame.startsWith('data: ') || frame === 'data: [DONE]') continue;
-            const parsed = JSON.parse(frame.slice(6)) as CompletionChunk;
-            const content = parsed.choices[0]?.delta?.content;
-            if (content) {
-              text += content;
-              raw.write(`event: delta\ndata: ${JSON.stringify({ content })}\n\n`);
-            }
-            if (parsed.usage) {
-              usage = {
-                inputTokens: parsed.usage.prompt_tokens,
-                outputTokens: parsed.usage.completion_tokens,
-                credits: 1,
-              };
-            }
+        for await (const message of readSseStream(upstreamReply.body)) {
+          if (message.data === '[DONE]') continue;
+          const parsed = JSON.parse(message.data) as CompletionChunk;
+          const content = parsed.choices[0]?.delta?.content;
+          if (content) {
+            text += content;
+            raw.write(`event: delta\ndata: ${JSON.stringify({ content })}\n\n`);
+          }
+          if (parsed.usage) {
+            usage = {
+              inputTokens: parsed.usage.prompt_tokens,
+              outputTokens: parsed.usage.completion_tokens,
+              credits: 1,
+            };
           }
         }
         const done = { response: text, conversationId: 'baseline', messageId: 'baseline', usage };

@@ -16,6 +16,8 @@ const MAX_MESSAGE_CHARACTERS = 32_000;
 const MAX_METADATA_BYTES = 16 * 1024;
 const MAX_METADATA_DEPTH = 10;
 
+const utf8 = new TextEncoder();
+
 const countCharacters = (text: string): number => {
   let count = 0;
   for (const _ of text) count++;
@@ -54,7 +56,7 @@ export const metadataSchema = z
     message: `must nest objects and arrays at most ${MAX_METADATA_DEPTH} levels deep`,
     abort: true,
   })
-  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES, {
+  .refine((value) => utf8.encode(JSON.stringify(value)).byteLength <= MAX_METADATA_BYTES, {
     message: `must be at most ${MAX_METADATA_BYTES} bytes when serialized`,
   })
   .refine(isWellFormedJson, 'must be well-formed Unicode (no lone surrogates)')

@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import { readSseStream } from '@pollybot/contracts/sse-reader';
 import { Pool } from 'undici';
 import type { ChatEndpoint } from '../targets.ts';
 
 // Server-Sent Events load, which autocannon cannot time: how long until the first `event: delta` and until
-// the terminal event (`done` or `error`) of each stream, over keep-alive connections (undici).
+// the terminal event (`done` or `error`) of each stream, over keep-alive connections (undici), each stream
+// read with the project's SSE reader.
 
 export type StreamTiming = { firstDeltaMs: number; completeMs: number; ok: boolean };
 
@@ -47,17 +49,13 @@ async function readStream(
     await response.body.dump();
     return { firstDeltaMs, completeMs: performance.now() - start, ok };
   }
-  // The end of the previous chunk, so an event name split between two chunks is still found.
-  let tail = '';
-  for await (const chunk of response.body) {
-    const text = tail + (chunk as Buffer).toString('utf8');
-    if (Number.isNaN(firstDeltaMs) && text.includes('event: delta')) {
+  for await (const message of readSseStream(response.body)) {
+    if (Number.isNaN(firstDeltaMs) && message.event === 'delta') {
       firstDeltaMs = performance.now() - start;
       onFirstDelta?.();
     }
-    if (text.includes('event: done')) ok = true;
-    if (text.includes('event: error')) break;
-    tail = text.slice(-16);
+    if (message.event === 'done') ok = true;
+    if (message.event === 'error') break;
   }
   return { firstDeltaMs, completeMs: performance.now() - start, ok };
 }

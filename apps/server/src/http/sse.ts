@@ -1,8 +1,12 @@
+import type { ChatStreamEventWithId } from '@pollybot/contracts';
 import type { FastifyReply } from 'fastify';
 import type { ReplyEvent } from '../features/chat/reply-events.ts';
 
-/** Frames one Server-Sent Event with its id; data is JSON on a single line, as the contract shows. */
-export function formatSseEvent({ id, event, data }: { id: string; event: string; data: unknown }): string {
+/**
+ * Frames one Server-Sent Event with its id; data is JSON on a single line, as the contract shows. Only an
+ * event of the contract's `chatStreamEventSchema` can be written (a ReplyEvent is one).
+ */
+export function formatSseEvent({ id, event, data }: ChatStreamEventWithId): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

@@ -79,8 +79,8 @@ async function sendChat(
     }
     return outcome;
   }
-  // Only whole events count: a cut stream may end inside one.
-  const events = eventsOnly(parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)));
+  // Only whole events count (the reader leaves out one the cut ended inside).
+  const events = eventsOnly(parseSse(text));
   for (const event of events) {
     const data = event.data as { messageId?: string; data?: Record<string, unknown> };
     if (event.event === 'start') outcome.startedMessageId = data.messageId;

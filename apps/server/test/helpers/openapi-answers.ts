@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { readSseText } from '@pollybot/contracts/sse-reader';
 import type { createSchemaChecker, OpenApiOperation } from './openapi.ts';
 
 // Raw HTTP exchanges judged by the OpenAPI document: the status documented, the body (JSON, or each event of a
@@ -43,21 +44,14 @@ export function sendVerbatim(baseUrl: string, request: RawRequest): Promise<RawR
 
 /** The events of a text/event-stream body, as {id, event, data}; comments (`: ping`) left out. */
 export function parseEvents(text: string): unknown[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '' && !block.startsWith(':'))
-    .map((block) => {
-      const fields: Record<string, string> = {};
-      for (const line of block.split('\n')) {
-        const colon = line.indexOf(':');
-        fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
-      }
-      let data: unknown = fields.data;
-      try {
-        data = JSON.parse(fields.data ?? '');
-      } catch {}
-      return { id: fields.id, event: fields.event, data };
-    });
+  return readSseText(text).flatMap((read) => {
+    if ('comment' in read) return [];
+    let data: unknown = read.data;
+    try {
+      data = JSON.parse(read.data);
+    } catch {}
+    return [{ id: read.id, event: read.event, data }];
+  });
 }
 
 /** What is wrong with an answer, by the document; empty when nothing is. */

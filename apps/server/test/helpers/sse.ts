@@ -1,29 +1,17 @@
-/** One parsed Server-Sent Event (with its id, when it has one), or a comment line such as `: ping`. */
-export type ParsedSseEvent =
-  | { event: string; data: unknown; id: string | undefined; raw: string }
-  | { comment: string; raw: string };
+import type { ChatStreamEventWithId } from '@pollybot/contracts';
+import { parseChatStreamEvent, readSseStream, readSseText } from '@pollybot/contracts/sse-reader';
+
+// Streams are read with the project's one SSE reader, and each event is checked against the contract's
+// `chatStreamEventSchema` as it is read: an event the contract does not define fails the test.
+
+/** One event of a reply's stream (checked against the contract), or a comment line such as `: ping`. */
+export type ParsedSseEvent = ChatStreamEventWithId | { comment: string };
 
 export type SseEvent = Extract<ParsedSseEvent, { event: string }>;
 
-function parseBlock(block: string): ParsedSseEvent {
-  if (block.startsWith(':')) return { comment: block.slice(1).trim(), raw: block };
-  let event = 'message';
-  let id: string | undefined;
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith('event: ')) event = line.slice('event: '.length);
-    else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
-    else if (line.startsWith('id: ')) id = line.slice('id: '.length);
-  }
-  return { event, id, data: JSON.parse(data.join('\n')), raw: block };
-}
-
-/** Parses a whole text/event-stream body as a client would. */
+/** Parses a whole text/event-stream body as a client would; an event cut before its end is left out. */
 export function parseSse(text: string): ParsedSseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.length > 0)
-    .map(parseBlock);
+  return readSseText(text).map((read) => ('comment' in read ? read : parseChatStreamEvent(read)));
 }
 
 export function eventsOnly(events: ParsedSseEvent[]): SseEvent[] {
@@ -39,36 +27,25 @@ export async function readSseUntil(
   stop: (event: SseEvent) => boolean,
   controller: AbortController,
 ): Promise<SseEvent[]> {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
   const events: SseEvent[] = [];
-  let buffered = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return events;
-    buffered += decoder.decode(value, { stream: true });
-    let end = buffered.indexOf('\n\n');
-    while (end !== -1) {
-      const block = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      const parsed = parseBlock(block);
-      if ('event' in parsed) {
-        events.push(parsed);
-        if (stop(parsed)) {
-          controller.abort();
-          await reader.cancel().catch(() => {});
-          return events;
-        }
+  try {
+    for await (const message of readSseStream(response.body as ReadableStream<Uint8Array>)) {
+      const event = parseChatStreamEvent(message);
+      events.push(event);
+      if (stop(event)) {
+        controller.abort();
+        // Leaving the loop cancels the body's reader.
+        break;
       }
-      end = buffered.indexOf('\n\n');
     }
+  } catch (error) {
+    // Cancelling a body whose request was just aborted may fail; the stream is closed either way.
+    if (!controller.signal.aborted) throw error;
   }
+  return events;
 }
 
 /** The reply text a stream's deltas carry, concatenated. */
 export function deltaText(events: SseEvent[]): string {
-  return events
-    .filter((event) => event.event === 'delta')
-    .map((event) => (event.data as { content: string }).content)
-    .join('');
+  return events.flatMap((event) => (event.event === 'delta' ? [event.data.content] : [])).join('');
 }

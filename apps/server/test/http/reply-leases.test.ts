@@ -50,7 +50,7 @@ describe('a reply whose lease lapsed while its instance lived', () => {
           text += decoder.decode(chunk as Uint8Array, { stream: true });
       })();
       await eventually(() => text.includes('event: delta'));
-      const [start] = eventsOnly(parseSse(text.slice(0, text.indexOf('\n\n') + 2)));
+      const [start] = eventsOnly(parseSse(text));
       const { conversationId, messageId } = (start as SseEvent).data as {
         conversationId: string;
         messageId: string;

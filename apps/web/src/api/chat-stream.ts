@@ -1,5 +1,5 @@
+import { readSseStream, toChatStreamEvent } from '@pollybot/contracts/sse-reader';
 import { buildUrl, requestHeaders, toApiError } from './client.ts';
-import { SseParser, toChatStreamEvent } from './sse.ts';
 import type { ChatStreamEvent } from './types.ts';
 
 export interface StreamChatInput {
@@ -41,29 +41,19 @@ export async function streamChat(input: StreamChatInput): Promise<void> {
     if (event.event === 'done' || event.event === 'error') isFinished = true;
     input.onEvent(event);
   };
-  const parser = new SseParser((message) => {
-    const event = toChatStreamEvent(message);
-    if (event) deliver(event);
-  });
-
   if (!response.headers.get('content-type')?.includes('text/event-stream') || !response.body) {
-    // The server answered with one JSON reply (it should not for stream: true, but be forgiving).
-    const envelope = (await response.json()) as { success: true; data: ChatStreamEvent['data'] };
-    deliver({ event: 'done', data: envelope } as ChatStreamEvent);
-    return;
-  }
-
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parser.push(value);
-    if (isFinished) {
-      await reader.cancel();
-      break;
+    // The server answered with one JSON reply (it should not for stream: true, but be forgiving): it is read
+    // as the data of the done event it stands for, checked as one.
+    const event = toChatStreamEvent({ event: 'done', data: await response.text() });
+    if (event) deliver(event);
+  } else {
+    for await (const message of readSseStream(response.body)) {
+      const event = toChatStreamEvent(message);
+      if (event) deliver(event);
+      // Leaving the loop cancels the body's reader.
+      if (isFinished) break;
     }
   }
-  parser.end();
   if (!isFinished) {
     deliver({
       event: 'error',

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type SseMessage, SseParser, toChatStreamEvent } from './sse.ts';
+import { createSseReader, type SseMessage, toChatStreamEvent } from './sse-reader.ts';
 
 function parseAll(chunks: string[]): SseMessage[] {
   const messages: SseMessage[] = [];
-  const parser = new SseParser((message) => messages.push(message));
-  for (const chunk of chunks) parser.push(chunk);
-  parser.end();
+  const reader = createSseReader((message) => messages.push(message));
+  for (const chunk of chunks) reader.push(chunk);
+  reader.end();
   return messages;
 }
 
@@ -16,7 +16,7 @@ const STREAM =
   'event: delta\ndata: {"content":"lo!"}\n\n' +
   'event: done\ndata: {"success":true,"data":{"response":"Hello!","conversationId":"c1","messageId":"m1","usage":{"inputTokens":3,"outputTokens":2,"credits":1}}}\n\n';
 
-describe('SseParser', () => {
+describe('createSseReader', () => {
   it('reads the events of a chat stream in order and skips ping comments', () => {
     const events = parseAll([STREAM]).map((message) => message.event);
     expect(events).toEqual(['start', 'delta', 'delta', 'done']);
