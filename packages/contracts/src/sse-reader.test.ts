@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createSseReader, type SseMessage, toChatStreamEvent } from './sse-reader.ts';
+import {
+  createSseReader,
+  parseChatStreamEvent,
+  readSseStream,
+  type SseMessage,
+  toChatStreamEvent,
+} from './sse-reader.ts';
 
 function parseAll(chunks: string[]): SseMessage[] {
   const messages: SseMessage[] = [];
@@ -84,5 +90,38 @@ describe('toChatStreamEvent', () => {
     expect(toChatStreamEvent({ event: 'delta', data: 'not json' })).toBeUndefined();
     expect(toChatStreamEvent({ event: 'delta', data: '{"text":"x"}' })).toBeUndefined();
     expect(toChatStreamEvent({ event: 'done', data: '{"success":false}' })).toBeUndefined();
+  });
+});
+
+describe('readSseStream', () => {
+  it('reads events from bytes cut inside a character and inside an event', async () => {
+    const bytes = new TextEncoder().encode(
+      'id: 0\nevent: delta\ndata: {"content":"Grüße"}\n\nevent: delta\ndata: {"c',
+    );
+    const cut = bytes.indexOf(0xc3) + 1;
+    async function* chunks() {
+      yield bytes.subarray(0, cut);
+      yield bytes.subarray(cut);
+    }
+    const read: SseMessage[] = [];
+    for await (const message of readSseStream(chunks())) read.push(message);
+    expect(read).toEqual([{ id: '0', event: 'delta', data: '{"content":"Grüße"}' }]);
+  });
+});
+
+describe('parseChatStreamEvent', () => {
+  it('gives an event the contract defines, with its id', () => {
+    expect(parseChatStreamEvent({ id: '3', event: 'delta', data: '{"content":"Hel"}' })).toEqual({
+      id: '3',
+      event: 'delta',
+      data: { content: 'Hel' },
+    });
+  });
+
+  it('throws for an event the contract does not define, or one without a valid id', () => {
+    expect(() => parseChatStreamEvent({ id: '3', event: 'delta', data: '{"text":"Hel"}' })).toThrow();
+    expect(() => parseChatStreamEvent({ id: '3', event: 'message', data: '{}' })).toThrow();
+    expect(() => parseChatStreamEvent({ event: 'delta', data: '{"content":"Hel"}' })).toThrow();
+    expect(() => parseChatStreamEvent({ id: 'x', event: 'delta', data: '{"content":"Hel"}' })).toThrow();
   });
 });
