@@ -15,6 +15,7 @@ import type { PageOptions } from '../../db/page.ts';
 import { findUserByEmail, insertUser } from '../../db/users.repository.ts';
 import { findWorkspace } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { invalidField } from '../../errors/validation-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
@@ -30,13 +31,6 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const INVITATION_MAX_FAILED_ATTEMPTS = 5;
 
 type Deps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
-
-function validationError(path: string, message: string): AppError {
-  return new AppError('VALIDATION_ERROR', {
-    message: `Invalid request: ${path}: ${message}`,
-    extra: { details: [{ path, message }] },
-  });
-}
 
 /** The API's view of an invitation (never its token, which only its creation answers). */
 export function toInvitationView(row: InvitationRow) {
@@ -57,7 +51,7 @@ async function issueInvitation(
 ) {
   const existing = await findUserByEmail(deps.db, input.email);
   if (existing && (await findMembership(deps.db, input.workspaceId, existing.id)))
-    throw validationError('body.email', 'already a member of this workspace');
+    throw invalidField('email', 'already a member of this workspace');
   const now = deps.clock.now();
   const token = generateSecretToken();
   const row: InvitationRow = {
@@ -159,7 +153,7 @@ export async function acceptInvitation(
     }
     await endSignInAttemptSucceeded(deps, attempt);
   } else if (input.name === undefined) {
-    throw validationError('body.name', 'required for a new account');
+    throw invalidField('name', 'required for a new account');
   }
   if (invitation.role === 'owner' && (await findOwnerMembership(deps.db, invitation.workspace_id)))
     throw new AppError('WORKSPACE_HAS_OWNER');

@@ -2,6 +2,7 @@ import type { ChatbotCreate, ChatbotUpdate } from '@pollybot/contracts';
 import { deleteChatbot, findChatbot, insertChatbot, updateChatbot } from '../../db/chatbots.repository.ts';
 import type { ChatbotRow, ChatbotRowUpdate } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { invalidField } from '../../errors/validation-error.ts';
 import type { Services } from '../../services.ts';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'models' | 'config' | 'invalidations'>;
@@ -18,10 +19,7 @@ export const CHATBOT_DEFAULTS = {
 function assertModelAvailable(deps: Deps, model: string): void {
   const reason = deps.models.whyUnavailable(model);
   if (reason) {
-    throw new AppError('VALIDATION_ERROR', {
-      message: `Invalid request: body.model: ${reason}`,
-      extra: { details: [{ path: 'body.model', message: reason }] },
-    });
+    throw invalidField('model', reason);
   }
 }
 

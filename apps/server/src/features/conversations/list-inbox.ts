@@ -7,7 +7,7 @@ import {
   type InboxPosition,
   listInboxConversations,
 } from '../../db/inbox.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { invalidField } from '../../errors/validation-error.ts';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const STORED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -28,10 +28,7 @@ function decodeCursor(cursor: string): InboxPosition {
   const [updatedAt = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!STORED_TIMESTAMP.test(updatedAt) || id.length === 0 || id.length > 64 || rest.length > 0) {
     const message = 'is not a cursor this API gave out';
-    throw new AppError('VALIDATION_ERROR', {
-      message: `Invalid request: query.cursor: ${message}`,
-      extra: { details: [{ path: 'query.cursor', message }] },
-    });
+    throw invalidField('cursor', message, 'query');
   }
   return { updatedAt, id };
 }

@@ -2,9 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable, isStatementCancelled } from '../../db/connect.ts';
 import { AppError, isAppError } from '../../errors/app-error.ts';
+import { type ValidationDetail, validationErrors } from '../../errors/validation-error.ts';
 import type { App } from '../app-types.ts';
-
-type ValidationDetail = { path: string; message: string };
 
 const FASTIFY_CODES: Record<string, (error: FastifyError) => AppError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new AppError('UNSUPPORTED_MEDIA_TYPE'),
@@ -32,8 +31,7 @@ export function toAppError(error: FastifyError | Error): AppError {
       path: `${error.validationContext ?? 'body'}${issue.instancePath.replace(/^\/$/, '').replaceAll('/', '.')}`,
       message: issue.message,
     }));
-    const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
-    return new AppError('VALIDATION_ERROR', { message: `Invalid request: ${summary}`, extra: { details } });
+    return validationErrors(details);
   }
   const code = 'code' in error ? error.code : undefined;
   const mapped = code ? FASTIFY_CODES[code] : undefined;

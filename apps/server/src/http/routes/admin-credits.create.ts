@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_CREDIT_BALANCE } from '../../db/credits.repository.ts';
 import { findWorkspace } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { validationError } from '../../errors/validation-error.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { ADMIN_ERRORS, adminSecurity, errorResponses } from '../route-schemas.ts';
@@ -46,10 +47,7 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
                 `removing ${-amount} credits would take the balance below zero`,
                 'would take the balance below zero',
               ];
-        throw new AppError('VALIDATION_ERROR', {
-          message: `Invalid request: body.amount: ${message}`,
-          extra: { details: [{ path: 'body.amount', message: detail }] },
-        });
+        throw validationError('body.amount', detail, `Invalid request: body.amount: ${message}`);
       }
       return { success: true as const, data: { credits } };
     },

@@ -11,6 +11,7 @@ import type { ChatbotRow } from '../../db/database.ts';
 import { readCreditBalance } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { errorCatalog } from '../../errors/catalog.ts';
+import { validationError } from '../../errors/validation-error.ts';
 import {
   claimIdempotencyKey,
   fingerprintRequest,
@@ -106,10 +107,7 @@ function readIdempotencyKey(request: FastifyRequest): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value) && value.trim() !== '') return value;
   const message = 'must be 1 to 255 printable ASCII characters';
-  throw new AppError('VALIDATION_ERROR', {
-    message: `Invalid request: headers.idempotency-key: ${message}`,
-    extra: { details: [{ path: 'headers.idempotency-key', message }] },
-  });
+  throw validationError('headers.idempotency-key', message);
 }
 
 /**

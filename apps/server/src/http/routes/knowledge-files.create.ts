@@ -3,6 +3,7 @@ import { knowledgeSourceSchema, storableText, successEnvelope } from '@pollybot/
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
+import { validationError } from '../../errors/validation-error.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import {
   type DocumentFormat,
@@ -32,13 +33,6 @@ const SUPPORTED = 'Upload a PDF, DOCX, HTML, Markdown or plain-text file';
 const fileNameSchema = storableText.pipe(z.string().trim().min(1).max(255));
 const titleSchema = storableText.pipe(z.string().trim().min(1).max(200));
 
-function invalid(path: string, message: string): AppError {
-  return new AppError('VALIDATION_ERROR', {
-    message: `Invalid request: ${path}: ${message}`,
-    extra: { details: [{ path, message }] },
-  });
-}
-
 /** The upload's parts: at most one `file` and an optional `title`; anything else is refused. */
 async function readUpload(request: FastifyRequest, maxBytes: number) {
   let title: string | undefined;
@@ -53,26 +47,29 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file')
-          throw invalid(`body.${part.fieldname}`, 'unknown file field; use "file"');
-        if (file) throw invalid('body.file', 'send one file per request');
+          throw validationError(`body.${part.fieldname}`, 'unknown file field; use "file"');
+        if (file) throw validationError('body.file', 'send one file per request');
         const bytes = await part.toBuffer();
         const name = fileNameSchema.safeParse(part.filename);
-        if (!name.success) throw invalid('body.file', 'the file needs a name of 1-255 characters');
+        if (!name.success) throw validationError('body.file', 'the file needs a name of 1-255 characters');
         file = { fileName: name.data, clientType: part.mimetype, bytes };
       } else if (part.fieldname === 'title') {
         const parsed = titleSchema.safeParse(part.value);
-        if (!parsed.success) throw invalid('body.title', 'must be 1-200 characters');
+        if (!parsed.success) throw validationError('body.title', 'must be 1-200 characters');
         title = parsed.data;
       } else {
-        throw invalid(`body.${part.fieldname}`, 'unknown field; send "file" and optionally "title"');
+        throw validationError(`body.${part.fieldname}`, 'unknown field; send "file" and optionally "title"');
       }
     }
   } catch (error) {
     throw toUploadError(error, maxBytes);
   }
   if (!file)
-    throw invalid('body.file', 'required: the file to upload, as a multipart/form-data part named "file"');
-  if (file.bytes.byteLength === 0) throw invalid('body.file', 'the file is empty');
+    throw validationError(
+      'body.file',
+      'required: the file to upload, as a multipart/form-data part named "file"',
+    );
+  if (file.bytes.byteLength === 0) throw validationError('body.file', 'the file is empty');
   return { title, ...file };
 }
 
@@ -88,11 +85,11 @@ function toUploadError(error: unknown, maxBytes: number): unknown {
       message: `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB`,
     });
   }
-  if (code === 'FST_FILES_LIMIT') return invalid('body.file', 'send one file per request');
+  if (code === 'FST_FILES_LIMIT') return validationError('body.file', 'send one file per request');
   if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-    return invalid('body', 'too many parts; send "file" and optionally "title"');
+    return validationError('body', 'too many parts; send "file" and optionally "title"');
   }
-  if (code === 'FST_PROTO_VIOLATION') return invalid('body', 'a field name is not allowed');
+  if (code === 'FST_PROTO_VIOLATION') return validationError('body', 'a field name is not allowed');
   // A body that is not valid multipart (a missing boundary, a truncated part).
   if (error instanceof Error && /multipart|boundary|unexpected end/i.test(error.message)) {
     return new AppError('VALIDATION_ERROR', { message: 'The request body is not valid multipart/form-data' });

@@ -1,6 +1,7 @@
 import { chatStreamEventSchema, replyEventIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
+import { validationError } from '../../errors/validation-error.ts';
 import { BEFORE_START, parseReplyPosition, type ReplyPosition } from '../../features/chat/reply-events.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
@@ -35,10 +36,7 @@ function readResumePosition(header: unknown, after: string | undefined): ReplyPo
   const message = 'is not the id of an event of this stream';
   const path =
     typeof header === 'string' && header.length > 0 ? 'headers.last-event-id' : 'querystring.after';
-  throw new AppError('VALIDATION_ERROR', {
-    message: `Invalid request: ${path}: ${message}`,
-    extra: { details: [{ path, message }] },
-  });
+  throw validationError(path, message);
 }
 
 export function registerMessagesStreamGet(app: App, services: Services): void {
