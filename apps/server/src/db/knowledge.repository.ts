@@ -360,18 +360,6 @@ export async function replaceKnowledgeChunks(
   await insertKnowledgeChunks(db, chunkSet, chunks);
 }
 
-export async function countKnowledgeChunks(db: Kysely<Database>, sourceId: string): Promise<number> {
-  const row = await db
-    .selectFrom('knowledge_chunks')
-    .select((eb) => eb.fn.countAll<string | number>().as('count'))
-    .where('source_id', '=', sourceId)
-    .where('chunk_set', '=', (eb) =>
-      eb.selectFrom('knowledge_sources').select('chunk_set').where('id', '=', sourceId),
-    )
-    .executeTakeFirst();
-  return Number(row?.count ?? 0);
-}
-
 /** The titles of a chatbot's searchable sources, oldest first. */
 export async function listReadyKnowledgeTitles(db: Kysely<Database>, chatbotId: string): Promise<string[]> {
   const rows = await db

@@ -24,6 +24,7 @@ import { type ChatTurn, startChatTurn } from '../../features/chat/send-message.t
 import { loadChatbot } from '../../features/chatbots/load-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
+import { enforceRateLimit } from '../enforce-rate-limit.ts';
 import { toAppError } from '../plugins/error-handler.ts';
 import { awaitReplyEnd, streamReplay } from '../reply-replay.ts';
 import {
@@ -55,30 +56,10 @@ function createChatGate(services: Services) {
     const chatbot = await loadChatbot(services, request.workspaceId, chatbotId);
     if (!chatbot) throw new AppError('CHATBOT_NOT_FOUND');
     if (chatbot.status !== 'active') throw new AppError('CHATBOT_INACTIVE');
-    const decision = await services.limiter
-      .consume(`chatbot:${chatbot.id}`, {
-        requests: chatbot.rate_limit_requests,
-        windowSeconds: chatbot.rate_limit_window_seconds,
-      })
-      .catch((error: unknown) => {
-        // Without the shared counter no instance can tell whether the request is within the limit.
-        throw new AppError('SERVICE_UNAVAILABLE', {
-          message:
-            'Rate limiting is unavailable right now (its shared store cannot be reached); retry shortly',
-          cause: error,
-        });
-      });
-    reply.header('x-ratelimit-limit', decision.limit);
-    reply.header('x-ratelimit-remaining', decision.remaining);
-    reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt.getTime() / 1000));
-    if (!decision.allowed) {
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((decision.resetAt.getTime() - services.clock.now().getTime()) / 1000),
-      );
-      reply.header('retry-after', retryAfter);
-      throw new AppError('RATE_LIMIT_EXCEEDED', { extra: { retryAfter } });
-    }
+    await enforceRateLimit(services, reply, `chatbot:${chatbot.id}`, {
+      requests: chatbot.rate_limit_requests,
+      windowSeconds: chatbot.rate_limit_window_seconds,
+    });
     request.chatbot = chatbot;
   };
 }

@@ -6,12 +6,11 @@ import {
 } from '@pollybot/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors/app-error.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
-import { consumeKnowledgeWrite } from '../../features/knowledge/knowledge-quotas.ts';
 import { createKnowledgeSource, toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
+import { enforceRateLimit } from '../enforce-rate-limit.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export const knowledgeParamsSchema = z.object({ id: pathIdSchema });
@@ -29,17 +28,14 @@ export async function limitKnowledgeWrites(
   workspaceId: string,
   reply: FastifyReply,
 ): Promise<void> {
-  const decision = await consumeKnowledgeWrite(services, workspaceId);
-  reply.header('x-ratelimit-limit', decision.limit);
-  reply.header('x-ratelimit-remaining', decision.remaining);
-  reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt.getTime() / 1000));
-  if (!decision.allowed) {
-    reply.header('retry-after', decision.retryAfter);
-    throw new AppError('RATE_LIMIT_EXCEEDED', {
-      message: `Too many knowledge changes for this workspace (${decision.limit} a minute); retry after ${decision.retryAfter} s`,
-      extra: { retryAfter: decision.retryAfter },
-    });
-  }
+  await enforceRateLimit(
+    services,
+    reply,
+    `knowledge-writes:${workspaceId}`,
+    { requests: services.config.knowledge.writesPerMinute, windowSeconds: 60 },
+    ({ limit, retryAfter }) =>
+      `Too many knowledge changes for this workspace (${limit} a minute); retry after ${retryAfter} s`,
+  );
 }
 
 export function registerKnowledgeCreate(app: App, services: Services): void {

@@ -46,12 +46,7 @@ alwaysBlocked.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
 
 /** Whether an IP address (v4 or v6) lies in a private, loopback, link-local, unique-local, CGNAT, multicast, unspecified or reserved range. */
 export function isBlockedAddress(address: string): boolean {
-  const bare = address.replace(/%.*$/, ''); // a link-local address may carry a zone: fe80::1%eth0
-  if (isIPv4(bare)) return blocked.check(bare, 'ipv4');
-  if (!isIPv6(bare)) return true;
-  if (blocked.check(bare, 'ipv6')) return true;
-  const embedded = embeddedIpv4(bare);
-  return embedded !== undefined && blocked.check(embedded, 'ipv4');
+  return isInList(blocked, address);
 }
 
 /**
@@ -59,12 +54,17 @@ export function isBlockedAddress(address: string): boolean {
  * carrying the IPv4 address: mapped, compatible, NAT64, 6to4). Not an IP address counts as such.
  */
 export function isLinkLocalAddress(address: string): boolean {
-  const bare = address.replace(/%.*$/, '');
-  if (isIPv4(bare)) return alwaysBlocked.check(bare, 'ipv4');
+  return isInList(alwaysBlocked, address);
+}
+
+/** Whether the address, or the IPv4 address an IPv6 one carries, is in the list; not an IP address is. */
+function isInList(list: BlockList, address: string): boolean {
+  const bare = address.replace(/%.*$/, ''); // a link-local address may carry a zone: fe80::1%eth0
+  if (isIPv4(bare)) return list.check(bare, 'ipv4');
   if (!isIPv6(bare)) return true;
-  if (alwaysBlocked.check(bare, 'ipv6')) return true;
+  if (list.check(bare, 'ipv6')) return true;
   const embedded = embeddedIpv4(bare);
-  return embedded !== undefined && alwaysBlocked.check(embedded, 'ipv4');
+  return embedded !== undefined && list.check(embedded, 'ipv4');
 }
 
 /**
