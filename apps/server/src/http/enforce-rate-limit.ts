@@ -5,7 +5,8 @@ import type { Clock } from '../lib/clock.ts';
 
 /**
  * Counts one request against `key`'s limit in the shared limiter and sets the X-RateLimit-* headers; past the
- * limit, Retry-After and 429 RATE_LIMIT_EXCEEDED (with `describeRefusal`'s sentence, else the catalog's).
+ * limit, 429 RATE_LIMIT_EXCEEDED with `retryAfter` (which the error handler also sends as Retry-After) and
+ * `describeRefusal`'s sentence, else the catalog's.
  * SERVICE_UNAVAILABLE when the limiter's store cannot be reached: no instance could tell then whether the
  * request is within the limit.
  */
@@ -27,7 +28,6 @@ export async function enforceRateLimit(
   reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt.getTime() / 1000));
   if (decision.allowed) return;
   const retryAfter = Math.max(1, Math.ceil((decision.resetAt.getTime() - deps.clock.now().getTime()) / 1000));
-  reply.header('retry-after', retryAfter);
   throw new AppError('RATE_LIMIT_EXCEEDED', {
     ...(describeRefusal && { message: describeRefusal({ limit: decision.limit, retryAfter }) }),
     extra: { retryAfter },

@@ -75,6 +75,8 @@ export function registerErrorHandlers(app: App): void {
     const appError = toAppError(error);
     if (appError.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'unexpected error');
     else if (appError.status >= 500) request.log.warn({ code: appError.code }, appError.message);
+    // A refusal that says when to retry (every 429) says it in the header too, as the contract requires.
+    if (typeof appError.extra.retryAfter === 'number') reply.header('retry-after', appError.extra.retryAfter);
     return reply.code(appError.status).send(appError.toEnvelope());
   });
 

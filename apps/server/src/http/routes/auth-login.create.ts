@@ -27,7 +27,6 @@ export function registerAuthLoginCreate(app: App, services: Services): void {
     async (request, reply) => {
       const result = await logIn(services, { ...request.body, ip: request.ip });
       if (result.kind === 'limited') {
-        reply.header('retry-after', result.retryAfter);
         throw new AppError('RATE_LIMIT_EXCEEDED', {
           message: 'Too many failed sign-in attempts; retry later',
           extra: { retryAfter: result.retryAfter },

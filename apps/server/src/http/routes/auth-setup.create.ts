@@ -33,7 +33,6 @@ export function registerAuthSetupCreate(app: App, services: Services): void {
         { ...request.body, ip: request.ip },
       );
       if (result.kind === 'limited') {
-        reply.header('retry-after', result.retryAfter);
         throw new AppError('RATE_LIMIT_EXCEEDED', {
           message: 'Too many wrong setup tokens; retry later',
           extra: { retryAfter: result.retryAfter },

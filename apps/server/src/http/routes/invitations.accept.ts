@@ -40,7 +40,6 @@ export function registerInvitationsAccept(app: App, services: Services): void {
       const userId = session && hasCsrfToken(request, session.csrfToken) ? session.userId : undefined;
       const result = await acceptInvitation(services, request.body, { userId, ip: request.ip });
       if (result.kind === 'limited') {
-        reply.header('retry-after', result.retryAfter);
         throw new AppError('RATE_LIMIT_EXCEEDED', {
           message: 'Too many failed sign-in attempts; retry later',
           extra: { retryAfter: result.retryAfter },
