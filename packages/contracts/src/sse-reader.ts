@@ -1,5 +1,10 @@
 import { createParser } from 'eventsource-parser';
-import { type ChatStreamEvent, type ChatStreamEventWithId, chatStreamEventSchema } from './index.ts';
+import {
+  type ChatStreamEvent,
+  type ChatStreamEventWithId,
+  chatStreamEventSchema,
+  replyEventIdSchema,
+} from './index.ts';
 
 // The one Server-Sent Events reader of the project (the WHATWG framing, by eventsource-parser), shared by
 // the dashboard, the tests and the bench. It uses no Node-only API, so the browser build imports it too.
@@ -95,21 +100,24 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/** Each stream event's schema without its id, by event name, built once. */
+const eventSchemasWithoutId = new Map(
+  chatStreamEventSchema.options.map(
+    (option) => [option.shape.event.value, option.omit({ id: true })] as const,
+  ),
+);
+
 /**
  * Reads one SSE message as a chat stream event, its data checked against `chatStreamEventSchema` (the id
  * too, when the message carries one); undefined for anything the contract does not define.
  */
 export function toChatStreamEvent(message: SseMessage): ChatStreamEvent | undefined {
-  const variant = chatStreamEventSchema.options.find((option) => option.shape.event.value === message.event);
+  const schema = eventSchemasWithoutId.get(message.event as ChatStreamEvent['event']);
   const json = parseJson(message.data);
-  if (!variant || !json.ok) return undefined;
-  const checked = variant.omit({ id: true }).safeParse({ event: message.event, data: json.value });
+  if (!schema || !json.ok) return undefined;
+  const checked = schema.safeParse({ event: message.event, data: json.value });
   if (!checked.success) return undefined;
-  if (
-    message.id !== undefined &&
-    !chatStreamEventSchema.safeParse({ ...checked.data, id: message.id }).success
-  )
-    return undefined;
+  if (message.id !== undefined && !replyEventIdSchema.safeParse(message.id).success) return undefined;
   return checked.data as ChatStreamEvent;
 }
 
