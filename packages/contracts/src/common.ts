@@ -13,9 +13,6 @@ export function storable<T extends z.ZodString>(text: T): T {
     .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 }
 
-/** Text that is well-formed Unicode and free of NUL. */
-export const storableText = storable(z.string());
-
 /** Not empty once trimmed: a check that shows in the JSON Schema as the pattern `\S`. */
 export const NOT_BLANK = [/\S/, 'must not be empty'] as const;
 

@@ -3,7 +3,7 @@ import { idSchema, listLimitSchema, NOT_BLANK, storable } from './common.ts';
 import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
-export { idSchema, pathIdSchema, storable, storableText, workspaceSchema } from './common.ts';
+export { idSchema, pathIdSchema, storable, workspaceSchema } from './common.ts';
 export * from './dashboard.ts';
 export * from './knowledge.ts';
 

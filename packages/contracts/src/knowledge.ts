@@ -10,7 +10,8 @@ export const KNOWLEDGE_CRAWLS = ['page', 'sitemap'] as const;
 /** The file types an upload may be, by extension. */
 export const KNOWLEDGE_FILE_EXTENSIONS = ['pdf', 'docx', 'html', 'htm', 'md', 'markdown', 'txt'] as const;
 
-const titleSchema = storable(z.string().trim().min(1).max(200));
+/** A knowledge source's title: 1-200 characters once trimmed. */
+export const knowledgeTitleSchema = storable(z.string().trim().min(1).max(200));
 
 export const knowledgePairSchema = z.object({
   question: storable(z.string().trim().min(1).max(2_000)),
@@ -22,7 +23,7 @@ export const createKnowledgeSourceSchema = z
   .discriminatedUnion('kind', [
     z.object({
       kind: z.literal('text'),
-      title: titleSchema,
+      title: knowledgeTitleSchema,
       content: storable(
         z
           .string()
@@ -32,13 +33,13 @@ export const createKnowledgeSourceSchema = z
     }),
     z.object({
       kind: z.literal('qa'),
-      title: titleSchema,
+      title: knowledgeTitleSchema,
       pairs: z.array(knowledgePairSchema).min(1).max(1_000),
     }),
     z.object({
       kind: z.literal('url'),
       /** Defaults to the page's own title (for a sitemap, the site's address). */
-      title: titleSchema.optional(),
+      title: knowledgeTitleSchema.optional(),
       url: z
         .string()
         .trim()

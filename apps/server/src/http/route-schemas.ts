@@ -52,21 +52,22 @@ export function mediaResponse(description: string, content: Record<string, z.Zod
   };
 }
 
+/** An Idempotency-Key: 1 to 255 printable ASCII characters, not blank. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x20-\x7e]{1,255}$/)
+  .regex(/\S/);
+
 /** Request headers a route reads and checks itself, in the contract's order (documented, not validated by Fastify). */
 export const idempotencyKeyHeaders = z.object({
-  'Idempotency-Key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x20-\x7e]{1,255}$/)
-    .regex(/\S/)
-    .optional()
-    .meta({
-      description:
-        'Makes a retry safe: 1 to 255 printable ASCII characters, not blank (a UUID, say). A repeat with the ' +
-        'same body within 24 hours answers the first result; another body is 422 IDEMPOTENCY_KEY_REUSED.',
-      examples: ['5f0c2a9e-8d7b-4c1a-9e3f-2b6d8a4c7e10'],
-    }),
+  'Idempotency-Key': idempotencyKeySchema.optional().meta({
+    description:
+      'Makes a retry safe: 1 to 255 printable ASCII characters, not blank (a UUID, say). A repeat with the ' +
+      'same body within 24 hours answers the first result; another body is 422 IDEMPOTENCY_KEY_REUSED.',
+    examples: ['5f0c2a9e-8d7b-4c1a-9e3f-2b6d8a4c7e10'],
+  }),
 });
 
 export const lastEventIdHeaders = z.object({

@@ -8,8 +8,6 @@ export async function loadChatbot(
   workspaceId: string,
   id: string,
 ): Promise<ChatbotRow | undefined> {
-  // No id holds NUL, and PostgreSQL refuses one in a query: unknown, as any other id of any shape.
-  if (id.includes('\u0000')) return undefined;
   const cached = deps.caches.chatbots.get(id);
   if (cached) return cached.workspace_id === workspaceId ? cached : undefined;
   const readSince = deps.caches.chatbots.generation();

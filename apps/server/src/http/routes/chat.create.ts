@@ -32,6 +32,7 @@ import {
   CHAT_RESPONSE_HEADERS,
   errorResponses,
   idempotencyKeyHeaders,
+  idempotencyKeySchema,
   mediaResponse,
   workspaceSecurity,
 } from '../route-schemas.ts';
@@ -80,13 +81,11 @@ async function setCreditsRemaining(
 }
 
 /** Printable ASCII, as Stripe takes it: a UUID or any identifier of the client's own. */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
-
 /** The request's Idempotency-Key; undefined without one; VALIDATION_ERROR for a malformed one. */
 function readIdempotencyKey(request: FastifyRequest): string | undefined {
   const value = request.headers['idempotency-key'];
   if (value === undefined) return undefined;
-  if (typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value) && value.trim() !== '') return value;
+  if (typeof value === 'string' && idempotencyKeySchema.safeParse(value).success) return value;
   const message = 'must be 1 to 255 printable ASCII characters';
   throw validationError('headers.idempotency-key', message);
 }

@@ -1,5 +1,5 @@
 import type { Multipart } from '@fastify/multipart';
-import { knowledgeSourceSchema, storableText, successEnvelope } from '@pollybot/contracts';
+import { knowledgeSourceSchema, knowledgeTitleSchema, storable, successEnvelope } from '@pollybot/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
@@ -30,8 +30,7 @@ const MEDIA_TYPES: Record<DocumentFormat, string> = {
 
 const SUPPORTED = 'Upload a PDF, DOCX, HTML, Markdown or plain-text file';
 
-const fileNameSchema = storableText.pipe(z.string().trim().min(1).max(255));
-const titleSchema = storableText.pipe(z.string().trim().min(1).max(200));
+const fileNameSchema = storable(z.string().trim().min(1).max(255));
 
 /** The upload's parts: at most one `file` and an optional `title`; anything else is refused. */
 async function readUpload(request: FastifyRequest, maxBytes: number) {
@@ -54,7 +53,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
         if (!name.success) throw validationError('body.file', 'the file needs a name of 1-255 characters');
         file = { fileName: name.data, clientType: part.mimetype, bytes };
       } else if (part.fieldname === 'title') {
-        const parsed = titleSchema.safeParse(part.value);
+        const parsed = knowledgeTitleSchema.safeParse(part.value);
         if (!parsed.success) throw validationError('body.title', 'must be 1-200 characters');
         title = parsed.data;
       } else {
