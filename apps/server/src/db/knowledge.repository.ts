@@ -66,6 +66,21 @@ export async function findKnowledgeSource(
     .executeTakeFirst();
 }
 
+/** Whether the chatbot has the source, read without its content. */
+export async function hasKnowledgeSource(
+  db: Kysely<Database>,
+  chatbotId: string,
+  id: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('knowledge_sources')
+    .select('id')
+    .where('id', '=', id)
+    .where('chatbot_id', '=', chatbotId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findKnowledgeSourceById(
   db: Kysely<Database>,
   id: string,

@@ -9,14 +9,13 @@ import {
   extendKnowledgeLease,
   insertKnowledgeChunks,
   settleKnowledgeSource,
-  sumKnowledgeBytes,
 } from '../../db/knowledge.repository.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 import type { EmbeddingService } from '../../models/embedding-gateway.ts';
 import { encodeEmbedding } from './embedding-codec.ts';
 import { DocumentExtractionError } from './extract/extract-document.ts';
-import { formatMegabytes } from './extract/source-limits.ts';
+import { storageLimitReason, wouldPassStorageLimit } from './knowledge-quotas.ts';
 import { type ReadSourceDeps, readSource, SourceReadError } from './read-source.ts';
 import { WebImportError } from './web-import/import-web-pages.ts';
 
@@ -222,12 +221,8 @@ export function createIngestionWorker(deps: IngestionDeps): IngestionWorker {
   async function checkWorkspaceStorage(source: KnowledgeSourceRow, storedBytes: number): Promise<void> {
     const max = deps.maxWorkspaceBytes;
     if (max === undefined || (source.kind !== 'file' && source.kind !== 'url')) return;
-    const others = await sumKnowledgeBytes(deps.db, source.workspace_id, source.id);
-    if (others + storedBytes > max) {
-      throw new SourceReadError(
-        `the workspace's knowledge would pass its storage limit of ${formatMegabytes(max)}; delete sources to make room`,
-      );
-    }
+    if (await wouldPassStorageLimit(deps.db, source.workspace_id, storedBytes, max, source.id))
+      throw new SourceReadError(storageLimitReason(max));
   }
 
   async function embedChunks(texts: string[], signal: AbortSignal): Promise<Float32Array[] | undefined> {

@@ -35,13 +35,39 @@ export async function checkKnowledgeQuotas(
       extra: { quota: 'queued_sources', limit: maxQueuedSources },
     });
   }
-  if (change.addingBytes > 0) {
-    const stored = await sumKnowledgeBytes(deps.db, workspaceId, change.exceptId);
-    if (stored + change.addingBytes > maxWorkspaceBytes) {
-      throw new AppError('KNOWLEDGE_QUOTA_EXCEEDED', {
-        message: `The workspace's knowledge would pass its storage limit of ${formatMegabytes(maxWorkspaceBytes)}; delete sources to make room`,
-        extra: { quota: 'storage_bytes', limit: maxWorkspaceBytes },
-      });
-    }
+  if (
+    change.addingBytes > 0 &&
+    (await wouldPassStorageLimit(
+      deps.db,
+      workspaceId,
+      change.addingBytes,
+      maxWorkspaceBytes,
+      change.exceptId,
+    ))
+  ) {
+    const reason = storageLimitReason(maxWorkspaceBytes);
+    throw new AppError('KNOWLEDGE_QUOTA_EXCEEDED', {
+      message: `${reason[0]?.toUpperCase()}${reason.slice(1)}`,
+      extra: { quota: 'storage_bytes', limit: maxWorkspaceBytes },
+    });
   }
+}
+
+/**
+ * Whether `addingBytes` more would take the workspace's knowledge past `maxBytes`; `exceptId`: a source
+ * counted anew, whose stored bytes are left out.
+ */
+export async function wouldPassStorageLimit(
+  db: Kysely<Database>,
+  workspaceId: string,
+  addingBytes: number,
+  maxBytes: number,
+  exceptId?: string,
+): Promise<boolean> {
+  return (await sumKnowledgeBytes(db, workspaceId, exceptId)) + addingBytes > maxBytes;
+}
+
+/** Why a change is refused at the storage limit, as its owner reads it. */
+export function storageLimitReason(maxBytes: number): string {
+  return `the workspace's knowledge would pass its storage limit of ${formatMegabytes(maxBytes)}; delete sources to make room`;
 }

@@ -5,6 +5,7 @@ import {
   deleteKnowledgeChunkBatches,
   deleteKnowledgeSource,
   findKnowledgeSource,
+  hasKnowledgeSource,
   insertKnowledgeSource,
   type KnowledgeSourceSummary,
   requeueKnowledgeSource,
@@ -152,7 +153,8 @@ export async function resyncKnowledgeSource(
   id: string,
 ): Promise<KnowledgeSourceRow> {
   const chatbotId = chatbot.id;
-  await getKnowledgeSource(deps.db, chatbotId, id);
+  // Unknown first (404), then the quota: only whether the source exists is read, not its content.
+  if (!(await hasKnowledgeSource(deps.db, chatbotId, id))) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
   await checkKnowledgeQuotas(deps, chatbot.workspace_id, { addingBytes: 0, exceptId: id });
   const row = await requeueKnowledgeSource(deps.db, chatbotId, id, deps.clock.now().toISOString());
   if (!row) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
