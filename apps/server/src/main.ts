@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   // While no account exists, setup needs a token only the operator sees: this output (or the admin token).
   const setupToken = await issueSetupToken(services);
   const dashboard = setupToken
-    ? `${formatSetupInstructions(baseUrl, setupToken)}\n`
+    ? `${formatSetupInstructions(baseUrl, setupToken)}\n\n`
     : `Dashboard: ${baseUrl}/\n`;
   if (seed) {
     process.stdout.write(
