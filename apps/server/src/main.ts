@@ -6,7 +6,7 @@ import { deleteExpiredIdempotencyKeys } from './db/idempotency.repository.ts';
 import { formatSetupInstructions, issueSetupToken } from './features/accounts/setup-token.ts';
 import { endLapsedReplies } from './features/chat/end-lapsed-replies.ts';
 import { formatDemoCurl, seedDemo } from './features/demo/seed-demo.ts';
-import { createServices } from './services.ts';
+import { createServices, demoDeps } from './services.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   // Queued sources, and sources a stopped instance left half processed, are ingested in the background.
   services.ingestion.start();
 
-  const seed = config.demo ? await seedDemo(services) : undefined;
+  const seed = config.demo ? await seedDemo(demoDeps(services)) : undefined;
   const address = await app.listen({ port: config.port, host: config.host });
   const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const baseUrl = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${new URL(address).port}`;

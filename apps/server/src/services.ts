@@ -19,8 +19,11 @@ import {
   createRedisReplyJournal,
   type ReplyJournal,
 } from './features/chat/reply-journal.ts';
+import type { ChatbotCreateDeps } from './features/chatbots/save-chatbot.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
+import type { DemoDeps } from './features/demo/seed-demo.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
+import type { KnowledgeDeps } from './features/knowledge/knowledge-sources.ts';
 import type { ChatbotTopics, KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
 import { createVectorIndex } from './features/knowledge/vector-index.ts';
 import {
@@ -243,5 +246,30 @@ export function createServices(
       }
       await database.close();
     },
+  };
+}
+
+// Features take the few services they use and the settings they need as their own small types; these build
+// the ones that carry settings, so that no feature reads the configuration.
+
+/** What creating a chatbot takes: the configured default model besides the services. */
+export function chatbotCreateDeps(services: Services): ChatbotCreateDeps {
+  const { db, clock, ids, models, config } = services;
+  return { db, clock, ids, models, defaultModel: config.defaultModel };
+}
+
+/** What a knowledge change takes: the workspace quotas besides the services. */
+export function knowledgeDeps(services: Services): KnowledgeDeps {
+  const { db, clock, ids, ingestion, config } = services;
+  return { db, clock, ids, ingestion, quotas: config.knowledge };
+}
+
+/** What the demo seed takes: a workspace, a chatbot and knowledge sources, and the demo's starting credits. */
+export function demoDeps(services: Services): DemoDeps {
+  return {
+    ...chatbotCreateDeps(services),
+    ...knowledgeDeps(services),
+    credits: services.credits,
+    demoCredits: services.config.demoCredits,
   };
 }

@@ -1,4 +1,4 @@
-import { errorEnvelopeSchema, replyEventIdSchema } from '@pollybot/contracts';
+import { errorEnvelopeSchema, pathIdSchema, replyEventIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
 import { type ErrorCode, errorCatalog } from '../errors/catalog.ts';
 
@@ -128,3 +128,12 @@ export const CHAT_RESPONSE_HEADERS: ResponseHeaders = {
   200: [...RATE_LIMIT_HEADERS, 'X-Credits-Remaining', 'Idempotent-Replayed'],
   401: [],
 };
+
+// Path parameters that several routes share.
+
+/** `/chatbots/{id}`. */
+export const chatbotParamsSchema = z.object({ id: pathIdSchema });
+/** `/chatbots/{id}/conversations/{conversationId}`. */
+export const conversationParamsSchema = z.object({ id: pathIdSchema, conversationId: pathIdSchema });
+/** `/chatbots/{id}/knowledge/{sourceId}`. */
+export const knowledgeSourceParamsSchema = z.object({ id: pathIdSchema, sourceId: pathIdSchema });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_KNOWLEDGE, type DemoSeed, seedDemo } from '../../src/features/demo/seed-demo.ts';
+import { demoDeps } from '../../src/services.ts';
 import { eventsOnly, parseSse } from '../helpers/sse.ts';
 import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -10,7 +11,7 @@ let seed: DemoSeed;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const created = await seedDemo(server.services);
+  const created = await seedDemo(demoDeps(server.services));
   if (!created) throw new Error('the demo was not created');
   seed = created;
 });

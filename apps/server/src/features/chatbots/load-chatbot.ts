@@ -1,10 +1,11 @@
+import type { Kysely } from 'kysely';
 import { findChatbot } from '../../db/chatbots.repository.ts';
-import type { ChatbotRow } from '../../db/database.ts';
-import type { Services } from '../../services.ts';
+import type { ChatbotRow, Database } from '../../db/database.ts';
+import type { TtlCache } from '../cache/ttl-cache.ts';
 
 /** A chatbot of the workspace for the chat path, from the cache the bus keeps current, else the database. */
 export async function loadChatbot(
-  deps: Pick<Services, 'db' | 'caches'>,
+  deps: { db: Kysely<Database>; caches: { chatbots: TtlCache<ChatbotRow> } },
   workspaceId: string,
   id: string,
 ): Promise<ChatbotRow | undefined> {

@@ -1,11 +1,27 @@
 import type { ChatbotCreate, ChatbotUpdate } from '@pollybot/contracts';
+import type { Kysely } from 'kysely';
 import { deleteChatbot, findChatbot, insertChatbot, updateChatbot } from '../../db/chatbots.repository.ts';
-import type { ChatbotRow, ChatbotRowUpdate } from '../../db/database.ts';
+import type { ChatbotRow, ChatbotRowUpdate, Database } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { invalidField } from '../../errors/validation-error.ts';
-import type { Services } from '../../services.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { IdGenerator } from '../../lib/ids.ts';
+import type { ModelGateway } from '../../models/model-gateway.ts';
+import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'models' | 'config' | 'invalidations'>;
+/** What changing a chatbot takes: its storage, the gateway that says which models are usable, the bus. */
+type ChatbotChangeDeps = {
+  db: Kysely<Database>;
+  clock: Clock;
+  models: Pick<ModelGateway, 'whyUnavailable'>;
+  invalidations: Pick<InvalidationBus, 'publish'>;
+};
+
+/** What creating a chatbot takes; `defaultModel` is the model of a chatbot created without one. */
+export type ChatbotCreateDeps = Omit<ChatbotChangeDeps, 'invalidations'> & {
+  ids: IdGenerator;
+  defaultModel: string;
+};
 
 export const CHATBOT_DEFAULTS = {
   instructions: 'You are a helpful assistant.',
@@ -16,7 +32,7 @@ export const CHATBOT_DEFAULTS = {
   status: 'active' as const,
 };
 
-function assertModelAvailable(deps: Deps, model: string): void {
+function assertModelAvailable(deps: { models: Pick<ModelGateway, 'whyUnavailable'> }, model: string): void {
   const reason = deps.models.whyUnavailable(model);
   if (reason) {
     throw invalidField('model', reason);
@@ -24,11 +40,11 @@ function assertModelAvailable(deps: Deps, model: string): void {
 }
 
 export async function createChatbot(
-  deps: Deps,
+  deps: ChatbotCreateDeps,
   workspaceId: string,
   input: ChatbotCreate,
 ): Promise<ChatbotRow> {
-  const model = input.model ?? deps.config.defaultModel;
+  const model = input.model ?? deps.defaultModel;
   assertModelAvailable(deps, model);
   const now = deps.clock.now().toISOString();
   const rateLimit = input.rateLimit ?? CHATBOT_DEFAULTS.rateLimit;
@@ -54,7 +70,7 @@ export async function createChatbot(
 
 /** Applies a partial update; throws CHATBOT_NOT_FOUND for a bot outside the workspace. */
 export async function patchChatbot(
-  deps: Deps,
+  deps: ChatbotChangeDeps,
   workspaceId: string,
   id: string,
   input: ChatbotUpdate,
@@ -82,7 +98,7 @@ export async function patchChatbot(
 
 /** Deletes a chatbot with its conversations; every instance forgets it. */
 export async function removeChatbot(
-  deps: Pick<Deps, 'db' | 'invalidations'>,
+  deps: Pick<ChatbotChangeDeps, 'db' | 'invalidations'>,
   workspaceId: string,
   id: string,
 ) {
@@ -92,7 +108,7 @@ export async function removeChatbot(
 }
 
 export async function getChatbot(
-  deps: Pick<Services, 'db'>,
+  deps: { db: Kysely<Database> },
   workspaceId: string,
   id: string,
 ): Promise<ChatbotRow> {

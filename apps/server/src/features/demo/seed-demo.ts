@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { countWorkspaces, findWorkspace } from '../../db/workspaces.repository.ts';
-import type { Services } from '../../services.ts';
-import { createChatbot } from '../chatbots/save-chatbot.ts';
-import { createKnowledgeSource } from '../knowledge/knowledge-sources.ts';
-import { createWorkspace } from '../workspaces/create-workspace.ts';
+import { type ChatbotCreateDeps, createChatbot } from '../chatbots/save-chatbot.ts';
+import { createKnowledgeSource, type KnowledgeDeps } from '../knowledge/knowledge-sources.ts';
+import { createWorkspace, type WorkspaceCreateDeps } from '../workspaces/create-workspace.ts';
 
 const DEMO_WORKSPACE_ID = 'demo';
 
@@ -24,31 +23,34 @@ const DEMO_INSTRUCTIONS =
 
 export type DemoSeed = { workspaceId: string; chatbotId: string; apiKey: string };
 
+/** What seeding takes: what creating a workspace, a chatbot and a knowledge source take, and the demo's credits. */
+export type DemoDeps = WorkspaceCreateDeps & ChatbotCreateDeps & KnowledgeDeps & { demoCredits: number };
+
 /** On an empty database, creates a demo workspace, chatbot and key; answers undefined when there is data already. */
-export async function seedDemo(services: Services): Promise<DemoSeed | undefined> {
-  if ((await countWorkspaces(services.db)) > 0) return undefined;
+export async function seedDemo(deps: DemoDeps): Promise<DemoSeed | undefined> {
+  if ((await countWorkspaces(deps.db)) > 0) return undefined;
   let created: Awaited<ReturnType<typeof createWorkspace>>;
   try {
     // A fixed id: when several instances start together on an empty database, one insert wins.
-    created = await createWorkspace(services, {
+    created = await createWorkspace(deps, {
       id: DEMO_WORKSPACE_ID,
       name: 'Demo workspace',
-      credits: services.config.demoCredits,
+      credits: deps.demoCredits,
       origin: 'demo',
     });
   } catch (error) {
-    if (await findWorkspace(services.db, DEMO_WORKSPACE_ID)) return undefined;
+    if (await findWorkspace(deps.db, DEMO_WORKSPACE_ID)) return undefined;
     throw error;
   }
   const { workspace, apiKey } = created;
-  const chatbot = await createChatbot(services, workspace.id, {
+  const chatbot = await createChatbot(deps, workspace.id, {
     name: 'PollyBot Demo',
     instructions: DEMO_INSTRUCTIONS,
   });
   // Ingested in the background like any source: the first replies may come before the documentation is ready.
   for (const { file, title } of DEMO_KNOWLEDGE) {
     const content = await readFile(new URL(`./knowledge/${file}`, import.meta.url), 'utf8');
-    await createKnowledgeSource(services, chatbot, { kind: 'text', title, content });
+    await createKnowledgeSource(deps, chatbot, { kind: 'text', title, content });
   }
   return { workspaceId: workspace.id, chatbotId: chatbot.id, apiKey };
 }

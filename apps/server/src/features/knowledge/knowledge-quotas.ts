@@ -11,10 +11,10 @@ export type KnowledgeQuotas = {
   writesPerMinute: number;
 };
 
-/** Without a configuration (a benchmark, a test of something else), sources are not counted. */
+/** Without quotas (a benchmark, a test of something else), sources are not counted. */
 export type KnowledgeQuotaDeps = {
   db: Kysely<Database>;
-  config?: { knowledge: Pick<KnowledgeQuotas, 'maxQueuedSources' | 'maxWorkspaceBytes'> };
+  quotas?: Pick<KnowledgeQuotas, 'maxQueuedSources' | 'maxWorkspaceBytes'>;
 };
 
 /**
@@ -26,8 +26,8 @@ export async function checkKnowledgeQuotas(
   workspaceId: string,
   change: { addingBytes: number; exceptId?: string },
 ): Promise<void> {
-  if (!deps.config) return;
-  const { maxQueuedSources, maxWorkspaceBytes } = deps.config.knowledge;
+  if (!deps.quotas) return;
+  const { maxQueuedSources, maxWorkspaceBytes } = deps.quotas;
   const pending = await countPendingKnowledgeSources(deps.db, workspaceId, change.exceptId);
   if (pending >= maxQueuedSources) {
     throw new AppError('KNOWLEDGE_QUOTA_EXCEEDED', {

@@ -8,9 +8,11 @@ import {
   hasKnowledgeSource,
   insertKnowledgeSource,
   type KnowledgeSourceSummary,
+  listKnowledgeSources,
   requeueKnowledgeSource,
   retireKnowledgeSource,
 } from '../../db/knowledge.repository.ts';
+import type { Page, PageOptions } from '../../db/page.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
@@ -141,6 +143,16 @@ export async function getKnowledgeSource(
   const row = await findKnowledgeSource(db, chatbotId, id);
   if (!row) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
   return row;
+}
+
+/** A chatbot's sources, newest first, without their content. */
+export async function listKnowledgeSourceViews(
+  deps: { db: Kysely<Database> },
+  chatbotId: string,
+  options: PageOptions,
+): Promise<Page<KnowledgeSource>> {
+  const page = await listKnowledgeSources(deps.db, chatbotId, options);
+  return { items: page.items.map(toKnowledgeSourceView), nextCursor: page.nextCursor };
 }
 
 /**

@@ -1,16 +1,25 @@
-import type { WorkspaceRow } from '../../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, WorkspaceRow } from '../../db/database.ts';
 import { insertWorkspace } from '../../db/workspaces.repository.ts';
-import type { Services } from '../../services.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { IdGenerator } from '../../lib/ids.ts';
 import { createApiKey } from '../api-keys/create-api-key.ts';
+import type { CreditService } from '../credits/credit-service.ts';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'ids' | 'credits'>;
+/** What creating a workspace takes: its storage, and the credit service that grants its starting credits. */
+export type WorkspaceCreateDeps = {
+  db: Kysely<Database>;
+  clock: Clock;
+  ids: IdGenerator;
+  credits: Pick<CreditService, 'adjust'>;
+};
 
 /**
  * Creates a workspace with its first API key; starting credits are granted through the ledger. Its origin is
  * 'operator' unless told otherwise: first-run setup never joins such a workspace.
  */
 export async function createWorkspace(
-  deps: Deps,
+  deps: WorkspaceCreateDeps,
   input: { name: string; credits: number; id?: string; origin?: WorkspaceRow['origin'] },
 ): Promise<{ workspace: WorkspaceRow; apiKey: string }> {
   const now = deps.clock.now().toISOString();

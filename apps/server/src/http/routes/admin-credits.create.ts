@@ -1,9 +1,7 @@
 import { creditAdjustmentSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
-import { MAX_CREDIT_BALANCE } from '../../db/credits.repository.ts';
-import { findWorkspace } from '../../db/workspaces.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
 import { validationError } from '../../errors/validation-error.ts';
+import { adjustWorkspaceCredits } from '../../features/credits/adjust-workspace-credits.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { ADMIN_ERRORS, adminSecurity, errorResponses } from '../route-schemas.ts';
@@ -28,20 +26,15 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const workspace = await findWorkspace(services.db, request.params.id);
-      if (!workspace) throw new AppError('WORKSPACE_NOT_FOUND');
       const { amount } = request.body;
-      const credits = await services.credits.adjust(
-        workspace.id,
-        amount,
-        amount > 0 ? 'grant' : 'adjustment',
-      );
-      if (credits === undefined) {
+      const adjustment = await adjustWorkspaceCredits(services, request.params.id, amount);
+      if (!adjustment.ok) {
+        const maximum = adjustment.maximum.toLocaleString('en-US');
         const [message, detail] =
-          amount > 0
+          adjustment.bound === 'maximum'
             ? [
-                `adding ${amount} credits would take the balance above ${MAX_CREDIT_BALANCE.toLocaleString('en-US')}`,
-                `would take the balance above ${MAX_CREDIT_BALANCE.toLocaleString('en-US')}`,
+                `adding ${amount} credits would take the balance above ${maximum}`,
+                `would take the balance above ${maximum}`,
               ]
             : [
                 `removing ${-amount} credits would take the balance below zero`,
@@ -49,7 +42,7 @@ export function registerAdminCreditsCreate(app: App, services: Services): void {
               ];
         throw validationError('body.amount', detail, `Invalid request: body.amount: ${message}`);
       }
-      return { success: true as const, data: { credits } };
+      return { success: true as const, data: { credits: adjustment.credits } };
     },
   );
 }

@@ -1,6 +1,5 @@
 import { listEnvelope, listQuerySchema, workspaceSchema } from '@pollybot/contracts';
-import { listWorkspaces } from '../../db/workspaces.repository.ts';
-import { toWorkspaceView } from '../../features/workspaces/create-workspace.ts';
+import { listWorkspaceViews } from '../../features/workspaces/read-workspaces.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { ADMIN_ERRORS, adminSecurity, errorResponses } from '../route-schemas.ts';
@@ -18,8 +17,8 @@ export function registerAdminWorkspacesList(app: App, services: Services): void 
       },
     },
     async (request) => {
-      const page = await listWorkspaces(services.db, request.query);
-      return { success: true as const, data: page.items.map(toWorkspaceView), nextCursor: page.nextCursor };
+      const page = await listWorkspaceViews(services, request.query);
+      return { success: true as const, data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

@@ -1,7 +1,6 @@
 import { pathIdSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
-import { revokeApiKey } from '../../db/api-keys.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { revokeApiKey } from '../../features/api-keys/revoke-api-key.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
@@ -22,15 +21,8 @@ export function registerApiKeysDelete(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const revoked = await revokeApiKey(
-        services.db,
-        request.workspaceId,
-        request.params.id,
-        services.clock.now().toISOString(),
-      );
-      if (!revoked) throw new AppError('API_KEY_NOT_FOUND');
       // Every instance drops the key from its cache before this answers.
-      await services.invalidations.publish('api-key', request.params.id);
+      await revokeApiKey(services, request.workspaceId, request.params.id);
       return { success: true as const, data: { id: request.params.id, revoked: true as const } };
     },
   );

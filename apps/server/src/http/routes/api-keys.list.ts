@@ -1,6 +1,5 @@
 import { apiKeySchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
-import { listApiKeys } from '../../db/api-keys.repository.ts';
-import { toApiKeyView } from '../../features/api-keys/create-api-key.ts';
+import { listApiKeyViews } from '../../features/api-keys/list-api-keys.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
@@ -18,8 +17,8 @@ export function registerApiKeysList(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const page = await listApiKeys(services.db, request.workspaceId, request.query);
-      return { success: true as const, data: page.items.map(toApiKeyView), nextCursor: page.nextCursor };
+      const page = await listApiKeyViews(services, request.workspaceId, request.query);
+      return { success: true as const, data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

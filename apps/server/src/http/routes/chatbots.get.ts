@@ -1,12 +1,9 @@
-import { chatbotSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
+import { chatbotSchema, successEnvelope } from '@pollybot/contracts';
 import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-
-export const chatbotParamsSchema = z.object({ id: pathIdSchema });
+import { API_KEY_ERRORS, chatbotParamsSchema, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerChatbotsGet(app: App, services: Services): void {
   app.get(

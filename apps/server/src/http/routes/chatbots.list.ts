@@ -1,6 +1,5 @@
 import { chatbotSchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
-import { listChatbots } from '../../db/chatbots.repository.ts';
-import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
+import { listChatbotViews } from '../../features/chatbots/list-chatbots.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
@@ -18,8 +17,8 @@ export function registerChatbotsList(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const page = await listChatbots(services.db, request.workspaceId, request.query);
-      return { success: true as const, data: page.items.map(toChatbotView), nextCursor: page.nextCursor };
+      const page = await listChatbotViews(services, request.workspaceId, request.query);
+      return { success: true as const, data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

@@ -3,8 +3,7 @@ import { toChatbotView } from '../../features/chatbots/chatbot-view.ts';
 import { patchChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { chatbotParamsSchema } from './chatbots.get.ts';
+import { CHANGE_ERRORS, chatbotParamsSchema, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerChatbotsUpdate(app: App, services: Services): void {
   app.patch(

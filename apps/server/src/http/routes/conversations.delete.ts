@@ -1,12 +1,15 @@
 import { successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
-import { deleteConversation } from '../../db/conversations.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import { removeConversation } from '../../features/conversations/chatbot-conversations.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { conversationParamsSchema } from './conversations.get.ts';
+import {
+  CHANGE_ERRORS,
+  conversationParamsSchema,
+  errorResponses,
+  workspaceSecurity,
+} from '../route-schemas.ts';
 
 export function registerConversationsDelete(app: App, services: Services): void {
   app.delete(
@@ -25,8 +28,7 @@ export function registerConversationsDelete(app: App, services: Services): void 
     },
     async (request) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      const deleted = await deleteConversation(services.db, chatbot.id, request.params.conversationId);
-      if (!deleted) throw new AppError('CONVERSATION_NOT_FOUND');
+      await removeConversation(services, chatbot.id, request.params.conversationId);
       return { success: true as const, data: { id: request.params.conversationId, deleted: true as const } };
     },
   );

@@ -1,14 +1,14 @@
-import { conversationEnvelopeSchema, conversationQuerySchema, pathIdSchema } from '@pollybot/contracts';
-import { z } from 'zod';
-import { findConversation, listMessagesPage } from '../../db/conversations.repository.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { conversationEnvelopeSchema, conversationQuerySchema } from '@pollybot/contracts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
-import { toConversationSummary, toMessageView } from '../../features/conversations/conversation-view.ts';
+import { getConversationPage } from '../../features/conversations/chatbot-conversations.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-
-export const conversationParamsSchema = z.object({ id: pathIdSchema, conversationId: pathIdSchema });
+import {
+  API_KEY_ERRORS,
+  conversationParamsSchema,
+  errorResponses,
+  workspaceSecurity,
+} from '../route-schemas.ts';
 
 export function registerConversationsGet(app: App, services: Services): void {
   app.get(
@@ -31,14 +31,13 @@ export function registerConversationsGet(app: App, services: Services): void {
     },
     async (request) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      const conversation = await findConversation(services.db, chatbot.id, request.params.conversationId);
-      if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
-      const page = await listMessagesPage(services.db, conversation.id, request.query);
-      return {
-        success: true as const,
-        data: { ...toConversationSummary(conversation), messages: page.items.map(toMessageView) },
-        nextCursor: page.nextCursor,
-      };
+      const page = await getConversationPage(
+        services,
+        chatbot.id,
+        request.params.conversationId,
+        request.query,
+      );
+      return { success: true as const, data: page.conversation, nextCursor: page.nextCursor };
     },
   );
 }

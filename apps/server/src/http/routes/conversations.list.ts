@@ -1,8 +1,7 @@
 import { conversationSummarySchema, listEnvelope, listQuerySchema, pathIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
-import { listConversations } from '../../db/conversations.repository.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
-import { toConversationSummary } from '../../features/conversations/conversation-view.ts';
+import { listConversationSummaries } from '../../features/conversations/chatbot-conversations.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
@@ -25,12 +24,8 @@ export function registerConversationsList(app: App, services: Services): void {
     },
     async (request) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      const page = await listConversations(services.db, chatbot.id, request.query);
-      return {
-        success: true as const,
-        data: page.items.map(toConversationSummary),
-        nextCursor: page.nextCursor,
-      };
+      const page = await listConversationSummaries(services, chatbot.id, request.query);
+      return { success: true as const, data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

@@ -1,5 +1,5 @@
 import { ledgerEntrySchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
-import { listLedger } from '../../db/credits.repository.ts';
+import { listLedgerEntries } from '../../features/credits/list-ledger-entries.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
@@ -20,18 +20,8 @@ export function registerCreditsLedgerList(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const page = await listLedger(services.db, request.workspaceId, request.query);
-      return {
-        success: true as const,
-        data: page.items.map((row) => ({
-          id: row.id,
-          amount: row.amount,
-          balanceAfter: row.balance_after,
-          reason: row.reason,
-          createdAt: row.created_at,
-        })),
-        nextCursor: page.nextCursor,
-      };
+      const page = await listLedgerEntries(services, request.workspaceId, request.query);
+      return { success: true as const, data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

@@ -14,10 +14,10 @@ import {
   createKnowledgeFileSource,
   toKnowledgeSourceView,
 } from '../../features/knowledge/knowledge-sources.ts';
-import type { Services } from '../../services.ts';
+import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { KNOWLEDGE_WRITE_ERRORS, knowledgeParamsSchema, limitKnowledgeWrites } from './knowledge.create.ts';
+import { KNOWLEDGE_WRITE_ERRORS, limitKnowledgeWrites } from '../knowledge-writes.ts';
+import { CHANGE_ERRORS, chatbotParamsSchema, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 /** The media type stored for each format, whatever the client claimed. */
 const MEDIA_TYPES: Record<DocumentFormat, string> = {
@@ -97,6 +97,7 @@ function toUploadError(error: unknown, maxBytes: number): unknown {
 }
 
 export function registerKnowledgeFilesCreate(app: App, services: Services): void {
+  const deps = knowledgeDeps(services);
   app.post(
     '/api/v1/chatbots/:id/knowledge/files',
     {
@@ -131,7 +132,7 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
             },
           },
         },
-        params: knowledgeParamsSchema,
+        params: chatbotParamsSchema,
         response: {
           201: successEnvelope(knowledgeSourceSchema),
           ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', ...KNOWLEDGE_WRITE_ERRORS]),
@@ -142,12 +143,12 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       await limitKnowledgeWrites(services, request.workspaceId, reply);
       // A workspace with its most sources waiting is refused before its file is read.
-      await checkKnowledgeQuotas(services, request.workspaceId, { addingBytes: 0 });
+      await checkKnowledgeQuotas(deps, request.workspaceId, { addingBytes: 0 });
       const { maxFileBytes } = services.config.knowledge;
       const upload = await readUpload(request, maxFileBytes);
       const format = detectDocumentFormat(upload.fileName, upload.clientType, upload.bytes);
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: SUPPORTED });
-      const source = await createKnowledgeFileSource(services, chatbot, {
+      const source = await createKnowledgeFileSource(deps, chatbot, {
         title: upload.title ?? defaultTitle(upload.fileName),
         fileName: upload.fileName,
         mediaType: MEDIA_TYPES[format],

@@ -1,16 +1,18 @@
 import { knowledgeSourceSchema, successEnvelope } from '@pollybot/contracts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { resyncKnowledgeSource, toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
-import type { Services } from '../../services.ts';
+import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { KNOWLEDGE_WRITE_ERRORS, limitKnowledgeWrites } from '../knowledge-writes.ts';
 import {
-  KNOWLEDGE_WRITE_ERRORS,
+  CHANGE_ERRORS,
+  errorResponses,
   knowledgeSourceParamsSchema,
-  limitKnowledgeWrites,
-} from './knowledge.create.ts';
+  workspaceSecurity,
+} from '../route-schemas.ts';
 
 export function registerKnowledgeResyncCreate(app: App, services: Services): void {
+  const deps = knowledgeDeps(services);
   app.post(
     '/api/v1/chatbots/:id/knowledge/:sourceId/resync',
     {
@@ -35,7 +37,7 @@ export function registerKnowledgeResyncCreate(app: App, services: Services): voi
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       await limitKnowledgeWrites(services, request.workspaceId, reply);
-      const source = await resyncKnowledgeSource(services, chatbot, request.params.sourceId);
+      const source = await resyncKnowledgeSource(deps, chatbot, request.params.sourceId);
       // A ready source queued again leaves the chatbot's ready knowledge until it is read anew.
       await services.invalidations.publish('knowledge', chatbot.id);
       reply.code(202);

@@ -2,12 +2,18 @@ import { successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { removeKnowledgeSource } from '../../features/knowledge/knowledge-sources.ts';
-import type { Services } from '../../services.ts';
+import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeSourceParamsSchema, limitKnowledgeWrites } from './knowledge.create.ts';
+import { limitKnowledgeWrites } from '../knowledge-writes.ts';
+import {
+  CHANGE_ERRORS,
+  errorResponses,
+  knowledgeSourceParamsSchema,
+  workspaceSecurity,
+} from '../route-schemas.ts';
 
 export function registerKnowledgeDelete(app: App, services: Services): void {
+  const deps = knowledgeDeps(services);
   app.delete(
     '/api/v1/chatbots/:id/knowledge/:sourceId',
     {
@@ -30,7 +36,7 @@ export function registerKnowledgeDelete(app: App, services: Services): void {
     async (request, reply) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
       await limitKnowledgeWrites(services, request.workspaceId, reply);
-      await removeKnowledgeSource(services, chatbot.id, request.params.sourceId);
+      await removeKnowledgeSource(deps, chatbot.id, request.params.sourceId);
       await services.invalidations.publish('knowledge', chatbot.id);
       return { success: true as const, data: { id: request.params.sourceId, deleted: true as const } };
     },

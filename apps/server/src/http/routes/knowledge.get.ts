@@ -3,8 +3,12 @@ import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { getKnowledgeSource, toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeSourceParamsSchema } from './knowledge.create.ts';
+import {
+  API_KEY_ERRORS,
+  errorResponses,
+  knowledgeSourceParamsSchema,
+  workspaceSecurity,
+} from '../route-schemas.ts';
 
 export function registerKnowledgeGet(app: App, services: Services): void {
   app.get(

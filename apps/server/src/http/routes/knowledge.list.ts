@@ -1,11 +1,9 @@
 import { knowledgeSourceSchema, listEnvelope, listQuerySchema } from '@pollybot/contracts';
-import { listKnowledgeSources } from '../../db/knowledge.repository.ts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
-import { toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
+import { listKnowledgeSourceViews } from '../../features/knowledge/knowledge-sources.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { knowledgeParamsSchema } from './knowledge.create.ts';
+import { API_KEY_ERRORS, chatbotParamsSchema, errorResponses, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerKnowledgeList(app: App, services: Services): void {
   app.get(
@@ -15,7 +13,7 @@ export function registerKnowledgeList(app: App, services: Services): void {
         summary: 'List a chatbot’s knowledge sources, newest first',
         tags: ['knowledge'],
         security: workspaceSecurity,
-        params: knowledgeParamsSchema,
+        params: chatbotParamsSchema,
         querystring: listQuerySchema,
         response: {
           200: listEnvelope(knowledgeSourceSchema),
@@ -25,12 +23,8 @@ export function registerKnowledgeList(app: App, services: Services): void {
     },
     async (request) => {
       const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      const page = await listKnowledgeSources(services.db, chatbot.id, request.query);
-      return {
-        success: true as const,
-        data: page.items.map(toKnowledgeSourceView),
-        nextCursor: page.nextCursor,
-      };
+      const page = await listKnowledgeSourceViews(services, chatbot.id, request.query);
+      return { success: true as const, data: page.items, nextCursor: page.nextCursor };
     },
   );
 }

@@ -1,7 +1,6 @@
 import { successEnvelope, workspaceSchema } from '@pollybot/contracts';
-import { findWorkspace } from '../../db/workspaces.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { toWorkspaceView } from '../../features/workspaces/create-workspace.ts';
+import { findWorkspaceView } from '../../features/workspaces/read-workspaces.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
 import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
@@ -18,9 +17,10 @@ export function registerWorkspaceGet(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const row = await findWorkspace(services.db, request.workspaceId);
-      if (!row) throw new AppError('INVALID_API_KEY');
-      return { success: true as const, data: toWorkspaceView(row) };
+      const workspace = await findWorkspaceView(services, request.workspaceId);
+      // The key's workspace is gone: the key no longer stands for anything.
+      if (!workspace) throw new AppError('INVALID_API_KEY');
+      return { success: true as const, data: workspace };
     },
   );
 }

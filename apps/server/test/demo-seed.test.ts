@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabaseUrl, dialects } from '../../../test/helpers/databases.ts';
-import { loadConfig } from '../../config.ts';
-import { migrateToLatest } from '../../db/connect.ts';
-import { countWorkspaces } from '../../db/workspaces.repository.ts';
-import { createServices, type Services } from '../../services.ts';
-import { seedDemo } from './seed-demo.ts';
+import { loadConfig } from '../src/config.ts';
+import { migrateToLatest } from '../src/db/connect.ts';
+import { countWorkspaces } from '../src/db/workspaces.repository.ts';
+import { seedDemo } from '../src/features/demo/seed-demo.ts';
+import { createServices, demoDeps, type Services } from '../src/services.ts';
+import { createTestDatabaseUrl, dialects } from './helpers/databases.ts';
 
 describe.each(dialects)('demo seed on $dialect', ({ dialect, skipReason }) => {
   if (skipReason) {
@@ -35,14 +35,14 @@ describe.each(dialects)('demo seed on $dialect', ({ dialect, skipReason }) => {
     // SQLite serves one process, whose connections wait on each other synchronously: seed in turn there.
     const seeds =
       dialect === 'postgres'
-        ? await Promise.all([seedDemo(first), seedDemo(second)])
-        : [await seedDemo(first), await seedDemo(second)];
+        ? await Promise.all([seedDemo(demoDeps(first)), seedDemo(demoDeps(second))])
+        : [await seedDemo(demoDeps(first)), await seedDemo(demoDeps(second))];
 
     expect(seeds.filter((seed) => seed !== undefined)).toHaveLength(1);
     expect(await countWorkspaces(instances[0]?.db as Services['db'])).toBe(1);
   });
 
   it('creates nothing on a database that has workspaces', async () => {
-    expect(await seedDemo(instances[1] as Services)).toBeUndefined();
+    expect(await seedDemo(demoDeps(instances[1] as Services))).toBeUndefined();
   });
 });
