@@ -1,4 +1,4 @@
-import { errorEnvelopeSchema, replyEventIdSchema } from '@pollybot/contracts';
+import { errorEnvelopeSchema, pathIdSchema, replyEventIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
 import { type ErrorCode, errorCatalog } from '../errors/catalog.ts';
 
@@ -128,3 +128,11 @@ export const CHAT_RESPONSE_HEADERS: ResponseHeaders = {
   200: [...RATE_LIMIT_HEADERS, 'X-Credits-Remaining', 'Idempotent-Replayed'],
   401: [],
 };
+
+/** A message of a chatbot's conversation: the path of the message routes (read, stream, cancel). */
+export const messageParamsSchema = z.object({
+  id: pathIdSchema,
+  conversationId: pathIdSchema,
+  messageId: pathIdSchema,
+});
+export type MessageParams = z.infer<typeof messageParamsSchema>;
