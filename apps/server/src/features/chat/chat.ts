@@ -18,7 +18,7 @@ import { BEFORE_START } from './reply-events.ts';
 import { type ReplyStream, streamLiveTurn } from './reply-stream.ts';
 import { startChatTurn, type TurnDeps } from './send-message.ts';
 
-export type ChatDeps = TurnDeps & {
+type ChatDeps = TurnDeps & {
   /** A chatbot of the workspace for the chat path (cached: every turn reads it). */
   findChatbot: (workspaceId: string, chatbotId: string) => Promise<ChatbotRow | undefined>;
   limiter: Pick<RateLimiter, 'consume'>;
@@ -30,7 +30,7 @@ export type ChatDeps = TurnDeps & {
 export type ChatAdmission = { caller: ChatCaller; chatbot: ChatbotRow };
 
 /** Checks 2-4 of the contract; the rate-limit figures are there whenever the request was counted. */
-export type AdmitOutcome =
+type AdmitOutcome =
   | { kind: 'admitted'; admission: ChatAdmission; rateLimit: RateLimitDecision }
   | { kind: 'refused'; error: AppError; rateLimit?: RateLimitDecision | undefined };
 
@@ -39,7 +39,7 @@ export type AdmitOutcome =
  * reply. `creditsRemaining`: the balance to report, when the turn knows it (else read it as the answer
  * leaves, with `findCreditsRemaining`).
  */
-export type ChatOutcome =
+type ChatOutcome =
   | { kind: 'reply'; reply: ChatReply; replayed: boolean; creditsRemaining: number | undefined }
   | { kind: 'failed'; error: AppError; replayed: boolean; creditsRemaining: number | undefined }
   | { kind: 'stream'; stream: ReplyStream; replayed: boolean; creditsRemaining: number | undefined }
@@ -47,9 +47,9 @@ export type ChatOutcome =
   | { kind: 'client-gone' };
 
 /** Where the pipeline reports what it cannot answer with (the door's request logger fits). */
-export type ChatLog = { warn: (details: object, message: string) => void };
+type ChatLog = { warn: (details: object, message: string) => void };
 
-export type SendOptions = {
+type SendOptions = {
   /** The request's Idempotency-Key, already checked for its form. */
   idempotencyKey?: string | undefined;
   /** Aborts when the client leaves: it stops a repeat's wait, never a generation. */

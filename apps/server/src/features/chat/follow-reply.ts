@@ -10,7 +10,7 @@ const REPLAY_IDLE_MS = 5000;
 /** How often a reader without a journal to follow reads the stored text. */
 const REPLAY_POLL_MS = 250;
 
-export type FollowReplyDeps = { db: Kysely<Database>; journal: ReplyJournal };
+type FollowReplyDeps = { db: Kysely<Database>; journal: ReplyJournal };
 
 /** A reply of a chatbot's conversation, to be replayed to a client. */
 export type ReplayTarget = { chatbotId: string; conversationId: string; messageId: string };

@@ -11,7 +11,7 @@ import type { ReplyPosition } from './reply-events.ts';
 import type { ReplyJournal } from './reply-journal.ts';
 import type { ReplyStream } from './reply-stream.ts';
 
-export type MessageLookupDeps = { db: Kysely<Database>; journal: ReplyJournal; generations: Generations };
+type MessageLookupDeps = { db: Kysely<Database>; journal: ReplyJournal; generations: Generations };
 
 /** A message of a chatbot's conversation, as a client names it. */
 export type MessageAddress = { chatbotId: string; conversationId: string; messageId: string };

@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { RateLimit, RateLimitDecision, RateLimiter } from './rate-limiter.ts';
 
 /** One request counted against a key's limit: the figures a door sends as headers, and the refusal past it. */
-export type RateLimitCount = { decision: RateLimitDecision; refusal: AppError | undefined };
+type RateLimitCount = { decision: RateLimitDecision; refusal: AppError | undefined };
 
 /**
  * Counts one request against `key`'s limit in the shared limiter. Past the limit, the refusal is 429
