@@ -12,6 +12,7 @@ import {
   type InvalidationBus,
 } from './features/cache/invalidation-bus.ts';
 import { createTtlCache, type TtlCache } from './features/cache/ttl-cache.ts';
+import { type Chat, createChat } from './features/chat/chat.ts';
 import { composeLocalReply } from './features/chat/compose-local-reply.ts';
 import { createGenerations, type Generations } from './features/chat/generations.ts';
 import {
@@ -20,6 +21,7 @@ import {
   type ReplyJournal,
 } from './features/chat/reply-journal.ts';
 import type { ChatbotCreateDeps } from './features/chatbots/save-chatbot.ts';
+import { loadChatbot } from './features/chatbots/load-chatbot.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
 import type { DemoDeps } from './features/demo/seed-demo.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
@@ -60,6 +62,8 @@ export type Services = {
   /** The events of replies being generated, readable from any instance (Redis Streams with several). */
   replyJournal: ReplyJournal;
   caches: { apiKeys: TtlCache<CachedApiKey>; chatbots: TtlCache<ChatbotRow> };
+  /** The chat pipeline every door (API route, dashboard, widget, OpenAI-compatible endpoint) calls. */
+  chat: Chat;
   /** Answers true when Redis answers, or when there is no Redis to ask. */
   pingRedis: () => Promise<boolean>;
   log: Logger;
@@ -199,7 +203,7 @@ export function createServices(
     topics: knowledgeTopics,
   };
 
-  return {
+  const services: Omit<Services, 'chat'> = {
     config,
     database,
     db: database.db,
@@ -247,6 +251,27 @@ export function createServices(
       await database.close();
     },
   };
+  return { ...services, chat: createChatFrom(services) };
+}
+
+/** The chat pipeline over the services: the settings it takes are read from the config here. */
+function createChatFrom(services: Omit<Services, 'chat'>): Chat {
+  const { config } = services;
+  return createChat({
+    database: services.database,
+    knowledge: services.knowledgeSearch,
+    clock: services.clock,
+    ids: services.ids,
+    models: services.models,
+    journal: services.replyJournal,
+    limiter: services.limiter,
+    generations: services.generations,
+    findChatbot: (workspaceId, chatbotId) => loadChatbot(services, workspaceId, chatbotId),
+    reservationTtlMs: config.reservationTtlMs,
+    replyLeaseMs: config.replyLeaseMs,
+    historyMessages: config.historyMessages,
+    modelPrices: config.modelPrices,
+  });
 }
 
 // Features take the few services they use and the settings they need as their own small types; these build

@@ -25,6 +25,16 @@ export class AppError extends Error {
 
 export type ErrorEnvelope = { success: false; error: string; code: ErrorCode } & Record<string, unknown>;
 
+/** The error an envelope was made from (its cause aside): a stored or streamed failure, raised again. */
+export function appErrorFromEnvelope({
+  code,
+  error: message,
+  success: _success,
+  ...extra
+}: ErrorEnvelope): AppError {
+  return new AppError(code, { message, extra });
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

@@ -137,3 +137,11 @@ export const chatbotParamsSchema = z.object({ id: pathIdSchema });
 export const conversationParamsSchema = z.object({ id: pathIdSchema, conversationId: pathIdSchema });
 /** `/chatbots/{id}/knowledge/{sourceId}`. */
 export const knowledgeSourceParamsSchema = z.object({ id: pathIdSchema, sourceId: pathIdSchema });
+
+/** A message of a chatbot's conversation: the path of the message routes (read, stream, cancel). */
+export const messageParamsSchema = z.object({
+  id: pathIdSchema,
+  conversationId: pathIdSchema,
+  messageId: pathIdSchema,
+});
+export type MessageParams = z.infer<typeof messageParamsSchema>;

@@ -1,6 +1,9 @@
 import type { ChatStreamEventWithId } from '@pollybot/contracts';
-import type { FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import { appErrorFromEnvelope } from '../errors/app-error.ts';
 import type { ReplyEvent } from '../features/chat/reply-events.ts';
+import type { ReplyStream } from '../features/chat/reply-stream.ts';
+import { toAppError } from './plugins/error-handler.ts';
 
 /**
  * Frames one Server-Sent Event with its id; data is JSON on a single line, as the contract shows. Only an
@@ -75,4 +78,80 @@ export class SseStream {
       this.heartbeat?.refresh();
     }, this.heartbeatMs);
   }
+}
+
+/** Aborts when the client's connection closes (a client that left, or a response that has ended). */
+export function abortOnClose(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on('close', () => controller.abort());
+  return controller.signal;
+}
+
+/**
+ * Relays a reply's events as Server-Sent Events: the one relay of every stream (a chat turn, a repeat's
+ * replay, a reconnection). A replay opens at once. A live turn opens with its first token, so a provider that
+ * fails before answering still gets its proper status (502/504) as a JSON response; the turn runs to its end
+ * even when the client leaves (its reply is stored and charged all the same).
+ */
+export async function relayReplyStream(
+  reply: FastifyReply,
+  stream: ReplyStream,
+  options: { heartbeatMs: number; log: FastifyBaseLogger },
+): Promise<FastifyReply> {
+  const sse = new SseStream(reply, options.heartbeatMs);
+  if (stream.kind === 'replay') {
+    sse.open();
+    for await (const event of stream.events) sse.send(event);
+    // The message was deleted while it was followed, or the client left: end without a terminal event.
+    sse.close();
+    return reply;
+  }
+
+  let clientGone = false;
+  const onClose = () => {
+    if (!reply.raw.writableFinished) clientGone = true;
+  };
+  reply.raw.on('close', onClose);
+  let held: ReplyEvent | undefined;
+  const send = (event: ReplyEvent) => {
+    if (!reply.sent) {
+      // The terminal event of a client that left is not sent: the stream just ends, below.
+      if (clientGone) return;
+      sse.open();
+    }
+    if (held) sse.send(held);
+    held = undefined;
+    sse.send(event);
+  };
+  try {
+    for await (const event of stream.events) {
+      if (!reply.sent && event.event === 'start') held = event;
+      // Nothing was generated: the failure is answered as JSON, with its status.
+      else if (!reply.sent && event.event === 'error') throw appErrorFromEnvelope(event.data);
+      else if (!clientGone) send(event);
+    }
+  } catch (error) {
+    // The reply could not be stored (the database went away). Before `start` the error handler answers;
+    // after it, end the stream with one error event, or its heartbeat would keep it open forever.
+    if (!reply.sent) throw error;
+    options.log.error({ err: error }, 'unexpected error');
+    sse.send(stream.fail(toAppError(error as Error).toEnvelope()));
+    return reply;
+  } finally {
+    reply.raw.off('close', onClose);
+  }
+
+  const outcome = stream.outcome();
+  if (clientGone) {
+    options.log.info(
+      { messageId: stream.messageId, outcome },
+      'client left mid-stream; the reply was generated and stored all the same',
+    );
+    // Left before the first token: nothing was sent, so take over the reply to end it quietly.
+    if (!reply.sent) reply.hijack();
+    sse.close();
+    return reply;
+  }
+  options.log.info({ statusCode: 200, messageId: stream.messageId, outcome }, 'stream completed');
+  return reply;
 }

@@ -20,13 +20,13 @@ const WAIT_STEP_MS = 25;
 /** Longer than ABANDONED_AFTER_MS, so a repeat always outwaits a holder that stopped. */
 const MAX_WAIT_MS = 45_000;
 
-export type IdempotencyDeps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
+type IdempotencyDeps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
 
 /** The key as one request holds it. */
-export type IdempotencyClaim = { workspaceId: string; key: string; token: string };
+type IdempotencyClaim = { workspaceId: string; key: string; token: string };
 
 /** What a request with an Idempotency-Key does: run (it holds the key) or replay the reply it stands for. */
-export type IdempotencyDecision =
+type IdempotencyDecision =
   | { kind: 'run'; claim: IdempotencyClaim }
   | { kind: 'replay'; messageId: string; conversationId: string };
 

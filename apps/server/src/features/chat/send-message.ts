@@ -29,7 +29,8 @@ import {
 import type { ReplyJournal } from './reply-journal.ts';
 import { isLocalModel, toReplySources } from './reply-sources.ts';
 
-export type ChatDeps = {
+/** What a turn takes: storage, knowledge, the model gateway, and the settings that shape a turn. */
+export type TurnDeps = {
   /** The database: its queries, and the turn's two atomic writes. */
   database: DatabaseHandle;
   /** Where a turn looks up the chatbot's knowledge. */
@@ -86,7 +87,7 @@ export type ChatTurn = {
  * Checks 6 and 7 of the contract (conversation, credits), then stores the user's message.
  * Throws CONVERSATION_NOT_FOUND or INSUFFICIENT_CREDITS; nothing is stored or charged then.
  */
-export async function startChatTurn(deps: ChatDeps, request: ChatTurnRequest): Promise<ChatTurn> {
+export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): Promise<ChatTurn> {
   const { clock, ids, chatbot } = { ...deps, chatbot: request.chatbot };
   const { db } = deps.database;
   if (request.conversationId) {

@@ -1,10 +1,8 @@
 import { messageSchema, successEnvelope } from '@pollybot/contracts';
-import { AppError } from '../../errors/app-error.ts';
-import { toMessageView } from '../../features/conversations/conversation-view.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { CHANGE_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-import { getMessage, messageParamsSchema } from './messages.get.ts';
+import { readChatCaller, toMessageAddress } from '../chat-request.ts';
+import { CHANGE_ERRORS, errorResponses, messageParamsSchema, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerMessagesCancelCreate(app: App, services: Services): void {
   app.post(
@@ -33,18 +31,12 @@ export function registerMessagesCancelCreate(app: App, services: Services): void
       },
     },
     async (request, reply) => {
-      const message = await getMessage(services, request.workspaceId, request.params);
-      if (message.role !== 'assistant' || message.status !== 'generating') {
-        throw new AppError('MESSAGE_NOT_GENERATING');
-      }
-      await services.generations.cancel(message.id).catch((error: unknown) => {
-        throw new AppError('SERVICE_UNAVAILABLE', {
-          message: 'The cancel could not be passed to the other instances right now; retry shortly',
-          cause: error,
-        });
-      });
+      const message = await services.chat.cancelReply(
+        readChatCaller(request),
+        toMessageAddress(request.params),
+      );
       reply.code(202);
-      return { success: true as const, data: toMessageView(message) };
+      return { success: true as const, data: message };
     },
   );
 }

@@ -1,19 +1,19 @@
 import { chatStreamEventSchema, replyEventIdSchema } from '@pollybot/contracts';
 import { z } from 'zod';
-import { AppError } from '../../errors/app-error.ts';
 import { validationError } from '../../errors/validation-error.ts';
 import { BEFORE_START, parseReplyPosition, type ReplyPosition } from '../../features/chat/reply-events.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { streamReplay } from '../reply-replay.ts';
+import { readChatCaller, toMessageAddress } from '../chat-request.ts';
 import {
   API_KEY_ERRORS,
   errorResponses,
   lastEventIdHeaders,
   mediaResponse,
+  messageParamsSchema,
   workspaceSecurity,
 } from '../route-schemas.ts';
-import { getMessage, messageParamsSchema } from './messages.get.ts';
+import { abortOnClose, relayReplyStream } from '../sse.ts';
 
 const querySchema = z.object({
   after: z
@@ -74,20 +74,17 @@ export function registerMessagesStreamGet(app: App, services: Services): void {
     },
     async (request, reply) => {
       const after = readResumePosition(request.headers['last-event-id'], request.query.after);
-      const message = await getMessage(services, request.workspaceId, request.params);
-      if (message.role !== 'assistant') {
-        throw new AppError('MESSAGE_NOT_FOUND', {
-          message: 'Only a reply has a stream; this is a user message',
-        });
-      }
-      // The terminal event stands just after the reply's last character.
-      if (!Number.isInteger(after)) return reply.code(204).send(null);
-      return streamReplay(
-        services,
-        reply,
-        { chatbotId: request.params.id, conversationId: message.conversation_id, messageId: message.id },
+      const stream = await services.chat.followReply(
+        readChatCaller(request),
+        toMessageAddress(request.params),
         after,
+        abortOnClose(reply),
       );
+      if (!stream) return reply.code(204).send(null);
+      return relayReplyStream(reply, stream, {
+        heartbeatMs: services.config.sseHeartbeatMs,
+        log: request.log,
+      });
     },
   );
 }

@@ -1,33 +1,8 @@
-import { messageSchema, pathIdSchema, successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
-import { findConversation, findMessage } from '../../db/conversations.repository.ts';
-import type { MessageRow } from '../../db/database.ts';
-import { AppError } from '../../errors/app-error.ts';
-import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
-import { toMessageView } from '../../features/conversations/conversation-view.ts';
+import { messageSchema, successEnvelope } from '@pollybot/contracts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { API_KEY_ERRORS, errorResponses, workspaceSecurity } from '../route-schemas.ts';
-
-export const messageParamsSchema = z.object({
-  id: pathIdSchema,
-  conversationId: pathIdSchema,
-  messageId: pathIdSchema,
-});
-
-/** The chatbot's message, or CHATBOT_NOT_FOUND / CONVERSATION_NOT_FOUND / MESSAGE_NOT_FOUND. */
-export async function getMessage(
-  services: Services,
-  workspaceId: string,
-  params: z.infer<typeof messageParamsSchema>,
-): Promise<MessageRow> {
-  const chatbot = await getChatbot(services, workspaceId, params.id);
-  const conversation = await findConversation(services.db, chatbot.id, params.conversationId);
-  if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
-  const message = await findMessage(services.db, chatbot.id, params.conversationId, params.messageId);
-  if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-  return message;
-}
+import { readChatCaller, toMessageAddress } from '../chat-request.ts';
+import { API_KEY_ERRORS, errorResponses, messageParamsSchema, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerMessagesGet(app: App, services: Services): void {
   app.get(
@@ -54,8 +29,11 @@ export function registerMessagesGet(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const message = await getMessage(services, request.workspaceId, request.params);
-      return { success: true as const, data: toMessageView(message) };
+      const message = await services.chat.getMessage(
+        readChatCaller(request),
+        toMessageAddress(request.params),
+      );
+      return { success: true as const, data: message };
     },
   );
 }
