@@ -17,10 +17,14 @@ const config: KnipConfig = {
         // Started as child processes by path (bench/targets.ts), not imported.
         'bench/baseline-proxy.ts',
         'bench/fake-upstream.ts',
+        // Worker threads started from a URL (`new Worker(new URL('./x.worker.mjs', import.meta.url))`).
+        'src/**/*.worker.mjs',
+        // Loaded by that document worker with tsx's `tsImport('../prepare-source.ts')`, which knip cannot follow.
+        'src/features/knowledge/prepare-source.ts',
         'src/**/*.test.ts',
         'test/**/*.test.ts',
       ],
-      project: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+      project: ['src/**/*.{ts,mjs}', 'test/**/*.ts', 'bench/**/*.ts'],
       ignoreDependencies: [
         // The offline sentence encoder's code and weights are loaded by the path `require.resolve` gives,
         // inside a worker thread (models/local-embedding-model.ts); core is the peer dependency of both.
