@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 // Every process the bench starts: each in its own process group (so stopping it stops whatever it started),
 // all killed when the bench ends, fails or is interrupted, so none outlives it.
 
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const STOP_TIMEOUT_MS = 5_000;
 
 export type BenchProcess = {
@@ -27,7 +27,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Kills every process still running, at once (used on exit, error and Ctrl-C). */
-export function killAll(): void {
+function killAll(): void {
   for (const child of running) killGroup(child, 'SIGKILL');
   running.clear();
 }

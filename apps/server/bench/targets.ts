@@ -48,7 +48,7 @@ export function availableBackings(): Backing[] {
   return process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-export const BACKING_LABEL: Record<Backing, string> = {
+const BACKING_LABEL: Record<Backing, string> = {
   sqlite: 'PollyBot, SQLite',
   postgres: 'PollyBot, PostgreSQL+Redis',
 };

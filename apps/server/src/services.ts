@@ -40,7 +40,7 @@ import { createEmbeddingService } from './models/embedding-gateway.ts';
 import { createModelGateway, type ModelGateway } from './models/model-gateway.ts';
 
 /** What a cached API key lookup holds: who it is and when its last use was written down. */
-export type CachedApiKey = ApiKeyPrincipal & { lastUsedAt: number };
+type CachedApiKey = ApiKeyPrincipal & { lastUsedAt: number };
 
 /** Everything the app needs, created once and passed down explicitly. */
 export type Services = {

@@ -7,7 +7,7 @@ import type { ChatEndpoint } from '../targets.ts';
 // the terminal event (`done` or `error`) of each stream, over keep-alive connections (undici), each stream
 // read with the project's SSE reader.
 
-export type StreamTiming = { firstDeltaMs: number; completeMs: number; ok: boolean };
+type StreamTiming = { firstDeltaMs: number; completeMs: number; ok: boolean };
 
 export type StreamsResult = {
   firstDelta: number[];

@@ -22,7 +22,7 @@ const CONCURRENCIES = [1, 16, 64];
 const MIN_THROUGHPUT: Record<PollyBotTarget['backing'], number> = { sqlite: 0.6, postgres: 0.4 };
 const MAX_ADDED_P99_MS = 5;
 
-export type JsonChatRow = {
+type JsonChatRow = {
   target: string;
   concurrency: number;
   requestsPerSecond: number;

@@ -12,7 +12,7 @@ const SHAPE: ReplyShape = { tokens: 50, firstTokenDelayMs: 0, interTokenDelayMs:
 const LONG_MESSAGES = 10_000;
 const MAX_RATIO = 1.1;
 
-export type LongConversationRow = {
+type LongConversationRow = {
   target: string;
   messages: number;
   longP50: number;

@@ -14,7 +14,7 @@ const WARM: ReplyShape = { tokens: 50, firstTokenDelayMs: 0, interTokenDelayMs: 
 const MAX_BYTES_PER_STREAM = 100 * 1024;
 const BATCH = 250;
 
-export type OpenStreamsRow = {
+type OpenStreamsRow = {
   target: string;
   streams: number;
   failures: number;

@@ -12,7 +12,7 @@ const SHAPE: ReplyShape = { tokens: 50, firstTokenDelayMs: 0, interTokenDelayMs:
 const MESSAGES_PER_CONVERSATION = 100;
 const MAX_RATIO = 1.2;
 
-export type StoredMessagesRow = {
+type StoredMessagesRow = {
   target: string;
   storedMessages: number;
   seedSeconds: number;

@@ -23,7 +23,7 @@ const THROUGHPUT_CONCURRENCY = 16;
 const MAX_ADDED_FIRST_TOKEN_MS = 2;
 const MIN_STREAM_THROUGHPUT = 0.5;
 
-export type StreamingRow = {
+type StreamingRow = {
   target: string;
   firstDeltaP50: number;
   firstDeltaP99: number;

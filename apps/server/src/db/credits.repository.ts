@@ -55,7 +55,7 @@ export async function settleReservation(
 }
 
 /** Marks a held reservation as released and answers what it held, or undefined when it was not held. */
-export async function markReservationReleased(
+async function markReservationReleased(
   trx: Kysely<Database>,
   id: string,
 ): Promise<{ workspace_id: string; amount: number } | undefined> {

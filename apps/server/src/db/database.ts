@@ -4,9 +4,9 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 // one set of queries and one set of row types serves SQLite and PostgreSQL alike.
 
 /** Where a workspace came from: the demo seed, the operator API, or first-run setup. */
-export type WorkspaceOrigin = 'demo' | 'operator' | 'setup';
+type WorkspaceOrigin = 'demo' | 'operator' | 'setup';
 
-export type WorkspaceTable = {
+type WorkspaceTable = {
   id: string;
   name: string;
   credits: number;
@@ -16,7 +16,7 @@ export type WorkspaceTable = {
   updated_at: string;
 };
 
-export type ApiKeyTable = {
+type ApiKeyTable = {
   id: string;
   workspace_id: string;
   name: string;
@@ -29,7 +29,7 @@ export type ApiKeyTable = {
   revoked_at: string | null;
 };
 
-export type ChatbotTable = {
+type ChatbotTable = {
   id: string;
   workspace_id: string;
   name: string;
@@ -47,7 +47,7 @@ export type ChatbotTable = {
   updated_at: string;
 };
 
-export type ConversationTable = {
+type ConversationTable = {
   id: string;
   workspace_id: string;
   chatbot_id: string;
@@ -87,7 +87,7 @@ export type MessageTable = {
 };
 
 /** A chat request's Idempotency-Key, kept 24 hours: its request's fingerprint and the reply it produced. */
-export type IdempotencyKeyTable = {
+type IdempotencyKeyTable = {
   workspace_id: string;
   key: string;
   request_hash: string;
@@ -98,7 +98,7 @@ export type IdempotencyKeyTable = {
   expires_at: string;
 };
 
-export type CreditReservationTable = {
+type CreditReservationTable = {
   id: string;
   workspace_id: string;
   amount: number;
@@ -108,7 +108,7 @@ export type CreditReservationTable = {
   expires_at: string;
 };
 
-export type CreditLedgerTable = {
+type CreditLedgerTable = {
   id: string;
   workspace_id: string;
   amount: number;
@@ -121,7 +121,7 @@ export type CreditLedgerTable = {
 /** What a person may do in a workspace: the owner everything, an admin all but remove the owner. */
 export type WorkspaceRole = 'owner' | 'admin' | 'member';
 
-export type UserTable = {
+type UserTable = {
   id: string;
   /** Lower-cased. */
   email: string;
@@ -131,14 +131,14 @@ export type UserTable = {
   created_at: string;
 };
 
-export type MembershipTable = {
+type MembershipTable = {
   workspace_id: string;
   user_id: string;
   role: WorkspaceRole;
   created_at: string;
 };
 
-export type SessionTable = {
+type SessionTable = {
   id: string;
   /** SHA-256 of the cookie's token; the token itself is stored nowhere. */
   token_hash: string;
@@ -149,7 +149,7 @@ export type SessionTable = {
   expires_at: string;
 };
 
-export type InvitationTable = {
+type InvitationTable = {
   id: string;
   workspace_id: string;
   email: string;
@@ -173,9 +173,9 @@ export type SetupTokenTable = {
 };
 
 /** The database schema as Kysely sees it. */
-export type KnowledgeSourceKind = 'text' | 'qa' | 'file' | 'url';
-export type KnowledgeCrawl = 'page' | 'sitemap';
-export type KnowledgeSourceStatus = 'queued' | 'processing' | 'ready' | 'failed';
+type KnowledgeSourceKind = 'text' | 'qa' | 'file' | 'url';
+type KnowledgeCrawl = 'page' | 'sitemap';
+type KnowledgeSourceStatus = 'queued' | 'processing' | 'ready' | 'failed';
 
 export type KnowledgeSourceTable = {
   id: string;
@@ -230,15 +230,14 @@ export type KnowledgeChunkTable = {
   chunk_set: string | null;
   created_at: string;
 };
-export type KnowledgeChunkRow = Selectable<KnowledgeChunkTable>;
 
 /** Each workspace's last turn at the ingestion queue: the workspace served longest ago goes next. */
-export type KnowledgeIngestionTurnTable = {
+type KnowledgeIngestionTurnTable = {
   workspace_id: string;
   turn: number;
 };
 
-export type KnowledgeFileTable = {
+type KnowledgeFileTable = {
   source_id: string;
   data: Uint8Array;
 };

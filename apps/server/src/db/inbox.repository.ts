@@ -23,7 +23,7 @@ export type InboxRow = {
 };
 
 /** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
-export function escapeLikePattern(text: string): string {
+function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 

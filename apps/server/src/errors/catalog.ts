@@ -54,5 +54,3 @@ export const errorCatalog = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
-
-export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];

@@ -4,7 +4,7 @@ const LOGGED_PARAMETERS = new Set(['limit', 'cursor', 'after', 'days', 'from', '
 /** A parameter name worth keeping when its value is hidden; anything else may itself be someone's data. */
 const PLAIN_NAME = /^[A-Za-z][\w.-]{0,39}$/;
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /**
  * The URL as the log keeps it: the path, and of the query string only paging and ids. Every other value

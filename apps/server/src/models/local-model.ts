@@ -36,7 +36,7 @@ export type LocalReplyInput = {
 export type LocalResponder = (input: LocalReplyInput) => Promise<string> | string;
 
 /** Options the caller passes through `providerOptions.local`. */
-export type LocalProviderOptions = { chatbotName: string; knowledge?: ChatKnowledge };
+type LocalProviderOptions = { chatbotName: string; knowledge?: ChatKnowledge };
 
 const textOf = (content: LanguageModelV3Prompt[number]['content']): string =>
   typeof content === 'string'

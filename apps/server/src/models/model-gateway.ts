@@ -17,7 +17,7 @@ import {
   type ProviderUsage,
 } from './openai-chat-stream.ts';
 
-export type ChatTurnPrompt = {
+type ChatTurnPrompt = {
   chatbotName: string;
   instructions: string;
   history: { role: 'user' | 'assistant'; content: string }[];
@@ -26,17 +26,17 @@ export type ChatTurnPrompt = {
   knowledge?: ChatKnowledge | undefined;
 };
 
-export type GenerationSettings = { temperature: number; maxTokens: number };
+type GenerationSettings = { temperature: number; maxTokens: number };
 
-export type TokenUsage = { inputTokens: number; outputTokens: number };
+type TokenUsage = { inputTokens: number; outputTokens: number };
 
 /** How a generation ended: a value the caller decides on, never an exception. */
-export type GenerationOutcome =
+type GenerationOutcome =
   | { kind: 'complete'; text: string; usage: TokenUsage }
   | { kind: 'aborted'; text: string; usage: TokenUsage }
   | { kind: 'failed'; text: string; error: AppError };
 
-export type GenerateOptions = {
+type GenerateOptions = {
   model: string;
   prompt: ChatTurnPrompt;
   settings: GenerationSettings;

@@ -2,7 +2,7 @@
 // `done: true` is a failure, though the provider package passes both through as an ordinary end.
 // This fetch wrapper turns both into a stream error, which the AI SDK reports as a failed call.
 
-export class OllamaStreamError extends Error {
+class OllamaStreamError extends Error {
   override name = 'OllamaStreamError';
 }
 

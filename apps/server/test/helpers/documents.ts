@@ -1,4 +1,4 @@
-// Documents built in the tests (pdf-lib and jszip are development dependencies): no binary fixtures to keep.
+// Documents built in the tests (with pdf-lib, a development dependency, and the server's own jszip): no binary fixtures to keep.
 import { randomBytes } from 'node:crypto';
 import JSZip from 'jszip';
 import {
@@ -12,7 +12,7 @@ import {
   StandardFonts,
 } from 'pdf-lib';
 
-export type PdfLineSpec = { text: string; size?: number };
+type PdfLineSpec = { text: string; size?: number };
 export type PdfPageSpec = { lines: PdfLineSpec[]; imageBytes?: number };
 
 /**

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type RecordedRequest, recordRequest } from './fake-upstream.ts';
 
 /** How the fake answers one request. */
-export type FakeOllamaReply = {
+type FakeOllamaReply = {
   text?: string;
   /** Answer with this HTTP status and Ollama's error body (`{"error": "..."}`) instead of a chat. */
   status?: number;
@@ -16,7 +16,7 @@ export type FakeOllamaReply = {
   usage?: { promptEvalCount: number; evalCount: number };
 };
 
-export type OllamaChatRequest = RecordedRequest<{
+type OllamaChatRequest = RecordedRequest<{
   model: string;
   messages: { role: string; content: string }[];
   stream?: boolean;

@@ -27,7 +27,7 @@ export type FakeReply = {
   omitUsage?: boolean;
 };
 
-export type ReceivedRequest = RecordedRequest<{
+type ReceivedRequest = RecordedRequest<{
   model: string;
   messages: { role: string; content: string }[];
   temperature?: number;
@@ -36,7 +36,7 @@ export type ReceivedRequest = RecordedRequest<{
   stream_options?: { include_usage?: boolean };
 }>;
 
-export type ReceivedEmbeddingRequest = RecordedRequest<{
+type ReceivedEmbeddingRequest = RecordedRequest<{
   model: string;
   input: string | string[];
   encoding_format?: 'float' | 'base64';
@@ -44,7 +44,7 @@ export type ReceivedEmbeddingRequest = RecordedRequest<{
 }>;
 
 /** How the fake answers one embeddings request: vectors by default, or a failure. */
-export type FakeEmbeddingReply = {
+type FakeEmbeddingReply = {
   /** Answer with this HTTP status and an error body instead of vectors. */
   status?: number;
   errorBody?: unknown;

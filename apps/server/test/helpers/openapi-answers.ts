@@ -43,7 +43,7 @@ export function sendVerbatim(baseUrl: string, request: RawRequest): Promise<RawR
 }
 
 /** The events of a text/event-stream body, as {id, event, data}; comments (`: ping`) left out. */
-export function parseEvents(text: string): unknown[] {
+function parseEvents(text: string): unknown[] {
   return readSseText(text).flatMap((read) => {
     if ('comment' in read) return [];
     let data: unknown = read.data;

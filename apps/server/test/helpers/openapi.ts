@@ -15,7 +15,7 @@ export type JsonSchema = Record<string, unknown> & {
   examples?: unknown[];
 };
 
-export type OpenApiParameter = {
+type OpenApiParameter = {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   required?: boolean;
@@ -30,7 +30,7 @@ export type OpenApiMedia = {
   examples?: Record<string, { value: unknown }>;
 };
 
-export type OpenApiResponse = {
+type OpenApiResponse = {
   description?: string;
   headers?: Record<string, { schema: JsonSchema; description?: string }>;
   content?: Record<string, OpenApiMedia>;

@@ -45,7 +45,7 @@ export const headerText = fc
   .string({ maxLength: 300, unit: 'binary' })
   .map((text) => text.replace(/[^\t\x20-\x7e\xa0-\xff]/g, ''));
 
-export const ODD_BODIES = [
+const ODD_BODIES = [
   '',
   '{',
   'null',

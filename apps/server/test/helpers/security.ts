@@ -8,7 +8,7 @@ import { type ApiResponse, eventually, sessionHeaders, type TestServer } from '.
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A resource a route can address by id; each belongs to exactly one workspace. */
-export type ResourceKind =
+type ResourceKind =
   | 'chatbot'
   | 'conversation'
   | 'message'
@@ -86,7 +86,7 @@ const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
   knowledgeSource: ['knowledgeSource'],
 };
 
-export const INVALID_API_KEY_BODY = {
+const INVALID_API_KEY_BODY = {
   success: false,
   error: 'Invalid or inactive API key',
   code: 'INVALID_API_KEY',
@@ -97,7 +97,7 @@ const randomBase62 = (length: number) =>
   Array.from({ length }, () => BASE62[randomInt(BASE62.length)]).join('');
 
 /** The route's path with its parameters filled in from `ids`. */
-export function fillPath(route: AuthenticatedRoute, ids: ResourceIds): string {
+function fillPath(route: AuthenticatedRoute, ids: ResourceIds): string {
   return route.path.replace(/:(\w+)/g, (_, name: string) => {
     const kind = route.params?.[name];
     if (!kind) throw new Error(`${route.method} ${route.path}: no resource for parameter :${name}`);

@@ -136,7 +136,7 @@ export async function killStartedServers(): Promise<void> {
 }
 
 /** Opens a fresh TCP connection: 'accepted' or the connection error's code. */
-export function tryConnect(port: number): Promise<string> {
+function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {
