@@ -5,6 +5,7 @@ import { formatCredits, formatDuration, formatNumber } from '../lib/format.ts';
 import { CodeBlock } from './copy.tsx';
 import { Badge } from './feedback.tsx';
 import { Icon } from './icons.tsx';
+import './chat-message.css';
 
 export interface PlaygroundMessage {
   key: string;

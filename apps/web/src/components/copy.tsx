@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button } from './button.tsx';
 import { useToast } from './toast.tsx';
+import './copy.css';
 
 /** Copies text; falls back to a hidden text area where the Clipboard API is missing (plain HTTP). */
 export async function copyText(text: string): Promise<void> {

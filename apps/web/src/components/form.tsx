@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from 'react';
+import './form.css';
 
 /** A labelled form control with its hint and inline error. */
 export function Field({

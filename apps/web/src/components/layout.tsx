@@ -3,6 +3,7 @@ import { capitalize, formatCredits, initials } from '../lib/format.ts';
 import { useSession } from '../session.tsx';
 import { Badge } from './feedback.tsx';
 import { Icon, type IconName, Logo } from './icons.tsx';
+import './layout.css';
 
 interface NavItem {
   path: string;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { qualifiedModelIds } from '../api/resources.ts';
 import type { ModelCatalog } from '../api/types.ts';
+import './model-picker.css';
 
 const PROVIDER_LABELS: Record<string, string> = {
   openai: 'OpenAI (or OpenAI-compatible)',

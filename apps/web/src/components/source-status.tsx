@@ -1,6 +1,7 @@
 import type { KnowledgeSource } from '../api/types.ts';
 import { describeSourceStatus } from '../lib/knowledge-sources.ts';
 import { Badge } from './feedback.tsx';
+import './source-status.css';
 
 /** A knowledge source's status badge, with its chunk count, or why it failed in plain view. */
 export function SourceStatus({ source }: { source: KnowledgeSource }) {

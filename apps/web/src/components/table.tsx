@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './table.css';
 
 /** A list page's table: its column heads, then a last column of row actions (named for screen readers only). */
 export function ActionsTable({

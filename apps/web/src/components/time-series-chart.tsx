@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useElementWidth } from '../hooks/use-element-width.ts';
 import { axisTicks, labelIndexes } from '../lib/chart-scale.ts';
 import { formatCompact } from '../lib/format.ts';
+import './time-series-chart.css';
 
 export interface ChartPoint {
   label: string;

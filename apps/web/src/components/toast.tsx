@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { Icon } from './icons.tsx';
+import './toast.css';
 
 type ToastTone = 'success' | 'error' | 'info';
 

@@ -8,6 +8,7 @@ import { Field } from '../components/form.tsx';
 import { Logo } from '../components/icons.tsx';
 import { formatDuration } from '../lib/format.ts';
 import { checkEmail, checkNewPassword, type FieldErrors } from '../lib/validation.ts';
+import './auth-page.css';
 
 /** The frame of the signed-out pages: the brand on one side, a form card on the other. */
 export function AuthFrame({

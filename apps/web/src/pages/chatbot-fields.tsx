@@ -5,6 +5,7 @@ import { ModelPicker, unconfiguredProviders } from '../components/model-picker.t
 import { describeTemperature } from '../lib/chatbot-form.ts';
 import { formatNumber, formatRateLimit } from '../lib/format.ts';
 import type { ChatbotField, ChatbotFormValues, FieldErrors } from '../lib/validation.ts';
+import './chatbot-fields.css';
 
 const WINDOW_PRESETS = [
   { label: 'per minute', seconds: 60 },

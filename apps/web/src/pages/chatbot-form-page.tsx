@@ -25,6 +25,7 @@ import {
   validateChatbotForm,
 } from '../lib/validation.ts';
 import { ChatbotFields } from './chatbot-fields.tsx';
+import './chatbot-form-page.css';
 
 interface Loaded {
   catalog: ModelCatalog;

@@ -19,6 +19,7 @@ import { useResource } from '../hooks/use-resource.ts';
 import { navigate } from '../hooks/use-route.ts';
 import { formatCredits, formatDateTime, formatJson, pluralize } from '../lib/format.ts';
 import { href } from '../lib/route.ts';
+import './conversation-page.css';
 
 const STATUS_TONES: Record<Message['status'], BadgeTone> = {
   generating: 'info',

@@ -16,6 +16,7 @@ import {
   inboxQuery,
 } from '../lib/inbox-filters.ts';
 import { href } from '../lib/route.ts';
+import './conversations-page.css';
 
 /** Every conversation of the workspace, newest activity first, with filters. */
 export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: string }) {

@@ -9,6 +9,8 @@ import { useResource } from '../hooks/use-resource.ts';
 import { navigate } from '../hooks/use-route.ts';
 import { href } from '../lib/route.ts';
 import { API_KEY_PLACEHOLDER, buildSnippets, chatUrl, type SnippetLanguage } from '../lib/snippets.ts';
+import '../styles/tabs.css';
+import './getting-started-page.css';
 
 /** Ready-to-paste code that calls a chatbot: curl, JavaScript and Python, streaming or not. */
 export function GettingStartedPage({ chatbotId }: { chatbotId?: string }) {

@@ -30,6 +30,7 @@ import {
   TextSourceFields,
   UrlSourceFields,
 } from './knowledge-add-fields.tsx';
+import '../styles/tabs.css';
 
 const TABS: Array<{ kind: KnowledgeFormKind; label: string; icon: IconName; submit: string }> = [
   { kind: 'text', label: 'Text or Markdown', icon: 'file', submit: 'Add text' },

@@ -11,6 +11,7 @@ import {
   type TextSourceValues,
   type UrlSourceValues,
 } from '../lib/knowledge-form.ts';
+import './knowledge-add-fields.css';
 
 // The fields of each "Add knowledge" tab; the dialog holds their values and sends them.
 

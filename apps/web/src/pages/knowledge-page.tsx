@@ -16,6 +16,7 @@ import { applySourceUpdates, describeSourceKind, describeSourceOrigin } from '..
 import { href } from '../lib/route.ts';
 import { KnowledgeAddDialog } from './knowledge-add-dialog.tsx';
 import { KnowledgeSourceDialog } from './knowledge-source-dialog.tsx';
+import './knowledge-page.css';
 
 /** A chatbot's knowledge sources: what it answers from, how far each is in being read, and adding more. */
 export function KnowledgePage({ chatbotId }: { chatbotId: string }) {

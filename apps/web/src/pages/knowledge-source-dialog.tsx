@@ -8,6 +8,8 @@ import { SourceStatus } from '../components/source-status.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { formatBytes, formatDateTime, formatNumber } from '../lib/format.ts';
 import { describeSourceKind } from '../lib/knowledge-sources.ts';
+import '../styles/panels.css';
+import './knowledge-source-dialog.css';
 
 /** One source as it was given: its text, its pairs, its address or its file, with its status. */
 export function KnowledgeSourceDialog({

@@ -13,6 +13,7 @@ import { useResource } from '../hooks/use-resource.ts';
 import { capitalize, formatDateTime, initials } from '../lib/format.ts';
 import { checkEmail } from '../lib/validation.ts';
 import { useSession } from '../session.tsx';
+import './members-page.css';
 
 const ROLE_TONES: Record<Role, 'accent' | 'info' | 'neutral'> = {
   owner: 'accent',

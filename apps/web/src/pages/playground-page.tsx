@@ -13,6 +13,7 @@ import { href } from '../lib/route.ts';
 import { parseMetadata } from '../lib/validation.ts';
 import { useSession } from '../session.tsx';
 import { PlaygroundSidebar } from './playground-sidebar.tsx';
+import './playground-page.css';
 
 /** Talk to a chatbot exactly as an API client would: streamed replies, usage, and errors explained. */
 export function PlaygroundPage({

@@ -4,6 +4,7 @@ import { Field } from '../components/form.tsx';
 import { formatCredits, formatNumber, formatRateLimit } from '../lib/format.ts';
 import { href } from '../lib/route.ts';
 import { useSession } from '../session.tsx';
+import '../styles/panels.css';
 
 /** The playground's side panel: which chatbot, which conversation, what the last reply cost. */
 export function PlaygroundSidebar({

@@ -18,6 +18,7 @@ import {
   pluralize,
 } from '../lib/format.ts';
 import { useSession } from '../session.tsx';
+import './usage-page.css';
 
 type Range = '7' | '30' | '90';
 
