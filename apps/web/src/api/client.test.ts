@@ -127,4 +127,16 @@ describe('API responses checked against the contract', () => {
       code: 'CHATBOT_NOT_FOUND',
     });
   });
+
+  it('falls back to the status for a failure that is not the contract envelope', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' })),
+    );
+    await expect(api('GET', '/api/v1/workspace', workspaceSchema)).rejects.toMatchObject({
+      status: 502,
+      code: 'HTTP_502',
+      message: 'The server answered 502 Bad Gateway',
+    });
+  });
 });

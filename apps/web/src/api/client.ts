@@ -3,6 +3,7 @@
 // form data for uploads. Every answer is checked against the contract's schema of that response when it
 // arrives: an answer of another shape is an UNEXPECTED_RESPONSE error, never a silently wrong value.
 
+import { errorEnvelopeSchema } from '@pollybot/contracts';
 import type { z } from 'zod';
 
 /** A failure answered by the server (or the network), in the contract's terms. */
@@ -98,22 +99,29 @@ export function isSignedOutError(status: number, code: string): boolean {
   return status === 401 && (code === 'NOT_AUTHENTICATED' || code === 'INVALID_API_KEY');
 }
 
-/** Turns a non-2xx response into an ApiError, reading the envelope when there is one. */
+/**
+ * Turns a non-2xx response into an ApiError, from the contract's failure envelope when the body is one (its
+ * extra fields, such as retryAfter or details, kept); anything else (a proxy's error page, say) falls back
+ * to the status.
+ */
 export async function toApiError(response: Response): Promise<ApiError> {
-  let body: Record<string, unknown> = {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = await response.json();
-    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+    parsed = await response.json();
   } catch {
-    // Not JSON (a proxy's error page, say): fall back to the status.
+    // Not JSON: the status is all there is to go on.
   }
-  const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
-  const message =
-    typeof body.error === 'string'
-      ? body.error
-      : `The server answered ${response.status} ${response.statusText}`;
-  const error = new ApiError(response.status, code, message, body);
-  if (isSignedOutError(response.status, code)) for (const listener of unauthenticatedListeners) listener();
+  const envelope = errorEnvelopeSchema.safeParse(parsed);
+  const error = envelope.success
+    ? new ApiError(response.status, envelope.data.code, envelope.data.error, envelope.data)
+    : new ApiError(
+        response.status,
+        `HTTP_${response.status}`,
+        `The server answered ${response.status} ${response.statusText}`,
+      );
+  if (isSignedOutError(response.status, error.code)) {
+    for (const listener of unauthenticatedListeners) listener();
+  }
   return error;
 }
 

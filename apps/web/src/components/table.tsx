@@ -3,7 +3,7 @@ import { ErrorState, LoadMore, SkeletonRows } from './feedback.tsx';
 import { Card } from './layout.tsx';
 
 /** A column of a Table: its head cell's text and class. */
-export interface Column {
+interface Column {
   label: ReactNode;
   className?: string;
 }
@@ -76,7 +76,7 @@ export function Table<Item>({
 }
 
 /** What a ListCard shows: a list's items, whether they are loading, why they failed, and the next page. */
-export interface ListState {
+interface ListState {
   items: readonly unknown[];
   isLoading: boolean;
   error: Error | undefined;

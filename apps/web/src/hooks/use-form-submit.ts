@@ -3,12 +3,12 @@ import { useToast } from '../components/toast.tsx';
 import { type FieldErrors, readFormFailure } from '../lib/validation.ts';
 
 /** What a form shows after a failure: errors on its fields and one sentence for the whole form. */
-export interface FormFailureDisplay<Field extends string> {
+interface FormFailureDisplay<Field extends string> {
   errors?: FieldErrors<Field>;
   formError?: string;
 }
 
-export interface FormSubmitOptions<Field extends string, Result> {
+interface FormSubmitOptions<Field extends string, Result> {
   /** The form's own checks, before any request; a submit with errors stops there. */
   validate?: () => FieldErrors<Field>;
   /** Sends the form. */
@@ -30,7 +30,7 @@ export interface FormSubmitOptions<Field extends string, Result> {
   explainFailure?: (error: unknown) => FormFailureDisplay<Field> | undefined;
 }
 
-export interface FormSubmit<Field extends string> {
+interface FormSubmit<Field extends string> {
   /** The `onSubmit` of the form (or the confirm button's `onClick`). */
   handleSubmit: (event?: FormEvent) => Promise<void>;
   isPending: boolean;
