@@ -17,7 +17,7 @@ export interface SessionContextValue {
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 /** Owners and admins manage members and invitations. */
-export function canManageMembers(role: Role): boolean {
+function canManageMembers(role: Role): boolean {
   return role === 'owner' || role === 'admin';
 }
 

@@ -3,7 +3,7 @@ import { Button } from './button.tsx';
 import { useToast } from './toast.tsx';
 
 /** Copies text; falls back to a hidden text area where the Clipboard API is missing (plain HTTP). */
-export async function copyText(text: string): Promise<void> {
+async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) {
     await navigator.clipboard.writeText(text);
     return;
@@ -21,7 +21,7 @@ export async function copyText(text: string): Promise<void> {
 }
 
 /** A Copy button that confirms with a check mark. */
-export function CopyButton({
+function CopyButton({
   text,
   label = 'Copy',
   size = 'sm',

@@ -28,7 +28,7 @@ const ROLE_TONES: Record<Role, 'accent' | 'info' | 'neutral'> = {
 };
 
 /** The link an invitee opens to accept. */
-export function invitationLink(origin: string, token: string): string {
+function invitationLink(origin: string, token: string): string {
   return `${origin}/#/accept?token=${encodeURIComponent(token)}`;
 }
 
