@@ -20,8 +20,8 @@ import {
   createRedisReplyJournal,
   type ReplyJournal,
 } from './features/chat/reply-journal.ts';
-import type { ChatbotCreateDeps } from './features/chatbots/save-chatbot.ts';
 import { loadChatbot } from './features/chatbots/load-chatbot.ts';
+import type { ChatbotCreateDeps } from './features/chatbots/save-chatbot.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
 import type { DemoDeps } from './features/demo/seed-demo.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, onUnauthenticated, setCsrfToken } from './api/client.ts';
-import type { AuthState, Session } from './api/types.ts';
+import { getAuthState, getSession } from './api/auth.ts';
+import { ApiError, onUnauthenticated, setCsrfToken } from './api/client.ts';
+import type { Session } from './api/types.ts';
 import { LinkButton } from './components/button.tsx';
 import { EmptyState, ErrorState, Skeleton } from './components/feedback.tsx';
 import { Logo } from './components/icons.tsx';
@@ -31,12 +32,12 @@ type Boot =
 /** Who is here: the session from the cookie, else whether the first account still has to be made. */
 async function loadBoot(): Promise<Boot> {
   try {
-    const session = await api<Session>('GET', '/api/auth/session');
+    const session = await getSession();
     return { kind: 'signed-in', session };
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401) throw error;
   }
-  const state = await api<AuthState>('GET', '/api/auth/state');
+  const state = await getAuthState();
   return { kind: 'signed-out', needsSetup: state.needsSetup };
 }
 

@@ -1,6 +1,8 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
-import { api, setCsrfToken } from './api/client.ts';
-import type { Role, Session, Workspace } from './api/types.ts';
+import { logOut } from './api/auth.ts';
+import { setCsrfToken } from './api/client.ts';
+import type { Role, Session } from './api/types.ts';
+import { getWorkspace } from './api/workspace.ts';
 
 export interface SessionContextValue {
   session: Session;
@@ -15,7 +17,7 @@ export interface SessionContextValue {
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 /** Owners and admins manage members and invitations. */
-export function canManageMembers(role: Role): boolean {
+function canManageMembers(role: Role): boolean {
   return role === 'owner' || role === 'admin';
 }
 
@@ -38,7 +40,7 @@ export function SessionProvider({
   );
   const refreshBalance = useCallback(async () => {
     try {
-      const workspace = await api<Workspace>('GET', '/api/v1/workspace');
+      const workspace = await getWorkspace();
       setCredits(workspace.credits);
     } catch {
       // The header keeps the last known balance; the page that needed it reports its own failure.
@@ -46,7 +48,7 @@ export function SessionProvider({
   }, [setCredits]);
   const signOut = useCallback(async () => {
     try {
-      await api('POST', '/api/auth/logout');
+      await logOut();
     } finally {
       setCsrfToken(undefined);
       onSignedOut();

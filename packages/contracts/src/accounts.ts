@@ -89,6 +89,9 @@ export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequestSche
 
 export const authStateSchema = z.object({ needsSetup: z.boolean() });
 
+/** The answer of POST /api/auth/logout: the session is over and its cookie cleared. */
+export const loggedOutSchema = z.object({ loggedOut: z.literal(true) });
+
 export const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string() });
 
 /** Who is signed in, where, as what; `csrfToken` goes in X-CSRF-Token on every change made with the cookie. */

@@ -299,6 +299,12 @@ export const errorEnvelopeSchema = z.looseObject({
   code: z.string(),
 });
 
+/** The answer of a DELETE that removed the resource (a chatbot, a conversation, a knowledge source). */
+export const deletedSchema = z.object({ id: z.string(), deleted: z.literal(true) });
+
+/** The answer of a DELETE that revoked an API key or an invitation. */
+export const revokedSchema = z.object({ id: z.string(), revoked: z.literal(true) });
+
 export function successEnvelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data });
 }

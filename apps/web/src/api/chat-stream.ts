@@ -1,5 +1,6 @@
 import { readSseStream, toChatStreamEvent } from '@pollybot/contracts/sse-reader';
-import { buildUrl, requestHeaders, toApiError } from './client.ts';
+import { chatbotPath } from './chatbots.ts';
+import { requestHeaders, toApiError } from './client.ts';
 import type { ChatStreamEvent } from './types.ts';
 
 export interface StreamChatInput {
@@ -25,7 +26,7 @@ export async function streamChat(input: StreamChatInput): Promise<void> {
     ...(input.conversationId ? { conversationId: input.conversationId } : {}),
     ...(input.metadata ? { metadata: input.metadata } : {}),
   };
-  const path = buildUrl(`/api/v1/chatbots/${encodeURIComponent(input.chatbotId)}/chat`);
+  const path = chatbotPath(input.chatbotId, 'chat');
   const response = await fetch(`${input.origin ?? ''}${path}`, {
     method: 'POST',
     credentials: 'same-origin',

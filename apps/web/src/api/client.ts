@@ -1,6 +1,10 @@
 // The dashboard's one way to the server: same-origin fetch, the contract's envelope, and the
 // session's CSRF token on every request that changes something. Bodies are JSON, or multipart
-// form data for uploads.
+// form data for uploads. Every answer is checked against the contract's schema of that response when it
+// arrives: an answer of another shape is an UNEXPECTED_RESPONSE error, never a silently wrong value.
+
+import { errorEnvelopeSchema } from '@pollybot/contracts';
+import type { z } from 'zod';
 
 /** A failure answered by the server (or the network), in the contract's terms. */
 export class ApiError extends Error {
@@ -95,26 +99,39 @@ export function isSignedOutError(status: number, code: string): boolean {
   return status === 401 && (code === 'NOT_AUTHENTICATED' || code === 'INVALID_API_KEY');
 }
 
-/** Turns a non-2xx response into an ApiError, reading the envelope when there is one. */
+/**
+ * Turns a non-2xx response into an ApiError, from the contract's failure envelope when the body is one (its
+ * extra fields, such as retryAfter or details, kept); anything else (a proxy's error page, say) falls back
+ * to the status.
+ */
 export async function toApiError(response: Response): Promise<ApiError> {
-  let body: Record<string, unknown> = {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = await response.json();
-    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+    parsed = await response.json();
   } catch {
-    // Not JSON (a proxy's error page, say): fall back to the status.
+    // Not JSON: the status is all there is to go on.
   }
-  const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
-  const message =
-    typeof body.error === 'string'
-      ? body.error
-      : `The server answered ${response.status} ${response.statusText}`;
-  const error = new ApiError(response.status, code, message, body);
-  if (isSignedOutError(response.status, code)) for (const listener of unauthenticatedListeners) listener();
+  const envelope = errorEnvelopeSchema.safeParse(parsed);
+  const error = envelope.success
+    ? new ApiError(response.status, envelope.data.code, envelope.data.error, envelope.data)
+    : new ApiError(
+        response.status,
+        `HTTP_${response.status}`,
+        `The server answered ${response.status} ${response.statusText}`,
+      );
+  if (isSignedOutError(response.status, error.code)) {
+    for (const listener of unauthenticatedListeners) listener();
+  }
   return error;
 }
 
-async function send(method: string, path: string, options: RequestOptions): Promise<Record<string, unknown>> {
+/** The answer of a request: its status and its parsed JSON body. */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+async function send(method: string, path: string, options: RequestOptions): Promise<Answer> {
   const encoded = encodeBody(options.body);
   let response: Response;
   try {
@@ -134,35 +151,93 @@ async function send(method: string, path: string, options: RequestOptions): Prom
     );
   }
   if (!response.ok) throw await toApiError(response);
-  const envelope: unknown = await response.json();
-  return envelope && typeof envelope === 'object' ? (envelope as Record<string, unknown>) : {};
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw unexpectedResponse(method, path, response.status, 'it is not JSON');
+  }
+  return { status: response.status, body };
 }
 
-/** A request whose answer is `{success: true, data}`; resolves to `data`. */
-export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const envelope = await send(method, path, options);
-  return envelope.data as T;
+/** A 2xx answer that is not what the contract promises: a failure of its own, never a silently wrong value. */
+function unexpectedResponse(method: string, path: string, status: number, why: string): ApiError {
+  return new ApiError(
+    status,
+    'UNEXPECTED_RESPONSE',
+    `The server's answer to ${method} ${path} does not match the API contract: ${why}.`,
+  );
 }
 
-/** A list request; resolves to its items and the cursor of the next page. */
-export async function apiPage<T>(
+/** The first problem zod found, as `path: message`. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'it is invalid';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+/**
+ * Checks a success envelope, `{success: true, data, nextCursor?}`, and its `data` against `schema`, which
+ * is the contract's schema of that response; resolves to the parsed data and the cursor when there is one.
+ */
+async function request<Schema extends z.ZodType>(
+  method: string,
   path: string,
+  schema: Schema,
+  options: RequestOptions,
+): Promise<{ data: z.output<Schema>; nextCursor: string | null }> {
+  const answer = await send(method, path, options);
+  const envelope = answer.body;
+  if (!envelope || typeof envelope !== 'object' || !('success' in envelope) || envelope.success !== true) {
+    throw unexpectedResponse(method, path, answer.status, 'it is not a success envelope');
+  }
+  const parsed = schema.safeParse('data' in envelope ? envelope.data : undefined);
+  if (!parsed.success) {
+    throw unexpectedResponse(method, path, answer.status, `data.${describeIssue(parsed.error)}`);
+  }
+  const nextCursor = 'nextCursor' in envelope ? envelope.nextCursor : null;
+  if (nextCursor !== null && nextCursor !== undefined && typeof nextCursor !== 'string') {
+    throw unexpectedResponse(method, path, answer.status, 'nextCursor: expected a string or null');
+  }
+  return { data: parsed.data, nextCursor: nextCursor ?? null };
+}
+
+/** A request whose answer is `{success: true, data}`, `data` checked against `schema`; resolves to `data`. */
+export async function api<Schema extends z.ZodType>(
+  method: string,
+  path: string,
+  schema: Schema,
+  options: RequestOptions = {},
+): Promise<z.output<Schema>> {
+  return (await request(method, path, schema, options)).data;
+}
+
+/** A list request, each item checked against `itemSchema`; resolves to the items and the next page's cursor. */
+export async function apiPage<Schema extends z.ZodType>(
+  path: string,
+  itemSchema: Schema,
   query: Query = {},
   signal?: AbortSignal,
-): Promise<{ items: T[]; nextCursor: string | null }> {
-  const envelope = await send('GET', path, { query, signal });
-  const items = Array.isArray(envelope.data) ? (envelope.data as T[]) : [];
-  const nextCursor = typeof envelope.nextCursor === 'string' ? envelope.nextCursor : null;
-  return { items, nextCursor };
+): Promise<Page<z.output<Schema>>> {
+  const { data, nextCursor } = await request('GET', path, itemSchema.array(), { query, signal });
+  return { items: data, nextCursor };
 }
 
-/** A resource holding one page of a list (a conversation and its messages); resolves to `data` and `nextCursor`. */
-export async function apiWithCursor<T>(
+/** One page of a list: its items and the cursor of the next page (null: none). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * A resource holding one page of a list (a conversation and its messages), checked against `schema`;
+ * resolves to `data` and `nextCursor`.
+ */
+export async function apiWithCursor<Schema extends z.ZodType>(
   path: string,
+  schema: Schema,
   query: Query = {},
   signal?: AbortSignal,
-): Promise<{ data: T; nextCursor: string | null }> {
-  const envelope = await send('GET', path, { query, signal });
-  const nextCursor = typeof envelope.nextCursor === 'string' ? envelope.nextCursor : null;
-  return { data: envelope.data as T, nextCursor };
+): Promise<{ data: z.output<Schema>; nextCursor: string | null }> {
+  return request('GET', path, schema, { query, signal });
 }

@@ -24,11 +24,9 @@ import type { z } from 'zod';
 export type {
   ChatbotCreate,
   ChatbotUpdate,
-  ChatReply,
   ChatStreamEvent,
   CreateKnowledgeSource,
   KNOWLEDGE_FILE_EXTENSIONS,
-  KnowledgePair,
   KnowledgeSource,
   ReplySource,
   Session,

@@ -56,7 +56,7 @@ export function addCreditsCommand(origin: string, workspaceId: string): string {
 }
 
 /** The knowledge a reply drew on, best first: each source's title (a link for a web page) and the passage's start. */
-export function Citations({ sources }: { sources: ReplySource[] }) {
+function Citations({ sources }: { sources: ReplySource[] }) {
   return (
     <ol className="citations" aria-label="Sources">
       {sources.map((source, index) => (

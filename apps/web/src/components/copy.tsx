@@ -4,7 +4,7 @@ import { useToast } from './toast.tsx';
 import './copy.css';
 
 /** Copies text; falls back to a hidden text area where the Clipboard API is missing (plain HTTP). */
-export async function copyText(text: string): Promise<void> {
+async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) {
     await navigator.clipboard.writeText(text);
     return;
@@ -22,7 +22,7 @@ export async function copyText(text: string): Promise<void> {
 }
 
 /** A Copy button that confirms with a check mark. */
-export function CopyButton({
+function CopyButton({
   text,
   label = 'Copy',
   size = 'sm',

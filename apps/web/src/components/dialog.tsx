@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { Button } from './button.tsx';
 import { Icon } from './icons.tsx';
 import './dialog.css';
@@ -99,29 +100,29 @@ export function ConfirmDialog({
   onClose,
   tone = 'danger',
 }: ConfirmDialogProps) {
-  const [isBusy, setIsBusy] = useState(false);
-  const confirm = async () => {
-    setIsBusy(true);
-    try {
-      await onConfirm();
-      onClose();
-    } catch {
-      // The caller reported the failure; keep the dialog so the person can retry or cancel.
-      setIsBusy(false);
-    }
-  };
+  const action = useFormSubmit({
+    submit: onConfirm,
+    onSuccess: onClose,
+    // The caller reported the failure; keep the dialog so the person can retry or cancel.
+    explainFailure: () => ({}),
+  });
   return (
     <Dialog
       title={title}
       size="sm"
       onClose={onClose}
-      isBusy={isBusy}
+      isBusy={action.isPending}
       footer={
         <>
-          <Button onClick={onClose} disabled={isBusy}>
+          <Button onClick={onClose} disabled={action.isPending}>
             Cancel
           </Button>
-          <Button variant={tone} onClick={confirm} isLoading={isBusy} autoFocus>
+          <Button
+            variant={tone}
+            onClick={() => void action.handleSubmit()}
+            isLoading={action.isPending}
+            autoFocus
+          >
             {confirmLabel}
           </Button>
         </>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { qualifiedModelIds } from '../api/resources.ts';
+import { qualifiedModelIds } from '../api/chatbots.ts';
 import type { ModelCatalog } from '../api/types.ts';
 import './model-picker.css';
 

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { streamChat } from '../api/chat-stream.ts';
-import { ApiError, api, apiWithCursor } from '../api/client.ts';
-import type { ChatStreamEvent, Conversation } from '../api/types.ts';
+import { ApiError } from '../api/client.ts';
+import { cancelReply, getWholeConversation } from '../api/conversations.ts';
+import type { ChatStreamEvent } from '../api/types.ts';
 import type { PlaygroundMessage } from '../components/chat-message.tsx';
 import { type ChatFailure, explainChatError } from '../lib/chat-errors.ts';
 
@@ -39,13 +40,14 @@ export function usePlaygroundChat(
   const [resumeError, setResumeError] = useState<Error>();
   const controllerRef = useRef<AbortController | undefined>(undefined);
   // The reply being streamed (from its `start` event), so Stop can cancel it on the server.
-  const replyRef = useRef<{ path: string; cancelled: boolean } | undefined>(undefined);
+  const replyRef = useRef<
+    { chatbotId: string; conversationId: string; messageId: string; cancelled: boolean } | undefined
+  >(undefined);
 
   useEffect(() => {
     if (!resumeId) return;
     const controller = new AbortController();
-    const path = `/api/v1/chatbots/${encodeURIComponent(chatbotId)}/conversations/${encodeURIComponent(resumeId)}`;
-    loadAllMessages(path, controller.signal).then(
+    getWholeConversation(chatbotId, resumeId, controller.signal).then(
       (conversation) => {
         setMessages(
           conversation.messages.map((message) => ({
@@ -108,9 +110,9 @@ export function usePlaygroundChat(
       if (event.event === 'start') {
         setConversationId(event.data.conversationId);
         replyRef.current = {
-          path:
-            `/api/v1/chatbots/${encodeURIComponent(chatbotId)}/conversations/` +
-            `${encodeURIComponent(event.data.conversationId)}/messages/${encodeURIComponent(event.data.messageId)}`,
+          chatbotId,
+          conversationId: event.data.conversationId,
+          messageId: event.data.messageId,
           cancelled: false,
         };
       } else if (event.event === 'delta') {
@@ -175,7 +177,9 @@ export function usePlaygroundChat(
       return;
     }
     reply.cancelled = true;
-    api('POST', `${reply.path}/cancel`).catch(() => controllerRef.current?.abort());
+    cancelReply(reply.chatbotId, reply.conversationId, reply.messageId).catch(() =>
+      controllerRef.current?.abort(),
+    );
   }, []);
   const reset = useCallback(() => {
     controllerRef.current?.abort();
@@ -186,16 +190,4 @@ export function usePlaygroundChat(
   }, []);
 
   return { messages, conversationId, isSending, retryAt, isResuming, resumeError, send, stop, reset };
-}
-
-/** A conversation with every message: the server sends them a page at a time, oldest first. */
-async function loadAllMessages(path: string, signal: AbortSignal): Promise<Conversation> {
-  const first = await apiWithCursor<Conversation>(path, { limit: 500 }, signal);
-  const messages = [...first.data.messages];
-  for (let cursor = first.nextCursor; cursor; ) {
-    const page = await apiWithCursor<Conversation>(path, { limit: 500, cursor }, signal);
-    messages.push(...page.data.messages);
-    cursor = page.nextCursor;
-  }
-  return { ...first.data, messages };
 }

@@ -5,7 +5,7 @@ import type { KnowledgeSource } from '../api/types.ts';
 import { isPendingSource } from '../lib/knowledge-sources.ts';
 
 /** How often sources still being ingested are read again. */
-export const SOURCE_POLL_INTERVAL_MS = 2000;
+const SOURCE_POLL_INTERVAL_MS = 2000;
 
 export interface SourcePollResult {
   /** The pending sources as they are now. */

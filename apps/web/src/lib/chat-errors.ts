@@ -8,7 +8,7 @@ export interface ChatFailure {
   retryAfter?: number;
 }
 
-export type ChatErrorKind = 'credits' | 'rate-limit' | 'inactive' | 'provider' | 'validation' | 'other';
+type ChatErrorKind = 'credits' | 'rate-limit' | 'inactive' | 'provider' | 'validation' | 'other';
 
 /** A failure explained for people: what happened and what to do about it. */
 export interface ChatErrorExplanation {

@@ -1,9 +1,11 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, api, setCsrfToken } from '../api/client.ts';
+import { useState } from 'react';
+import { acceptInvitation, logIn } from '../api/auth.ts';
+import { ApiError, setCsrfToken } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
 import { ConfirmPasswordField, EmailField, NameField, PasswordField } from '../components/account-fields.tsx';
 import { Button, LinkButton } from '../components/button.tsx';
 import { Callout } from '../components/feedback.tsx';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { checkEmail, checkNewPassword, type FieldErrors } from '../lib/validation.ts';
 import { AuthFrame, describeAuthError } from './auth-page.tsx';
 
@@ -31,13 +33,73 @@ export function AcceptInvitationPage({
   const [email, setEmail] = useState(signedInAs ?? '');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<InviteField>>({});
-  const [formError, setFormError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [isInvalid, setIsInvalid] = useState(false);
-  const [isSubmitting, setIsSubmitting] = useState(false);
   // Whom this page has signed in as (or the dashboard already was), so a retry does not sign in again.
   const [sessionEmail, setSessionEmail] = useState(signedInAs?.toLowerCase());
+
+  const validate = (): FieldErrors<InviteField> => {
+    const found: FieldErrors<InviteField> = {};
+    if (mode === 'new-account') {
+      if (!name.trim()) found.name = 'Tell your team who you are.';
+      Object.assign(found, checkNewPassword(password, confirm));
+    } else {
+      const emailError = checkEmail(email);
+      if (emailError) found.email = emailError;
+      if (!password) found.password = 'Enter your password.';
+    }
+    return found;
+  };
+
+  const accept = async (): Promise<Session> => {
+    const address = email.trim().toLowerCase();
+    if (mode === 'existing-account' && sessionEmail !== address) {
+      const session = await logIn({ email: address, password });
+      setCsrfToken(session.csrfToken);
+      setSessionEmail(session.user.email);
+    }
+    if (!token) throw new Error('The link has no invitation token.');
+    const body = mode === 'new-account' ? { token, name: name.trim(), password } : { token, password };
+    return acceptInvitation(body);
+  };
+
+  const form = useFormSubmit<InviteField, Session>({
+    validate,
+    submit: accept,
+    onSuccess: onAccepted,
+    explainFailure: (error) => {
+      if (error instanceof ApiError && error.code === 'INVITATION_NOT_FOUND') {
+        setIsInvalid(true);
+        return {};
+      }
+      if (error instanceof ApiError && error.code === 'SIGN_IN_REQUIRED') {
+        if (mode !== 'new-account') {
+          return {
+            formError:
+              'This invitation is for another email address. Sign in with the address it was sent to.',
+          };
+        }
+        switchTo(
+          'existing-account',
+          'This email address already has a PollyBot account. Sign in with it to join the workspace.',
+        );
+        return {};
+      }
+      if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') {
+        return { formError: 'That email and password do not match an account.' };
+      }
+      return { formError: describeAuthError(error) };
+    },
+  });
+  const { errors, setErrors, formError, setFormError, isPending: isSubmitting } = form;
+
+  const switchTo = (next: Mode, message?: string) => {
+    setMode(next);
+    setErrors(() => ({}));
+    setFormError(undefined);
+    setNotice(message);
+    setConfirm('');
+  };
 
   if (!token || isInvalid) {
     return (
@@ -61,66 +123,6 @@ export function AcceptInvitationPage({
     );
   }
 
-  const switchTo = (next: Mode, message?: string) => {
-    setMode(next);
-    setErrors({});
-    setFormError(undefined);
-    setNotice(message);
-    setConfirm('');
-  };
-
-  const validate = (): FieldErrors<InviteField> => {
-    const found: FieldErrors<InviteField> = {};
-    if (mode === 'new-account') {
-      if (!name.trim()) found.name = 'Tell your team who you are.';
-      Object.assign(found, checkNewPassword(password, confirm));
-    } else {
-      const emailError = checkEmail(email);
-      if (emailError) found.email = emailError;
-      if (!password) found.password = 'Enter your password.';
-    }
-    return found;
-  };
-
-  const accept = async () => {
-    const body = mode === 'new-account' ? { token, name: name.trim(), password } : { token, password };
-    onAccepted(await api<Session>('POST', '/api/auth/invitations/accept', { body }));
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = validate();
-    setErrors(found);
-    setFormError(undefined);
-    if (Object.keys(found).length > 0) return;
-    setIsSubmitting(true);
-    try {
-      const address = email.trim().toLowerCase();
-      if (mode === 'existing-account' && sessionEmail !== address) {
-        const session = await api<Session>('POST', '/api/auth/login', { body: { email: address, password } });
-        setCsrfToken(session.csrfToken);
-        setSessionEmail(session.user.email);
-      }
-      await accept();
-    } catch (error) {
-      setIsSubmitting(false);
-      if (error instanceof ApiError && error.code === 'INVITATION_NOT_FOUND') setIsInvalid(true);
-      else if (error instanceof ApiError && error.code === 'SIGN_IN_REQUIRED') {
-        if (mode === 'new-account')
-          switchTo(
-            'existing-account',
-            'This email address already has a PollyBot account. Sign in with it to join the workspace.',
-          );
-        else
-          setFormError(
-            'This invitation is for another email address. Sign in with the address it was sent to.',
-          );
-      } else if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') {
-        setFormError('That email and password do not match an account.');
-      } else setFormError(describeAuthError(error));
-    }
-  };
-
   const isNew = mode === 'new-account';
   return (
     <AuthFrame
@@ -131,7 +133,7 @@ export function AcceptInvitationPage({
           : 'Sign in with the account the invitation was sent to, then you join the workspace.'
       }
     >
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={form.handleSubmit} noValidate>
         {signedInAs && isNew ? (
           <Callout tone="info">
             You are signed in as {signedInAs}. Accepting signs you in as the invited account instead.

@@ -1,14 +1,15 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, api, apiPage } from '../api/client.ts';
-import type { ApiKey, ApiKeyCreated, Member } from '../api/types.ts';
+import { useState } from 'react';
+import type { ApiKey, ApiKeyCreated } from '../api/types.ts';
+import { createApiKey, listApiKeys, listMembers, revokeApiKey } from '../api/workspace.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
 import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
-import { Badge, Callout, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
+import { Badge, Callout, EmptyState } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
-import { Card, PageHeader } from '../components/layout.tsx';
-import { ActionsTable } from '../components/table.tsx';
+import { PageHeader } from '../components/layout.tsx';
+import { ListCard, Table } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { useRefreshOnReturn } from '../hooks/use-refresh-on-return.ts';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
@@ -16,12 +17,9 @@ import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
 /** Workspace API keys: create (the secret is shown once), see when each was used, revoke. */
 export function ApiKeysPage() {
   const toast = useToast();
-  const list = usePagedList<ApiKey>(
-    (cursor, signal) => apiPage<ApiKey>('/api/v1/api-keys', { limit: 50, cursor }, signal),
-    [],
-  );
+  const list = usePagedList<ApiKey>((cursor, signal) => listApiKeys(cursor, signal), []);
   // Who made each key, by name: people of the workspace; anyone else has left it (or was never a person).
-  const members = useResource((signal) => api<Member[]>('GET', '/api/v1/members', { signal }), []);
+  const members = useResource((signal) => listMembers(signal), []);
   const creatorOf = (key: ApiKey): string => {
     if (!key.createdBy) return 'Created by the operator, the demo or an API key';
     const member = members.data?.find((person) => person.userId === key.createdBy);
@@ -35,7 +33,7 @@ export function ApiKeysPage() {
 
   const revoke = async (key: ApiKey) => {
     try {
-      await api('DELETE', `/api/v1/api-keys/${encodeURIComponent(key.id)}`);
+      await revokeApiKey(key.id);
       const revokedAt = new Date().toISOString();
       list.setItems((items) => items.map((item) => (item.id === key.id ? { ...item, revokedAt } : item)));
       list.reload();
@@ -46,7 +44,6 @@ export function ApiKeysPage() {
     }
   };
 
-  const isEmpty = !list.isLoading && !list.error && list.items.length === 0;
   const newKeyButton = (
     <Button variant="primary" icon="plus" onClick={() => setIsCreating(true)}>
       Create API key
@@ -60,74 +57,64 @@ export function ApiKeysPage() {
         description="Your software calls PollyBot with a workspace key: Authorization: Bearer sk-workspace_…"
         actions={newKeyButton}
       />
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {isEmpty ? (
-        <Card>
+      <ListCard
+        list={list}
+        empty={
           <EmptyState icon="key" title="No API keys yet" action={newKeyButton}>
             Create a key for each app or environment, so that you can revoke one without touching the others.
           </EmptyState>
-        </Card>
-      ) : null}
-      {!isEmpty && !list.error ? (
-        <Card flush>
-          <ActionsTable
-            head={
-              <>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Status</th>
-              </>
-            }
-          >
-            {list.isLoading && list.items.length === 0 ? <SkeletonRows columns={6} /> : null}
-            {list.items.map((key) => (
-              <tr key={key.id} className={key.revokedAt ? 'table__row--muted' : undefined}>
-                <td>
-                  <div className="table__strong">{key.name}</div>
-                  <div className="table__sub">{creatorOf(key)}</div>
-                </td>
-                <td>
-                  <span className="chip mono">{key.prefix}…</span>
-                </td>
-                <td className="nowrap" title={key.createdAt}>
-                  {formatDateTime(key.createdAt)}
-                </td>
-                <td className="nowrap" title={key.lastUsedAt ?? undefined}>
-                  {key.lastUsedAt ? formatRelativeTime(key.lastUsedAt) : <span className="muted">Never</span>}
-                </td>
-                <td>
-                  {key.revokedAt ? (
-                    <span className="status-since" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
-                      <Badge tone="danger">Revoked</Badge>{' '}
-                      <span className="muted small">{formatRelativeTime(key.revokedAt)}</span>
-                    </span>
-                  ) : (
-                    <Badge tone="success" dot>
-                      Active
-                    </Badge>
-                  )}
-                </td>
-                <td>
-                  <div className="row-actions">
-                    {key.revokedAt ? null : (
-                      <Button size="sm" variant="danger" onClick={() => setToRevoke(key)}>
-                        Revoke
-                      </Button>
-                    )}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </ActionsTable>
-          <LoadMore
-            hasMore={Boolean(list.nextCursor)}
-            isLoading={list.isLoadingMore}
-            onClick={list.loadMore}
-          />
-        </Card>
-      ) : null}
+        }
+      >
+        <Table
+          columns={[
+            { label: 'Name' },
+            { label: 'Key' },
+            { label: 'Created' },
+            { label: 'Last used' },
+            { label: 'Status' },
+          ]}
+          items={list.items}
+          isLoading={list.isLoading && list.items.length === 0}
+          rowKey={(key) => key.id}
+          rowClassName={(key) => (key.revokedAt ? 'table__row--muted' : undefined)}
+          cells={(key) => (
+            <>
+              <td>
+                <div className="table__strong">{key.name}</div>
+                <div className="table__sub">{creatorOf(key)}</div>
+              </td>
+              <td>
+                <span className="chip mono">{key.prefix}…</span>
+              </td>
+              <td className="nowrap" title={key.createdAt}>
+                {formatDateTime(key.createdAt)}
+              </td>
+              <td className="nowrap" title={key.lastUsedAt ?? undefined}>
+                {key.lastUsedAt ? formatRelativeTime(key.lastUsedAt) : <span className="muted">Never</span>}
+              </td>
+              <td>
+                {key.revokedAt ? (
+                  <span className="status-since" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
+                    <Badge tone="danger">Revoked</Badge>{' '}
+                    <span className="muted small">{formatRelativeTime(key.revokedAt)}</span>
+                  </span>
+                ) : (
+                  <Badge tone="success" dot>
+                    Active
+                  </Badge>
+                )}
+              </td>
+            </>
+          )}
+          actions={(key) =>
+            key.revokedAt ? null : (
+              <Button size="sm" variant="danger" onClick={() => setToRevoke(key)}>
+                Revoke
+              </Button>
+            )
+          }
+        />
+      </ListCard>
       {isCreating ? (
         <CreateKeyDialog
           onClose={() => setIsCreating(false)}
@@ -197,41 +184,34 @@ function CreateKeyDialog({
   onClose: () => void;
   onCreated: (key: ApiKeyCreated) => void;
 }) {
-  const toast = useToast();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string>();
-  const [isBusy, setIsBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const trimmed = name.trim();
-    if (!trimmed) {
-      setError('Name the key after where it will be used, e.g. “Production website”.');
-      return;
-    }
-    if (trimmed.length > 200) {
-      setError('Keep the name under 200 characters.');
-      return;
-    }
-    setIsBusy(true);
-    try {
-      onCreated(await api<ApiKeyCreated>('POST', '/api/v1/api-keys', { body: { name: trimmed } }));
-    } catch (cause) {
-      setIsBusy(false);
-      if (cause instanceof ApiError && cause.code === 'VALIDATION_ERROR')
-        setError(cause.fieldErrors.name ?? cause.message);
-      else toast.error('Could not create the key', cause);
-    }
-  };
+  const form = useFormSubmit<'name', ApiKeyCreated>({
+    validate: () => {
+      const trimmed = name.trim();
+      if (!trimmed) return { name: 'Name the key after where it will be used, e.g. “Production website”.' };
+      if (trimmed.length > 200) return { name: 'Keep the name under 200 characters.' };
+      return {};
+    },
+    submit: () => createApiKey(name.trim()),
+    onSuccess: onCreated,
+    fieldOf: (path) => (path === 'name' ? 'name' : undefined),
+    messageField: 'name',
+    failureTitle: 'Could not create the key',
+  });
   return (
     <Dialog
       title="Create an API key"
       description="The key can call every chatbot of this workspace and manage its resources."
       onClose={onClose}
-      isBusy={isBusy}
+      isBusy={form.isPending}
       size="sm"
     >
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label="Name" error={error} hint="Only you see it; it helps you recognise the key later.">
+      <form className="form" onSubmit={form.handleSubmit} noValidate>
+        <Field
+          label="Name"
+          error={form.errors.name}
+          hint="Only you see it; it helps you recognise the key later."
+        >
           {(props) => (
             <input
               {...props}
@@ -241,16 +221,16 @@ function CreateKeyDialog({
               value={name}
               onChange={(event) => {
                 setName(event.target.value);
-                setError(undefined);
+                form.clearError('name');
               }}
             />
           )}
         </Field>
         <div className="form__actions">
-          <Button onClick={onClose} disabled={isBusy}>
+          <Button onClick={onClose} disabled={form.isPending}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" isLoading={isBusy}>
+          <Button type="submit" variant="primary" isLoading={form.isPending}>
             Create key
           </Button>
         </div>

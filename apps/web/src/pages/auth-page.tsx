@@ -1,11 +1,13 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { type ReactNode, useState } from 'react';
+import { logIn, setUp } from '../api/auth.ts';
+import { ApiError } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
 import { ConfirmPasswordField, EmailField, NameField, PasswordField } from '../components/account-fields.tsx';
 import { Button } from '../components/button.tsx';
 import { Callout } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
 import { Logo } from '../components/icons.tsx';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { formatDuration } from '../lib/format.ts';
 import { checkEmail, checkNewPassword, type FieldErrors } from '../lib/validation.ts';
 import './auth-page.css';
@@ -79,9 +81,6 @@ export function AuthPage({
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<FieldErrors<AuthField>>({});
-  const [formError, setFormError] = useState<string>();
-  const [isSubmitting, setIsSubmitting] = useState(false);
 
   const validate = (): FieldErrors<AuthField> => {
     const found: FieldErrors<AuthField> = {};
@@ -97,25 +96,16 @@ export function AuthPage({
     return found;
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = validate();
-    setErrors(found);
-    setFormError(undefined);
-    if (Object.keys(found).length > 0) return;
-    setIsSubmitting(true);
-    try {
-      const session = needsSetup
-        ? await api<Session>('POST', '/api/auth/setup', {
-            body: { setupToken: setupToken.trim(), email: email.trim(), name: name.trim(), password },
-          })
-        : await api<Session>('POST', '/api/auth/login', { body: { email: email.trim(), password } });
-      onSignedIn(session);
-    } catch (error) {
-      setFormError(describeAuthError(error));
-      setIsSubmitting(false);
-    }
-  };
+  const form = useFormSubmit<AuthField, Session>({
+    validate,
+    submit: () =>
+      needsSetup
+        ? setUp({ setupToken: setupToken.trim(), email: email.trim(), name: name.trim(), password })
+        : logIn({ email: email.trim(), password }),
+    onSuccess: onSignedIn,
+    explainFailure: (error) => ({ formError: describeAuthError(error) }),
+  });
+  const { errors, setErrors, formError, isPending: isSubmitting } = form;
 
   const clear = (field: AuthField) => setErrors((current) => ({ ...current, [field]: undefined }));
 
@@ -128,7 +118,7 @@ export function AuthPage({
           : 'Welcome back. Sign in to manage your chatbots.'
       }
     >
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={form.handleSubmit} noValidate>
         {formError ? <Callout tone="danger">{formError}</Callout> : null}
         {needsSetup ? (
           <Field

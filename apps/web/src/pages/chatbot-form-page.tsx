@@ -1,12 +1,13 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
-import { fetchModels } from '../api/resources.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { createChatbot, deleteChatbot, getChatbot, listModels, updateChatbot } from '../api/chatbots.ts';
+import { ApiError } from '../api/client.ts';
 import type { Chatbot, ModelCatalog } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { Callout, EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { navigate } from '../hooks/use-route.ts';
 import {
@@ -20,8 +21,6 @@ import {
   type ChatbotField,
   type ChatbotFormValues,
   chatbotFieldOf,
-  type FieldErrors,
-  readFormFailure,
   validateChatbotForm,
 } from '../lib/validation.ts';
 import { ChatbotFields } from './chatbot-fields.tsx';
@@ -37,10 +36,8 @@ export function ChatbotFormPage({ chatbotId }: { chatbotId?: string }) {
   const resource = useResource<Loaded>(
     async (signal) => {
       const [catalog, chatbot] = await Promise.all([
-        fetchModels(signal),
-        chatbotId
-          ? api<Chatbot>('GET', `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`, { signal })
-          : undefined,
+        listModels(signal),
+        chatbotId ? getChatbot(chatbotId, signal) : undefined,
       ]);
       return { catalog, chatbot };
     },
@@ -108,9 +105,6 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
   );
   const [values, setValues] = useState<ChatbotFormValues>(initial);
   const [saved, setSaved] = useState<ChatbotFormValues>(initial);
-  const [errors, setErrors] = useState<FieldErrors<ChatbotField>>({});
-  const [formError, setFormError] = useState<string>();
-  const [isSaving, setIsSaving] = useState(false);
   const [isDeleting, setIsDeleting] = useState(false);
   const [current, setCurrent] = useState(chatbot);
 
@@ -122,48 +116,40 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
     return () => window.removeEventListener('beforeunload', warn);
   }, [isDirty]);
 
+  const form = useFormSubmit<ChatbotField, Chatbot>({
+    validate: () => validateChatbotForm(values),
+    submit: () =>
+      current
+        ? updateChatbot(current.id, valuesToUpdate(saved, values))
+        : createChatbot(valuesToCreate(values)),
+    onSuccess: (chatbot) => {
+      if (current) {
+        setCurrent(chatbot);
+        const next = chatbotToValues(chatbot);
+        setValues(next);
+        setSaved(next);
+        toast.success('Changes saved', `${chatbot.name} uses them from its next message.`);
+      } else {
+        setSaved(values);
+        toast.success('Chatbot created', 'Try it in the playground or copy the code to call it.');
+        navigate(`/chatbots/${chatbot.id}`, { replace: true });
+      }
+    },
+    fieldOf: chatbotFieldOf,
+    invalidMessage: 'Some settings need attention.',
+    failureTitle: 'Could not save the chatbot',
+  });
+  const { errors, setErrors, formError, setFormError, isPending: isSaving } = form;
+
   const change = <Field extends ChatbotField>(field: Field, value: ChatbotFormValues[Field]) => {
     setValues((previous) => ({ ...previous, [field]: value }));
     setErrors((previous) => ({ ...previous, [field]: undefined }));
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateChatbotForm(values);
-    setErrors(found);
-    setFormError(undefined);
-    if (Object.keys(found).length > 0) return;
-    setIsSaving(true);
-    try {
-      if (current) {
-        const updated = await api<Chatbot>('PATCH', `/api/v1/chatbots/${encodeURIComponent(current.id)}`, {
-          body: valuesToUpdate(saved, values),
-        });
-        setCurrent(updated);
-        const next = chatbotToValues(updated);
-        setValues(next);
-        setSaved(next);
-        toast.success('Changes saved', `${updated.name} uses them from its next message.`);
-      } else {
-        const created = await api<Chatbot>('POST', '/api/v1/chatbots', { body: valuesToCreate(values) });
-        setSaved(values);
-        toast.success('Chatbot created', 'Try it in the playground or copy the code to call it.');
-        navigate(`/chatbots/${created.id}`, { replace: true });
-      }
-    } catch (error) {
-      const failure = readFormFailure(error, chatbotFieldOf);
-      setErrors(failure.fieldErrors);
-      setFormError(failure.message ?? 'Some settings need attention.');
-      if (!failure.isValidation) toast.error('Could not save the chatbot', error);
-    } finally {
-      setIsSaving(false);
-    }
-  };
-
   const remove = async () => {
     if (!current) return;
     try {
-      await api('DELETE', `/api/v1/chatbots/${encodeURIComponent(current.id)}`);
+      await deleteChatbot(current.id);
       toast.success('Chatbot deleted', `${current.name} and its conversations are gone.`);
       setSaved(values);
       navigate('/chatbots');
@@ -174,7 +160,7 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
   };
 
   return (
-    <form className="page-form" onSubmit={submit} noValidate>
+    <form className="page-form" onSubmit={form.handleSubmit} noValidate>
       <PageHeader
         back={back}
         title={current ? current.name : 'New chatbot'}
@@ -225,7 +211,7 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
             <Button
               onClick={() => {
                 setValues(saved);
-                setErrors({});
+                setErrors(() => ({}));
                 setFormError(undefined);
               }}
               disabled={!isDirty || isSaving}

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { api, apiPage } from '../api/client.ts';
+import { deleteChatbot, listChatbots } from '../api/chatbots.ts';
 import type { Chatbot } from '../api/types.ts';
 import { IconButton, IconLink, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
-import { Badge, EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
-import { Card, PageHeader } from '../components/layout.tsx';
-import { ActionsTable } from '../components/table.tsx';
+import { Badge, EmptyState } from '../components/feedback.tsx';
+import { PageHeader } from '../components/layout.tsx';
+import { ListCard, Table } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
 import { usePagedList } from '../hooks/use-resource.ts';
 import { formatRateLimit, formatRelativeTime } from '../lib/format.ts';
@@ -14,15 +14,12 @@ import { href } from '../lib/route.ts';
 /** The workspace's chatbots, with their model, status and limits at a glance. */
 export function ChatbotsPage() {
   const toast = useToast();
-  const list = usePagedList<Chatbot>(
-    (cursor, signal) => apiPage<Chatbot>('/api/v1/chatbots', { limit: 50, cursor }, signal),
-    [],
-  );
+  const list = usePagedList<Chatbot>((cursor, signal) => listChatbots(cursor, signal), []);
   const [toDelete, setToDelete] = useState<Chatbot>();
 
   const remove = async (chatbot: Chatbot) => {
     try {
-      await api('DELETE', `/api/v1/chatbots/${encodeURIComponent(chatbot.id)}`);
+      await deleteChatbot(chatbot.id);
       list.setItems((items) => items.filter((item) => item.id !== chatbot.id));
       toast.success('Chatbot deleted', `${chatbot.name} and its conversations are gone.`);
     } catch (error) {
@@ -30,8 +27,6 @@ export function ChatbotsPage() {
       throw error;
     }
   };
-
-  const isEmpty = !list.isLoading && !list.error && list.items.length === 0;
 
   return (
     <>
@@ -44,9 +39,9 @@ export function ChatbotsPage() {
           </LinkButton>
         }
       />
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {isEmpty ? (
-        <Card>
+      <ListCard
+        list={list}
+        empty={
           <EmptyState
             icon="bot"
             title="Create your first chatbot"
@@ -58,97 +53,88 @@ export function ChatbotsPage() {
           >
             Give it a name and instructions, pick a model, and call it from your app with an API key.
           </EmptyState>
-        </Card>
-      ) : null}
-      {!isEmpty && !list.error ? (
-        <Card flush>
-          <ActionsTable
-            head={
-              <>
-                <th>Name</th>
-                <th className="hide-sm">Model</th>
-                <th>Status</th>
-                <th className="hide-sm">Streaming</th>
-                <th className="hide-sm">Rate limit</th>
-                <th className="hide-sm">Updated</th>
-              </>
-            }
-          >
-            {list.isLoading ? <SkeletonRows columns={7} /> : null}
-            {list.items.map((chatbot) => (
-              <tr key={chatbot.id}>
-                <td>
-                  <a className="table__primary-link" href={href(`/chatbots/${chatbot.id}`)}>
-                    {chatbot.name}
-                  </a>
-                  <div className="table__sub mono hide-sm">{chatbot.id}</div>
-                </td>
-                <td className="hide-sm">
-                  <span className="chip mono">{chatbot.model}</span>
-                </td>
-                <td>
-                  <Badge tone={chatbot.status === 'active' ? 'success' : 'neutral'} dot>
-                    {chatbot.status === 'active' ? 'Active' : 'Inactive'}
-                  </Badge>
-                </td>
-                <td className="hide-sm">
-                  {chatbot.streaming ? (
-                    <Badge tone="info">Streaming</Badge>
-                  ) : (
-                    <span className="muted">Off</span>
-                  )}
-                </td>
-                <td className="nowrap hide-sm">{formatRateLimit(chatbot.rateLimit)}</td>
-                <td className="nowrap muted hide-sm" title={chatbot.updatedAt}>
-                  {formatRelativeTime(chatbot.updatedAt)}
-                </td>
-                <td>
-                  <div className="row-actions">
-                    <IconLink
-                      icon="message"
-                      href={href('/playground', { chatbot: chatbot.id })}
-                      title="Open in playground"
-                      label={`Open ${chatbot.name} in the playground`}
-                    />
-                    <IconLink
-                      icon="book"
-                      href={href(`/chatbots/${chatbot.id}/knowledge`)}
-                      title="Knowledge"
-                      label={`Knowledge of ${chatbot.name}`}
-                    />
-                    <IconLink
-                      icon="code"
-                      className="hide-sm"
-                      href={href('/getting-started', { chatbot: chatbot.id })}
-                      title="Get code"
-                      label={`Code to call ${chatbot.name}`}
-                    />
-                    <IconLink
-                      icon="edit"
-                      className="hide-sm"
-                      href={href(`/chatbots/${chatbot.id}`)}
-                      title="Edit"
-                      label={`Edit ${chatbot.name}`}
-                    />
-                    <IconButton
-                      icon="trash"
-                      danger
-                      title="Delete"
-                      label={`Delete ${chatbot.name}`}
-                      onClick={() => setToDelete(chatbot)}
-                    />
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </ActionsTable>
-          <LoadMore
-            hasMore={Boolean(list.nextCursor)}
-            isLoading={list.isLoadingMore}
-            onClick={list.loadMore}
-          />
-        </Card>
-      ) : null}
+        }
+      >
+        <Table
+          columns={[
+            { label: 'Name' },
+            { label: 'Model', className: 'hide-sm' },
+            { label: 'Status' },
+            { label: 'Streaming', className: 'hide-sm' },
+            { label: 'Rate limit', className: 'hide-sm' },
+            { label: 'Updated', className: 'hide-sm' },
+          ]}
+          items={list.items}
+          isLoading={list.isLoading}
+          rowKey={(chatbot) => chatbot.id}
+          cells={(chatbot) => (
+            <>
+              <td>
+                <a className="table__primary-link" href={href(`/chatbots/${chatbot.id}`)}>
+                  {chatbot.name}
+                </a>
+                <div className="table__sub mono hide-sm">{chatbot.id}</div>
+              </td>
+              <td className="hide-sm">
+                <span className="chip mono">{chatbot.model}</span>
+              </td>
+              <td>
+                <Badge tone={chatbot.status === 'active' ? 'success' : 'neutral'} dot>
+                  {chatbot.status === 'active' ? 'Active' : 'Inactive'}
+                </Badge>
+              </td>
+              <td className="hide-sm">
+                {chatbot.streaming ? (
+                  <Badge tone="info">Streaming</Badge>
+                ) : (
+                  <span className="muted">Off</span>
+                )}
+              </td>
+              <td className="nowrap hide-sm">{formatRateLimit(chatbot.rateLimit)}</td>
+              <td className="nowrap muted hide-sm" title={chatbot.updatedAt}>
+                {formatRelativeTime(chatbot.updatedAt)}
+              </td>
+            </>
+          )}
+          actions={(chatbot) => (
+            <>
+              <IconLink
+                icon="message"
+                href={href('/playground', { chatbot: chatbot.id })}
+                title="Open in playground"
+                label={`Open ${chatbot.name} in the playground`}
+              />
+              <IconLink
+                icon="book"
+                href={href(`/chatbots/${chatbot.id}/knowledge`)}
+                title="Knowledge"
+                label={`Knowledge of ${chatbot.name}`}
+              />
+              <IconLink
+                icon="code"
+                className="hide-sm"
+                href={href('/getting-started', { chatbot: chatbot.id })}
+                title="Get code"
+                label={`Code to call ${chatbot.name}`}
+              />
+              <IconLink
+                icon="edit"
+                className="hide-sm"
+                href={href(`/chatbots/${chatbot.id}`)}
+                title="Edit"
+                label={`Edit ${chatbot.name}`}
+              />
+              <IconButton
+                icon="trash"
+                danger
+                title="Delete"
+                label={`Delete ${chatbot.name}`}
+                onClick={() => setToDelete(chatbot)}
+              />
+            </>
+          )}
+        />
+      </ListCard>
       {toDelete ? (
         <ConfirmDialog
           title={`Delete ${toDelete.name}?`}

@@ -1,6 +1,8 @@
 import { useCallback, useState } from 'react';
-import { ApiError, api, apiWithCursor } from '../api/client.ts';
-import type { Chatbot, Conversation, Message } from '../api/types.ts';
+import { getChatbot } from '../api/chatbots.ts';
+import { ApiError } from '../api/client.ts';
+import { deleteConversation, getConversation } from '../api/conversations.ts';
+import type { Message } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
 import { UsageLine } from '../components/chat-message.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
@@ -46,14 +48,12 @@ export function ConversationPage({
   const toast = useToast();
   const [isDeleting, setIsDeleting] = useState(false);
   const [isLoadingMore, setIsLoadingMore] = useState(false);
-  const base = `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`;
-  const conversationPath = `${base}/conversations/${encodeURIComponent(conversationId)}`;
   // The first page of messages (the server's 100, oldest first); "Load more" appends the next ones.
   const resource = useResource(
     async (signal) => {
       const [page, chatbot] = await Promise.all([
-        apiWithCursor<Conversation>(conversationPath, {}, signal),
-        api<Chatbot>('GET', base, { signal }).catch(() => undefined),
+        getConversation(chatbotId, conversationId, {}, signal),
+        getChatbot(chatbotId, signal).catch(() => undefined),
       ]);
       return { conversation: page.data, nextCursor: page.nextCursor, chatbot };
     },
@@ -65,7 +65,7 @@ export function ConversationPage({
     if (!nextCursor) return;
     setIsLoadingMore(true);
     try {
-      const page = await apiWithCursor<Conversation>(conversationPath, { cursor: nextCursor });
+      const page = await getConversation(chatbotId, conversationId, { cursor: nextCursor });
       setData((current) =>
         current && current.nextCursor === nextCursor
           ? {
@@ -83,7 +83,7 @@ export function ConversationPage({
     } finally {
       setIsLoadingMore(false);
     }
-  }, [conversationPath, nextCursor, setData, toast]);
+  }, [chatbotId, conversationId, nextCursor, setData, toast]);
   const back = { href: '#/conversations', label: 'All conversations' };
 
   if (resource.error) {
@@ -133,7 +133,7 @@ export function ConversationPage({
   const credits = conversation.messages.reduce((sum, message) => sum + (message.usage?.credits ?? 0), 0);
   const remove = async () => {
     try {
-      await api('DELETE', conversationPath);
+      await deleteConversation(chatbotId, conversationId);
       toast.success('Conversation deleted');
       navigate('/conversations');
     } catch (error) {

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { apiPage } from '../api/client.ts';
-import { fetchAllChatbots } from '../api/resources.ts';
+import { listAllChatbots } from '../api/chatbots.ts';
+import { listInbox } from '../api/conversations.ts';
 import type { InboxConversation } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
-import { Badge, EmptyState, ErrorState, LoadMore, Skeleton } from '../components/feedback.tsx';
+import { Badge, EmptyState, Skeleton } from '../components/feedback.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { ListCard } from '../components/table.tsx';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import { formatDateTime, formatRelativeTime, pluralize, truncate } from '../lib/format.ts';
 import {
@@ -20,7 +21,7 @@ import './conversations-page.css';
 
 /** Every conversation of the workspace, newest activity first, with filters. */
 export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: string }) {
-  const chatbots = useResource((signal) => fetchAllChatbots(signal), []);
+  const chatbots = useResource((signal) => listAllChatbots(signal), []);
   const [draft, setDraft] = useState<InboxFilters>({ ...EMPTY_FILTERS, chatbotId: initialChatbotId ?? '' });
   const [filters, setFilters] = useState(draft);
   const rangeError = checkDateRange(draft);
@@ -33,12 +34,7 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
   }, [draft, rangeError]);
 
   const list = usePagedList<InboxConversation>(
-    (cursor, signal) =>
-      apiPage<InboxConversation>(
-        '/api/v1/conversations',
-        { ...inboxQuery(filters), limit: 25, cursor },
-        signal,
-      ),
+    (cursor, signal) => listInbox(inboxQuery(filters), cursor, signal),
     [JSON.stringify(filters)],
   );
   const activeCount = countActiveFilters(filters);
@@ -134,81 +130,76 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
         {rangeError ? <p className="field__error">{rangeError}</p> : null}
       </Card>
 
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {!list.error ? (
-        <Card flush>
-          {list.isLoading ? <InboxSkeleton /> : null}
-          {!list.isLoading && list.items.length === 0 ? (
-            activeCount > 0 ? (
-              <EmptyState icon="search" title="No conversation matches these filters">
-                Try a wider date range or another search.
-              </EmptyState>
-            ) : (
-              <EmptyState
-                icon="inbox"
-                title="No conversations yet"
-                action={
-                  <LinkButton href="#/playground" variant="primary" icon="message">
-                    Open the playground
-                  </LinkButton>
-                }
-              >
-                Conversations appear here as soon as someone sends a chatbot a message, through the API or the
-                playground.
-              </EmptyState>
-            )
-          ) : null}
-          {!list.isLoading && list.items.length > 0 ? (
-            <ul className="inbox">
-              {list.items.map((conversation) => (
-                <li key={conversation.id}>
-                  <a
-                    className="inbox__row"
-                    href={href(`/conversations/${conversation.chatbotId}/${conversation.id}`)}
+      <ListCard
+        list={list}
+        emptyAs="content"
+        empty={
+          activeCount > 0 ? (
+            <EmptyState icon="search" title="No conversation matches these filters">
+              Try a wider date range or another search.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              icon="inbox"
+              title="No conversations yet"
+              action={
+                <LinkButton href="#/playground" variant="primary" icon="message">
+                  Open the playground
+                </LinkButton>
+              }
+            >
+              Conversations appear here as soon as someone sends a chatbot a message, through the API or the
+              playground.
+            </EmptyState>
+          )
+        }
+      >
+        {list.isLoading ? <InboxSkeleton /> : null}
+        {!list.isLoading && list.items.length > 0 ? (
+          <ul className="inbox">
+            {list.items.map((conversation) => (
+              <li key={conversation.id}>
+                <a
+                  className="inbox__row"
+                  href={href(`/conversations/${conversation.chatbotId}/${conversation.id}`)}
+                >
+                  <div className="inbox__avatar" aria-hidden="true">
+                    <Icon name="message" size={16} />
+                  </div>
+                  <div className="inbox__main">
+                    <div className="inbox__top">
+                      <Badge tone="accent">{conversation.chatbotName}</Badge>
+                      <span className="muted small">{pluralize(conversation.messageCount, 'message')}</span>
+                    </div>
+                    <p className="inbox__preview">
+                      {conversation.lastMessage ? (
+                        <>
+                          <span className="inbox__role">
+                            {conversation.lastMessage.role === 'user' ? 'User' : 'Bot'}:
+                          </span>{' '}
+                          {truncate(conversation.lastMessage.content, 160) || (
+                            <em className="muted">(empty)</em>
+                          )}
+                        </>
+                      ) : (
+                        <em className="muted">No messages</em>
+                      )}
+                    </p>
+                  </div>
+                  <time
+                    className="inbox__time muted small"
+                    dateTime={conversation.updatedAt}
+                    title={formatDateTime(conversation.updatedAt)}
                   >
-                    <div className="inbox__avatar" aria-hidden="true">
-                      <Icon name="message" size={16} />
-                    </div>
-                    <div className="inbox__main">
-                      <div className="inbox__top">
-                        <Badge tone="accent">{conversation.chatbotName}</Badge>
-                        <span className="muted small">{pluralize(conversation.messageCount, 'message')}</span>
-                      </div>
-                      <p className="inbox__preview">
-                        {conversation.lastMessage ? (
-                          <>
-                            <span className="inbox__role">
-                              {conversation.lastMessage.role === 'user' ? 'User' : 'Bot'}:
-                            </span>{' '}
-                            {truncate(conversation.lastMessage.content, 160) || (
-                              <em className="muted">(empty)</em>
-                            )}
-                          </>
-                        ) : (
-                          <em className="muted">No messages</em>
-                        )}
-                      </p>
-                    </div>
-                    <time
-                      className="inbox__time muted small"
-                      dateTime={conversation.updatedAt}
-                      title={formatDateTime(conversation.updatedAt)}
-                    >
-                      {formatRelativeTime(conversation.updatedAt)}
-                    </time>
-                    <Icon name="chevronRight" size={16} className="inbox__chevron" />
-                  </a>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <LoadMore
-            hasMore={Boolean(list.nextCursor)}
-            isLoading={list.isLoadingMore}
-            onClick={list.loadMore}
-          />
-        </Card>
-      ) : null}
+                    {formatRelativeTime(conversation.updatedAt)}
+                  </time>
+                  <Icon name="chevronRight" size={16} className="inbox__chevron" />
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </ListCard>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { fetchAllChatbots } from '../api/resources.ts';
+import { listAllChatbots } from '../api/chatbots.ts';
 import { LinkButton } from '../components/button.tsx';
 import { CodeBlock } from '../components/copy.tsx';
 import { EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
@@ -14,7 +14,7 @@ import './getting-started-page.css';
 
 /** Ready-to-paste code that calls a chatbot: curl, JavaScript and Python, streaming or not. */
 export function GettingStartedPage({ chatbotId }: { chatbotId?: string }) {
-  const chatbots = useResource((signal) => fetchAllChatbots(signal), []);
+  const chatbots = useResource((signal) => listAllChatbots(signal), []);
   const [language, setLanguage] = useState<SnippetLanguage>('curl');
   const list = chatbots.data ?? [];
   const chatbot = list.find((item) => item.id === chatbotId) ?? list[0];

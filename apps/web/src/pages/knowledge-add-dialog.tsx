@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { createKnowledgeSource, uploadKnowledgeFile } from '../api/knowledge.ts';
 import type { KnowledgeSource } from '../api/types.ts';
@@ -6,10 +6,10 @@ import { Button } from '../components/button.tsx';
 import { Dialog } from '../components/dialog.tsx';
 import { Callout } from '../components/feedback.tsx';
 import { Icon, type IconName } from '../components/icons.tsx';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import {
   checkKnowledgeFile,
   emptyQaRow,
-  type KnowledgeFieldErrors,
   type KnowledgeFormKind,
   knowledgeFieldOf,
   type QaSourceValues,
@@ -23,7 +23,6 @@ import {
   validateTextSource,
   validateUrlSource,
 } from '../lib/knowledge-form.ts';
-import { readFormFailure } from '../lib/validation.ts';
 import {
   FileSourceFields,
   QaSourceFields,
@@ -59,21 +58,10 @@ export function KnowledgeAddDialog({
   const [file, setFile] = useState<File>();
   const [fileTitle, setFileTitle] = useState('');
   const [url, setUrl] = useState<UrlSourceValues>({ url: '', crawl: 'page', title: '' });
-  const [errors, setErrors] = useState<KnowledgeFieldErrors>({});
-  const [formError, setFormError] = useState<string>();
-  const [isBusy, setIsBusy] = useState(false);
-
-  const clearError = (path: string) =>
-    setErrors((current) => {
-      if (!current[path]) return current;
-      const { [path]: _, ...rest } = current;
-      return rest;
-    });
-
   const choose = (next: KnowledgeFormKind) => {
     setKind(next);
-    setErrors({});
-    setFormError(undefined);
+    form.setErrors(() => ({}));
+    form.setFormError(undefined);
   };
 
   const send = (): Promise<KnowledgeSource> => {
@@ -90,33 +78,25 @@ export function KnowledgeAddDialog({
     }
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found =
+  const form = useFormSubmit<string, KnowledgeSource>({
+    validate: () =>
       kind === 'text'
         ? validateTextSource(text)
         : kind === 'qa'
           ? validateQaSource(qa)
           : kind === 'url'
             ? validateUrlSource(url)
-            : validateFileSource({ title: fileTitle, file });
-    setErrors(found);
-    setFormError(undefined);
-    if (Object.keys(found).length > 0) return;
-    setIsBusy(true);
-    try {
-      onAdded(await send());
-    } catch (error) {
-      setIsBusy(false);
-      if (error instanceof ApiError && FILE_ERROR_CODES.has(error.code)) {
-        setErrors({ file: error.message });
-        return;
-      }
-      const failure = readFormFailure(error, knowledgeFieldOf);
-      setErrors(failure.fieldErrors);
-      setFormError(failure.message ?? 'Some fields need attention.');
-    }
-  };
+            : validateFileSource({ title: fileTitle, file }),
+    submit: send,
+    onSuccess: onAdded,
+    fieldOf: knowledgeFieldOf,
+    invalidMessage: 'Some fields need attention.',
+    explainFailure: (error) =>
+      error instanceof ApiError && FILE_ERROR_CODES.has(error.code)
+        ? { errors: { file: error.message } }
+        : undefined,
+  });
+  const { errors, setErrors, clearError } = form;
 
   const active = TABS.find((tab) => tab.kind === kind) ?? TABS[0];
   return (
@@ -125,9 +105,9 @@ export function KnowledgeAddDialog({
       description="The chatbot answers from it once it is read and indexed, usually within seconds."
       size="lg"
       onClose={onClose}
-      isBusy={isBusy}
+      isBusy={form.isPending}
     >
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={form.handleSubmit} noValidate>
         <div className="tabs" role="tablist" aria-label="Kind of knowledge">
           {TABS.map((tab) => (
             <button
@@ -138,7 +118,7 @@ export function KnowledgeAddDialog({
               aria-selected={tab.kind === kind}
               aria-controls={`${id}-${tab.kind}-panel`}
               className={`tabs__tab tabs__tab--icon${tab.kind === kind ? ' tabs__tab--active' : ''}`}
-              disabled={isBusy}
+              disabled={form.isPending}
               onClick={() => choose(tab.kind)}
             >
               <Icon name={tab.icon} size={15} />
@@ -146,7 +126,7 @@ export function KnowledgeAddDialog({
             </button>
           ))}
         </div>
-        {formError ? <Callout tone="danger">{formError}</Callout> : null}
+        {form.formError ? <Callout tone="danger">{form.formError}</Callout> : null}
         {/* Every panel stays mounted, so that switching tabs keeps what was typed and the chosen file. */}
         {TABS.map((tab) => (
           <div
@@ -174,7 +154,7 @@ export function KnowledgeAddDialog({
                   onChange={(next, changedPath) => {
                     setQa(next);
                     if (changedPath) clearError(changedPath);
-                    else setErrors({});
+                    else setErrors(() => ({}));
                   }}
                 />
               ) : null}
@@ -183,7 +163,7 @@ export function KnowledgeAddDialog({
                   file={file}
                   title={fileTitle}
                   errors={errors}
-                  isUploading={isBusy}
+                  isUploading={form.isPending}
                   onFileChange={(next) => {
                     setFile(next);
                     // Too big, or of a kind the server cannot read: said at once, before any upload.
@@ -210,11 +190,11 @@ export function KnowledgeAddDialog({
           </div>
         ))}
         <div className="form__actions">
-          <Button onClick={onClose} disabled={isBusy}>
+          <Button onClick={onClose} disabled={form.isPending}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" isLoading={isBusy}>
-            {isBusy && kind === 'file' ? 'Uploading…' : active?.submit}
+          <Button type="submit" variant="primary" isLoading={form.isPending}>
+            {form.isPending && kind === 'file' ? 'Uploading…' : active?.submit}
           </Button>
         </div>
       </form>

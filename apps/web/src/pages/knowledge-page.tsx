@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { getChatbot } from '../api/chatbots.ts';
+import { ApiError } from '../api/client.ts';
 import { deleteKnowledgeSource, listKnowledgeSources, resyncKnowledgeSource } from '../api/knowledge.ts';
-import type { Chatbot, KnowledgeSource } from '../api/types.ts';
+import type { KnowledgeSource } from '../api/types.ts';
 import { Button, IconButton, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
-import { EmptyState, ErrorState, LoadMore, SkeletonRows } from '../components/feedback.tsx';
+import { EmptyState } from '../components/feedback.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { SourceStatus } from '../components/source-status.tsx';
-import { ActionsTable } from '../components/table.tsx';
+import { ListCard, Table } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import { useSourcePolling } from '../hooks/use-source-polling.ts';
@@ -21,10 +22,7 @@ import './knowledge-page.css';
 /** A chatbot's knowledge sources: what it answers from, how far each is in being read, and adding more. */
 export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
   const toast = useToast();
-  const chatbot = useResource(
-    (signal) => api<Chatbot>('GET', `/api/v1/chatbots/${encodeURIComponent(chatbotId)}`, { signal }),
-    [chatbotId],
-  );
+  const chatbot = useResource((signal) => getChatbot(chatbotId, signal), [chatbotId]);
   const list = usePagedList<KnowledgeSource>(
     (cursor, signal) => listKnowledgeSources(chatbotId, cursor, signal),
     [chatbotId],
@@ -101,7 +99,6 @@ export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
       Add knowledge
     </Button>
   );
-  const isEmpty = !list.isLoading && !list.error && list.items.length === 0;
 
   return (
     <>
@@ -123,79 +120,71 @@ export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
           </>
         }
       />
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {isEmpty ? (
-        <Card>
+      <ListCard
+        list={list}
+        empty={
           <EmptyState icon="book" title="No knowledge yet" action={addButton}>
             Add your help articles, policies and FAQs as text, question-and-answer pairs, files or web pages.
             The chatbot then answers from them and names its sources.
           </EmptyState>
-        </Card>
-      ) : null}
-      {!isEmpty && !list.error ? (
-        <Card flush>
-          <ActionsTable
-            head={
+        }
+      >
+        <Table
+          columns={[
+            { label: 'Source' },
+            { label: 'Kind', className: 'hide-sm' },
+            { label: 'Status' },
+            { label: 'Added', className: 'hide-sm' },
+          ]}
+          items={list.items}
+          isLoading={list.isLoading}
+          skeletonRows={3}
+          rowKey={(source) => source.id}
+          cells={(source) => {
+            const origin = describeSourceOrigin(source);
+            return (
               <>
-                <th>Source</th>
-                <th className="hide-sm">Kind</th>
-                <th>Status</th>
-                <th className="hide-sm">Added</th>
+                <td className="source-cell">
+                  <span className="table__strong">{source.title}</span>
+                  {origin ? <div className="table__sub break">{origin}</div> : null}
+                </td>
+                <td className="hide-sm">
+                  <span className="chip">{describeSourceKind(source)}</span>
+                </td>
+                <td className="status-cell">
+                  <SourceStatus source={source} />
+                </td>
+                <td className="nowrap muted hide-sm" title={formatDateTime(source.createdAt)}>
+                  {formatRelativeTime(source.createdAt)}
+                </td>
               </>
-            }
-          >
-            {list.isLoading ? <SkeletonRows columns={5} rows={3} /> : null}
-            {list.items.map((source) => {
-              const origin = describeSourceOrigin(source);
-              return (
-                <tr key={source.id}>
-                  <td className="source-cell">
-                    <span className="table__strong">{source.title}</span>
-                    {origin ? <div className="table__sub break">{origin}</div> : null}
-                  </td>
-                  <td className="hide-sm">
-                    <span className="chip">{describeSourceKind(source)}</span>
-                  </td>
-                  <td className="status-cell">
-                    <SourceStatus source={source} />
-                  </td>
-                  <td className="nowrap muted hide-sm" title={formatDateTime(source.createdAt)}>
-                    {formatRelativeTime(source.createdAt)}
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                      <Button size="sm" variant="ghost" icon="eye" onClick={() => setToView(source)}>
-                        View
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        icon="refresh"
-                        isLoading={resyncing.has(source.id)}
-                        onClick={() => void resync(source)}
-                      >
-                        Re-sync
-                      </Button>
-                      <IconButton
-                        icon="trash"
-                        danger
-                        title="Delete"
-                        label={`Delete ${source.title}`}
-                        onClick={() => setToDelete(source)}
-                      />
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </ActionsTable>
-          <LoadMore
-            hasMore={Boolean(list.nextCursor)}
-            isLoading={list.isLoadingMore}
-            onClick={list.loadMore}
-          />
-        </Card>
-      ) : null}
+            );
+          }}
+          actions={(source) => (
+            <>
+              <Button size="sm" variant="ghost" icon="eye" onClick={() => setToView(source)}>
+                View
+              </Button>
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="refresh"
+                isLoading={resyncing.has(source.id)}
+                onClick={() => void resync(source)}
+              >
+                Re-sync
+              </Button>
+              <IconButton
+                icon="trash"
+                danger
+                title="Delete"
+                label={`Delete ${source.title}`}
+                onClick={() => setToDelete(source)}
+              />
+            </>
+          )}
+        />
+      </ListCard>
       {isAdding ? (
         <KnowledgeAddDialog
           chatbotId={chatbotId}

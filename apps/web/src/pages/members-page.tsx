@@ -1,14 +1,21 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, api, apiPage } from '../api/client.ts';
+import { useState } from 'react';
 import type { Invitation, Member, MemberRemoved, PendingInvitation, Role } from '../api/types.ts';
+import {
+  createInvitation,
+  listInvitations,
+  listMembers,
+  removeMember,
+  revokeInvitation,
+} from '../api/workspace.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
 import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
-import { Badge, Callout, EmptyState, ErrorState, SkeletonRows } from '../components/feedback.tsx';
+import { Badge, Callout, EmptyState } from '../components/feedback.tsx';
 import { Field, Segmented } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
-import { ActionsTable } from '../components/table.tsx';
+import { ListCard, Table } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
+import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { capitalize, formatDateTime, initials } from '../lib/format.ts';
 import { checkEmail } from '../lib/validation.ts';
@@ -22,7 +29,7 @@ const ROLE_TONES: Record<Role, 'accent' | 'info' | 'neutral'> = {
 };
 
 /** The link an invitee opens to accept. */
-export function invitationLink(origin: string, token: string): string {
+function invitationLink(origin: string, token: string): string {
   return `${origin}/#/accept?token=${encodeURIComponent(token)}`;
 }
 
@@ -36,13 +43,10 @@ function describeRevoked(removed: MemberRemoved): string {
 export function MembersPage() {
   const { session, canManageMembers } = useSession();
   const toast = useToast();
-  const members = useResource((signal) => api<Member[]>('GET', '/api/v1/members', { signal }), []);
+  const members = useResource((signal) => listMembers(signal), []);
   // Only owners and admins may read pending invitations; nobody else asks.
   const pending = useResource(
-    async (signal) =>
-      canManageMembers
-        ? (await apiPage<PendingInvitation>('/api/v1/invitations', { limit: 100 }, signal)).items
-        : [],
+    async (signal) => (canManageMembers ? listInvitations(signal) : []),
     [canManageMembers],
   );
   const [isInviting, setIsInviting] = useState(false);
@@ -66,10 +70,7 @@ export function MembersPage() {
 
   const remove = async (member: Member) => {
     try {
-      const removed = await api<MemberRemoved>(
-        'DELETE',
-        `/api/v1/members/${encodeURIComponent(member.userId)}?revokeApiKeys=${isRevokingKeys}`,
-      );
+      const removed = await removeMember(member.userId, isRevokingKeys);
       members.setData((current) => current?.filter((item) => item.userId !== member.userId));
       pending.reload();
       toast.success(
@@ -82,9 +83,9 @@ export function MembersPage() {
     }
   };
 
-  const revokeInvitation = async (target: PendingInvitation) => {
+  const revokePending = async (target: PendingInvitation) => {
     try {
-      await api('DELETE', `/api/v1/invitations/${encodeURIComponent(target.id)}`);
+      await revokeInvitation(target.id);
       pending.setData((current) => current?.filter((item) => item.id !== target.id));
       toast.success('Invitation revoked', `The link sent to ${target.email} no longer works.`);
     } catch (error) {
@@ -99,6 +100,8 @@ export function MembersPage() {
     return members.data?.find((member) => member.userId === userId)?.name ?? 'a former member';
   };
 
+  const memberList = members.data ?? [];
+  const pendingList = pending.data ?? [];
   // Nobody removes the owner (admins may do everything else); leaving is not offered here.
   const canRemove = (member: Member) => member.role !== 'owner' && member.userId !== session.user.id;
   const inviteButton = (
@@ -114,106 +117,93 @@ export function MembersPage() {
         description="People who can sign in to this workspace. Admins manage members; members use chatbots, keys and conversations."
         actions={inviteButton}
       />
-      {members.error ? <ErrorState error={members.error} onRetry={members.reload} /> : null}
-      {!members.error ? (
-        <Card flush>
-          <ActionsTable
-            head={
-              <>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Joined</th>
-              </>
-            }
-          >
-            {members.isLoading ? <SkeletonRows columns={4} rows={3} /> : null}
-            {(members.data ?? []).map((member) => (
-              <tr key={member.userId}>
-                <td>
-                  <div className="person">
-                    <span className="avatar avatar--sm">{initials(member.name || member.email)}</span>
-                    <div>
-                      <div className="table__strong">
-                        {member.name}
-                        {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
-                      </div>
-                      <div className="table__sub">{member.email}</div>
-                    </div>
-                  </div>
-                </td>
-                <td>
-                  <Badge tone={ROLE_TONES[member.role]}>{capitalize(member.role)}</Badge>
-                </td>
-                <td className="nowrap">{formatDateTime(member.joinedAt)}</td>
-                <td>
-                  <div className="row-actions">
-                    {canRemove(member) ? (
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        onClick={() => {
-                          setIsRevokingKeys(true);
-                          setToRemove(member);
-                        }}
-                      >
-                        Remove
-                      </Button>
-                    ) : null}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </ActionsTable>
-          {!members.isLoading && (members.data ?? []).length <= 1 ? (
+      <ListCard
+        list={{ ...members, items: memberList }}
+        footer={
+          !members.isLoading && memberList.length <= 1 ? (
             <EmptyState icon="users" title="Just you so far" action={inviteButton}>
               Invite teammates to build and monitor chatbots with you.
             </EmptyState>
-          ) : null}
-        </Card>
-      ) : null}
-      {pending.error ? <ErrorState error={pending.error} onRetry={pending.reload} /> : null}
-      {!pending.error ? (
-        <Card
-          flush
-          className="card--spaced"
-          title="Pending invitations"
-          description="Links not yet accepted. Revoke one to make it stop working at once."
-        >
-          <ActionsTable
-            label="Pending invitations"
-            head={
-              <>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Invited by</th>
-                <th>Expires</th>
-              </>
-            }
-          >
-            {pending.isLoading ? <SkeletonRows columns={5} rows={1} /> : null}
-            {(pending.data ?? []).map((item) => (
-              <tr key={item.id}>
-                <td className="table__strong">{item.email}</td>
-                <td>
-                  <Badge tone={ROLE_TONES[item.role]}>{capitalize(item.role)}</Badge>
-                </td>
-                <td>{personName(item.createdBy)}</td>
-                <td className="nowrap">{formatDateTime(item.expiresAt)}</td>
-                <td>
-                  <div className="row-actions">
-                    <Button size="sm" variant="danger" onClick={() => setToRevoke(item)}>
-                      Revoke
-                    </Button>
+          ) : null
+        }
+      >
+        <Table
+          columns={[{ label: 'Name' }, { label: 'Role' }, { label: 'Joined' }]}
+          items={memberList}
+          isLoading={members.isLoading}
+          skeletonRows={3}
+          rowKey={(member) => member.userId}
+          cells={(member) => (
+            <>
+              <td>
+                <div className="person">
+                  <span className="avatar avatar--sm">{initials(member.name || member.email)}</span>
+                  <div>
+                    <div className="table__strong">
+                      {member.name}
+                      {member.userId === session.user.id ? <span className="muted"> (you)</span> : null}
+                    </div>
+                    <div className="table__sub">{member.email}</div>
                   </div>
-                </td>
-              </tr>
-            ))}
-          </ActionsTable>
-          {!pending.isLoading && (pending.data ?? []).length === 0 ? (
+                </div>
+              </td>
+              <td>
+                <Badge tone={ROLE_TONES[member.role]}>{capitalize(member.role)}</Badge>
+              </td>
+              <td className="nowrap">{formatDateTime(member.joinedAt)}</td>
+            </>
+          )}
+          actions={(member) =>
+            canRemove(member) ? (
+              <Button
+                size="sm"
+                variant="danger"
+                onClick={() => {
+                  setIsRevokingKeys(true);
+                  setToRemove(member);
+                }}
+              >
+                Remove
+              </Button>
+            ) : null
+          }
+        />
+      </ListCard>
+      <ListCard
+        list={{ ...pending, items: pendingList }}
+        className="card--spaced"
+        title="Pending invitations"
+        description="Links not yet accepted. Revoke one to make it stop working at once."
+        footer={
+          !pending.isLoading && pendingList.length === 0 ? (
             <p className="card__inset muted small">No invitation is waiting to be accepted.</p>
-          ) : null}
-        </Card>
-      ) : null}
+          ) : null
+        }
+      >
+        <Table
+          label="Pending invitations"
+          columns={[{ label: 'Email' }, { label: 'Role' }, { label: 'Invited by' }, { label: 'Expires' }]}
+          items={pendingList}
+          isLoading={pending.isLoading}
+          skeletonRows={1}
+          rowKey={(item) => item.id}
+          cells={(item) => (
+            <>
+              <td className="table__strong">{item.email}</td>
+              <td>
+                <Badge tone={ROLE_TONES[item.role]}>{capitalize(item.role)}</Badge>
+              </td>
+              <td>{personName(item.createdBy)}</td>
+              <td className="nowrap">{formatDateTime(item.expiresAt)}</td>
+            </>
+          )}
+          actions={(item) => (
+            <Button size="sm" variant="danger" onClick={() => setToRevoke(item)}>
+              Revoke
+            </Button>
+          )}
+        />
+      </ListCard>
       {isInviting ? (
         <InviteDialog
           onClose={() => setIsInviting(false)}
@@ -275,7 +265,7 @@ export function MembersPage() {
         <ConfirmDialog
           title={`Revoke the invitation for ${toRevoke.email}?`}
           confirmLabel="Revoke invitation"
-          onConfirm={() => revokeInvitation(toRevoke)}
+          onConfirm={() => revokePending(toRevoke)}
           onClose={() => setToRevoke(undefined)}
         >
           <p>The link stops working at once. You can invite them again later.</p>
@@ -292,38 +282,29 @@ function InviteDialog({
   onClose: () => void;
   onInvited: (invitation: Invitation) => void;
 }) {
-  const toast = useToast();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'member' | 'admin'>('member');
-  const [error, setError] = useState<string>();
-  const [isBusy, setIsBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const emailError = checkEmail(email);
-    setError(emailError);
-    if (emailError) return;
-    setIsBusy(true);
-    try {
-      onInvited(
-        await api<Invitation>('POST', '/api/v1/invitations', { body: { email: email.trim(), role } }),
-      );
-    } catch (cause) {
-      setIsBusy(false);
-      if (cause instanceof ApiError && cause.code === 'VALIDATION_ERROR')
-        setError(cause.fieldErrors.email ?? cause.message);
-      else toast.error('Could not create the invitation', cause);
-    }
-  };
+  const form = useFormSubmit<'email', Invitation>({
+    validate: () => {
+      const emailError = checkEmail(email);
+      return emailError ? { email: emailError } : {};
+    },
+    submit: () => createInvitation({ email: email.trim(), role }),
+    onSuccess: onInvited,
+    fieldOf: (path) => (path === 'email' ? 'email' : undefined),
+    messageField: 'email',
+    failureTitle: 'Could not create the invitation',
+  });
   return (
     <Dialog
       title="Invite a member"
       description="You get a link to send them; it works once."
       onClose={onClose}
-      isBusy={isBusy}
+      isBusy={form.isPending}
       size="sm"
     >
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label="Email" error={error}>
+      <form className="form" onSubmit={form.handleSubmit} noValidate>
+        <Field label="Email" error={form.errors.email}>
           {(props) => (
             <input
               {...props}
@@ -334,7 +315,7 @@ function InviteDialog({
               value={email}
               onChange={(event) => {
                 setEmail(event.target.value);
-                setError(undefined);
+                form.clearError('email');
               }}
             />
           )}
@@ -357,10 +338,10 @@ function InviteDialog({
           </p>
         </div>
         <div className="form__actions">
-          <Button onClick={onClose} disabled={isBusy}>
+          <Button onClick={onClose} disabled={form.isPending}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" isLoading={isBusy}>
+          <Button type="submit" variant="primary" isLoading={form.isPending}>
             Create invitation
           </Button>
         </div>

@@ -1,5 +1,5 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { fetchAllChatbots } from '../api/resources.ts';
+import { listAllChatbots } from '../api/chatbots.ts';
 import type { Chatbot } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
 import { ChatBubble, useCountdown } from '../components/chat-message.tsx';
@@ -23,7 +23,7 @@ export function PlaygroundPage({
   chatbotId?: string;
   conversationId?: string;
 }) {
-  const chatbots = useResource((signal) => fetchAllChatbots(signal), []);
+  const chatbots = useResource((signal) => listAllChatbots(signal), []);
   const list = chatbots.data ?? [];
   const selected = list.find((chatbot) => chatbot.id === chatbotId) ?? (chatbotId ? undefined : list[0]);
 

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { api, apiPage } from '../api/client.ts';
 import type { LedgerEntry, UsageReport } from '../api/types.ts';
+import { getUsage, listLedger } from '../api/workspace.ts';
 import { addCreditsCommand } from '../components/chat-message.tsx';
 import { CodeBlock } from '../components/copy.tsx';
-import { EmptyState, ErrorState, LoadMore, Skeleton, SkeletonRows } from '../components/feedback.tsx';
+import { EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
 import { Segmented } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { ListCard, Table } from '../components/table.tsx';
 import { TimeSeriesChart } from '../components/time-series-chart.tsx';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import {
@@ -28,16 +29,13 @@ export function UsagePage() {
   const [range, setRange] = useState<Range>('30');
   const usage = useResource(
     async (signal) => {
-      const report = await api<UsageReport>('GET', '/api/v1/usage', { query: { days: range }, signal });
+      const report = await getUsage(range, signal);
       setCredits(report.balance);
       return report;
     },
     [range],
   );
-  const ledger = usePagedList<LedgerEntry>(
-    (cursor, signal) => apiPage<LedgerEntry>('/api/v1/credits/ledger', { limit: 25, cursor }, signal),
-    [],
-  );
+  const ledger = usePagedList<LedgerEntry>((cursor, signal) => listLedger(cursor, signal), []);
   const report = usage.data;
   const totalMessages = report?.days.reduce((sum, day) => sum + day.messages, 0) ?? 0;
   const totalCredits = report?.days.reduce((sum, day) => sum + day.credits, 0) ?? 0;
@@ -126,50 +124,39 @@ export function UsagePage() {
       <Card title="By chatbot" description={`Over the last ${range} days.`} flush>
         <ChatbotBreakdown report={report} isLoading={usage.isLoading} />
       </Card>
-      <Card title="Credit ledger" description="Every change to the balance, newest first." flush>
-        {ledger.error ? (
-          <div className="card__inset">
-            <ErrorState error={ledger.error} onRetry={ledger.reload} />
-          </div>
-        ) : !ledger.isLoading && ledger.items.length === 0 ? (
+      <ListCard
+        list={ledger}
+        errorAs="card"
+        title="Credit ledger"
+        description="Every change to the balance, newest first."
+        empty={
           <EmptyState icon="zap" title="No credit movements yet">
             Credits added by the operator and spent by replies will be listed here.
           </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Date</th>
-                  <th>Reason</th>
-                  <th className="table__number">Amount</th>
-                  <th className="table__number">Balance after</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ledger.isLoading ? <SkeletonRows columns={4} /> : null}
-                {ledger.items.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className="nowrap">{formatDateTime(entry.createdAt)}</td>
-                    <td>{describeLedgerReason(entry.reason)}</td>
-                    <td
-                      className={`table__number ${entry.amount >= 0 ? 'amount--positive' : 'amount--negative'}`}
-                    >
-                      {formatSignedAmount(entry.amount)}
-                    </td>
-                    <td className="table__number">{formatNumber(entry.balanceAfter)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <LoadMore
-          hasMore={Boolean(ledger.nextCursor)}
-          isLoading={ledger.isLoadingMore}
-          onClick={ledger.loadMore}
+        }
+      >
+        <Table
+          columns={[
+            { label: 'Date' },
+            { label: 'Reason' },
+            { label: 'Amount', className: 'table__number' },
+            { label: 'Balance after', className: 'table__number' },
+          ]}
+          items={ledger.items}
+          isLoading={ledger.isLoading}
+          rowKey={(entry) => entry.id}
+          cells={(entry) => (
+            <>
+              <td className="nowrap">{formatDateTime(entry.createdAt)}</td>
+              <td>{describeLedgerReason(entry.reason)}</td>
+              <td className={`table__number ${entry.amount >= 0 ? 'amount--positive' : 'amount--negative'}`}>
+                {formatSignedAmount(entry.amount)}
+              </td>
+              <td className="table__number">{formatNumber(entry.balanceAfter)}</td>
+            </>
+          )}
         />
-      </Card>
+      </ListCard>
       <Card
         title="How to add credits"
         description="Credits are added by the operator of this PollyBot server."
@@ -238,39 +225,36 @@ function ChatbotBreakdown({ report, isLoading }: { report?: UsageReport; isLoadi
     );
   }
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th>Chatbot</th>
-            <th className="table__number">Replies</th>
-            <th className="table__number">Credits</th>
-            <th className="table__share-head">Share of credits</th>
-          </tr>
-        </thead>
-        <tbody>
-          {isLoading ? <SkeletonRows columns={4} rows={3} /> : null}
-          {rows.map((row) => (
-            <tr key={row.chatbotId}>
-              <td>
-                <a className="table__primary-link" href={`#/chatbots/${encodeURIComponent(row.chatbotId)}`}>
-                  {row.name}
-                </a>
-              </td>
-              <td className="table__number">{formatNumber(row.messages)}</td>
-              <td className="table__number">{formatNumber(row.credits)}</td>
-              <td>
-                <div className="share">
-                  <div className="share-bar" title={formatCredits(row.credits)}>
-                    <span style={{ width: `${shareOf(row.credits)}%` }} />
-                  </div>
-                  <span className="share__value">{shareOf(row.credits)}%</span>
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      columns={[
+        { label: 'Chatbot' },
+        { label: 'Replies', className: 'table__number' },
+        { label: 'Credits', className: 'table__number' },
+        { label: 'Share of credits', className: 'table__share-head' },
+      ]}
+      items={rows}
+      isLoading={isLoading}
+      skeletonRows={3}
+      rowKey={(row) => row.chatbotId}
+      cells={(row) => (
+        <>
+          <td>
+            <a className="table__primary-link" href={`#/chatbots/${encodeURIComponent(row.chatbotId)}`}>
+              {row.name}
+            </a>
+          </td>
+          <td className="table__number">{formatNumber(row.messages)}</td>
+          <td className="table__number">{formatNumber(row.credits)}</td>
+          <td>
+            <div className="share">
+              <div className="share-bar" title={formatCredits(row.credits)}>
+                <span style={{ width: `${shareOf(row.credits)}%` }} />
+              </div>
+              <span className="share__value">{shareOf(row.credits)}%</span>
+            </div>
+          </td>
+        </>
+      )}
+    />
   );
 }
