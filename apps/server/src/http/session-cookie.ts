@@ -12,12 +12,12 @@ import {
 } from '../features/accounts/sessions.ts';
 
 /** The dashboard's session cookie: a random token whose SHA-256 is the session's key in the database. */
-export const SESSION_COOKIE = 'pollybot_session';
+const SESSION_COOKIE = 'pollybot_session';
 /**
  * Its name over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, has Path=/ and no Domain,
  * so no sibling subdomain or plain-HTTP page can set or overwrite it (no session fixation through them).
  */
-export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 // Secure whenever the request came over HTTPS (behind a proxy, as X-Forwarded-Proto says when TRUST_PROXY
 // trusts it); plain-HTTP setups such as `npm start` on localhost keep working. Never a Domain.
@@ -38,7 +38,7 @@ export function readSessionToken(request: FastifyRequest): string | undefined {
   return request.cookies[sessionCookieName(request)];
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, grant: SessionGrant): void {
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, grant: SessionGrant): void {
   reply.setCookie(sessionCookieName(request), grant.token, {
     ...cookieOptions(request),
     expires: grant.expiresAt,

@@ -19,7 +19,7 @@ export const SSE_PING = ': ping\n\n';
  * A Server-Sent Events response on a hijacked reply: headers (request id and rate-limit headers
  * included), events, `: ping` heartbeats while idle, and exactly one terminal event.
  */
-export class SseStream {
+class SseStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private ended = false;
 

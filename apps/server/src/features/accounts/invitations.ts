@@ -25,15 +25,15 @@ import { generateSecretToken, hashSecretToken } from './secret-token.ts';
 import { type SignedIn, startSession } from './sessions.ts';
 import { beginSignInAttempt, endSignInAttemptFailed, endSignInAttemptSucceeded } from './sign-in-throttle.ts';
 
-export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Wrong passwords an invitation survives: the next one voids it. */
-export const INVITATION_MAX_FAILED_ATTEMPTS = 5;
+const INVITATION_MAX_FAILED_ATTEMPTS = 5;
 
 type Deps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
 
 /** The API's view of an invitation (never its token, which only its creation answers). */
-export function toInvitationView(row: InvitationRow) {
+function toInvitationView(row: InvitationRow) {
   return {
     id: row.id,
     email: row.email,

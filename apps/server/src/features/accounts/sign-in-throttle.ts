@@ -9,7 +9,7 @@ import type { RateLimit, RateLimiter } from '../rate-limits/rate-limiter.ts';
  * failure up to a cap. A typo-prone owner waits seconds, not a quarter of an hour; a guesser gets a handful
  * of guesses an hour.
  */
-export const SIGN_IN_THROTTLE = { freeFailures: 5, windowSeconds: 15 * 60, maxWaitSeconds: 15 * 60 };
+const SIGN_IN_THROTTLE = { freeFailures: 5, windowSeconds: 15 * 60, maxWaitSeconds: 15 * 60 };
 
 /** Counts attempts in the window; the cap only bounds the counter. */
 const ATTEMPTS: RateLimit = { requests: 100_000, windowSeconds: SIGN_IN_THROTTLE.windowSeconds };

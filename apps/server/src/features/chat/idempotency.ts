@@ -12,7 +12,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
 
 /** How long a key stands for its first request's reply. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A holder that has recorded no reply this long after taking its key has stopped: the next request takes over. */
 const ABANDONED_AFTER_MS = 30_000;
 /** How often a repeat checks whether the request holding its key has started its reply. */

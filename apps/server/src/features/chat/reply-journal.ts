@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { isTerminal, joinDeltas, type ReplyEvent } from './reply-events.ts';
 
 /** How a reading of a reply's journal ended. */
-export type FollowOutcome =
+type FollowOutcome =
   /** After the terminal event. */
   | 'ended'
   /** There is no journal of this reply (not started yet, generated without one, or long over). */
@@ -12,7 +12,7 @@ export type FollowOutcome =
   /** The reader's signal aborted (its client left). */
   | 'aborted';
 
-export type ReplyJournalWriter = {
+type ReplyJournalWriter = {
   /** Adds an event; writes happen in order, in the background, several events at a time. */
   append: (event: ReplyEvent) => void;
   /** Resolves when everything appended so far is written (or failed to be). */

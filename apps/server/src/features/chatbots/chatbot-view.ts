@@ -17,5 +17,3 @@ export function toChatbotView(row: ChatbotRow) {
     updatedAt: row.updated_at,
   };
 }
-
-export type ChatbotView = ReturnType<typeof toChatbotView>;

@@ -23,7 +23,7 @@ export type ChatbotCreateDeps = Omit<ChatbotChangeDeps, 'invalidations'> & {
   defaultModel: string;
 };
 
-export const CHATBOT_DEFAULTS = {
+const CHATBOT_DEFAULTS = {
   instructions: 'You are a helpful assistant.',
   temperature: 0.7,
   maxTokens: 1024,

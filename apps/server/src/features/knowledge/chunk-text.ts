@@ -5,7 +5,7 @@ export type TextChunk = { heading: string | null; content: string };
 
 export type ChunkOptions = { maxCharacters: number; overlapCharacters: number };
 
-export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxCharacters: 800, overlapCharacters: 100 };
+const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxCharacters: 800, overlapCharacters: 100 };
 
 const HEADING = /^#{1,6}\s+(.+?)\s*#*\s*$/;
 

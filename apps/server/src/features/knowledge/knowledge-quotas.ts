@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { formatMegabytes } from './extract/source-limits.ts';
 
 /** Per workspace: what its knowledge may hold and how fast it may change (see docs/knowledge-api.md). */
-export type KnowledgeQuotas = {
+type KnowledgeQuotas = {
   maxQueuedSources: number;
   maxWorkspaceBytes: number;
   writesPerMinute: number;

@@ -27,7 +27,7 @@ export type KnowledgeDeps = KnowledgeQuotaDeps & {
 };
 
 /** The pairs a Q&A source stores as JSON. */
-export function parsePairs(content: string): KnowledgePair[] {
+function parsePairs(content: string): KnowledgePair[] {
   return JSON.parse(content) as KnowledgePair[];
 }
 

@@ -31,7 +31,7 @@ export type SourceJob =
 export type PreparedSource = { title: string | null; text: string; chunks: SourceChunk[] };
 
 /** The document libraries, which the thread's own (JavaScript) entry loads. */
-export type DocumentReaders = {
+type DocumentReaders = {
   readPdf: (
     data: Uint8Array,
     options: { onOpen: (pages: number) => void; onPage: (runs: PdfPageRuns) => void },

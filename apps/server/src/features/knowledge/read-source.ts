@@ -9,8 +9,6 @@ import { DEFAULT_SOURCE_LIMITS, type SourceLimits } from './extract/source-limit
 import type { SourceChunk } from './prepare-source.ts';
 import { importWebPages, type WebImportOptions } from './web-import/import-web-pages.ts';
 
-export type { SourceChunk } from './prepare-source.ts';
-
 /** What reading a source gives: its chunks, and for files and web pages the text extracted and a better title. */
 export type ReadSource = { chunks: SourceChunk[]; extractedText?: string; title?: string };
 

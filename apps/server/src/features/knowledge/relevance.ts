@@ -6,7 +6,7 @@ import { extractSearchTerms, stem } from './search-terms.ts';
  * engines return anything that shares one word with the question; a passage holding "item" is not an
  * answer to "Which item of clothing suits a wedding on the moon?".
  */
-export const MIN_TERM_COVERAGE = 1 / 3;
+const MIN_TERM_COVERAGE = 1 / 3;
 
 // Words a question is phrased with rather than about ("how long does it take", "I need to know"): the
 // answer rarely repeats them, so they count neither for nor against a passage.
@@ -22,7 +22,7 @@ const PHRASING = new Set(
  * Models differ: the built-in encoder scores a question and its answering passage about 0.45 and unrelated
  * passages below 0.3; remote models such as OpenAI's spread wider.
  */
-export function minSimilarity(embeddingModel: string | undefined): number {
+function minSimilarity(embeddingModel: string | undefined): number {
   return embeddingModel?.startsWith('local/') ? 0.35 : 0.4;
 }
 
@@ -33,7 +33,7 @@ function meaningfulTerms(text: string): string[] {
 }
 
 /** How many of the question's meaningful words the passage (its title, heading and text) holds, of how many. */
-export function termCoverage(
+function termCoverage(
   match: Pick<RankedMatch, 'title' | 'heading' | 'content'>,
   question: string,
 ): { matched: number; terms: number } {

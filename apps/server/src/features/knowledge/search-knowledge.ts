@@ -11,8 +11,6 @@ import type { TtlCache } from '../cache/ttl-cache.ts';
 import { extractSearchTerms } from './search-terms.ts';
 import { mergeByRank, type VectorIndex } from './vector-index.ts';
 
-export type { KnowledgeMatch } from '../../db/knowledge.repository.ts';
-
 /** A match, with its cosine similarity to the question when vector search found it. */
 export type RankedMatch = KnowledgeMatch & { similarity: number | null };
 

@@ -4,7 +4,7 @@ import { listChunkEmbeddings, readKnowledgeChunkSets } from '../../db/knowledge.
 import { countEmbeddingDimensions, decodeEmbeddingInto } from './embedding-codec.ts';
 
 /** A chunk vector search found, with its cosine similarity to the query. */
-export type VectorHit = { chunkId: string; score: number };
+type VectorHit = { chunkId: string; score: number };
 
 /** Nearest-neighbour search over one chatbot's chunk embeddings of one model. */
 export type VectorIndex = {
@@ -13,7 +13,7 @@ export type VectorIndex = {
 };
 
 /** What the cache holds at most, vectors and ids together, before it forgets the least recently searched. */
-export const DEFAULT_VECTOR_CACHE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_VECTOR_CACHE_BYTES = 64 * 1024 * 1024;
 
 // A chatbot's vectors, row after row in one array: a search is one tight loop over numbers, not over rows.
 type Snapshot = {

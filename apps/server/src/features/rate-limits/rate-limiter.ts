@@ -30,7 +30,7 @@ type FlexibleLimiter = {
  * Wraps rate-limiter-flexible: a fixed window per key, counted atomically by the store.
  * One limiter per distinct (requests, window) pair, since a chatbot's limit is its own setting.
  */
-export function createRateLimiter(
+function createRateLimiter(
   createStoreLimiter: (limit: RateLimit) => FlexibleLimiter,
   now: () => number = Date.now,
 ): RateLimiter {

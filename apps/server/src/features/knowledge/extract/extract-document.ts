@@ -6,7 +6,7 @@ import { extractPdf } from './extract-pdf.ts';
 import type { ExtractedDocument } from './extracted-document.ts';
 
 export { type DocumentFormat, detectDocumentFormat } from './detect-format.ts';
-export { extractHtml, extractHtmlInSlices } from './extract-html.ts';
+export { extractHtmlInSlices } from './extract-html.ts';
 export { DocumentExtractionError, type ExtractedDocument } from './extracted-document.ts';
 
 /** Extracts the text; throws DocumentExtractionError for an invalid/encrypted/empty document. Never hangs: large inputs (50 MB) finish. */

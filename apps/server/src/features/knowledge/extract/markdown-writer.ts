@@ -11,7 +11,7 @@ export function collapseWhitespace(text: string): string {
 }
 
 /** A line that would read as a Markdown heading but is not one keeps its `#` literal. */
-export function escapeHeadingMarker(line: string): string {
+function escapeHeadingMarker(line: string): string {
   return line.startsWith('#') ? line.replace(/^(#{1,6})(?=\s|$)/, '\\$1') : line;
 }
 

@@ -15,7 +15,7 @@ import { WebImportError } from './web-import-error.ts';
 
 export { WebImportError } from './web-import-error.ts';
 
-export type ImportedPage = { url: string; title: string | null; text: string };
+type ImportedPage = { url: string; title: string | null; text: string };
 
 export type WebImportOptions = {
   /** Refuse addresses in private, loopback, link-local, unique-local, CGNAT, multicast and unspecified ranges (IPv4 and IPv6, including IPv4-mapped IPv6) unless true. */

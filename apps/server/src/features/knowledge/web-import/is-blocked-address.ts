@@ -53,7 +53,7 @@ export function isBlockedAddress(address: string): boolean {
  * Whether an address is link-local or a cloud's metadata service, in any of its forms (IPv4, IPv6, and IPv6
  * carrying the IPv4 address: mapped, compatible, NAT64, 6to4). Not an IP address counts as such.
  */
-export function isLinkLocalAddress(address: string): boolean {
+function isLinkLocalAddress(address: string): boolean {
   return isInList(alwaysBlocked, address);
 }
 
