@@ -71,6 +71,8 @@ describe('a reply as a message', () => {
     const chatbot = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
     const held = await startHeldReply(apiKey, chatbot.id);
     const client = server.api(apiKey);
+    // The provider has sent its first words; cancel once the server has them, so that text was generated.
+    await eventually(async () => (await client.get(held.path)).body.data.content.length > 0);
 
     const cancelled = await client.post(`${held.path}/cancel`);
 
