@@ -1,10 +1,9 @@
 import type { Multipart } from '@fastify/multipart';
-import { knowledgeSourceSchema, knowledgeTitleSchema, storable, successEnvelope } from '@pollybot/contracts';
+import { knowledgeTitleSchema, storable } from '@pollybot/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
 import { validationError } from '../../errors/validation-error.ts';
-import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import {
   type DocumentFormat,
   detectDocumentFormat,
@@ -16,8 +15,8 @@ import {
 } from '../../features/knowledge/knowledge-sources.ts';
 import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { KNOWLEDGE_WRITE_ERRORS, limitKnowledgeWrites } from '../knowledge-writes.ts';
-import { CHANGE_ERRORS, chatbotParamsSchema, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { admitKnowledgeWrite, KNOWLEDGE_CREATED_RESPONSES } from '../knowledge-writes.ts';
+import { chatbotParamsSchema, workspaceSecurity } from '../route-schemas.ts';
 
 /** The media type stored for each format, whatever the client claimed. */
 const MEDIA_TYPES: Record<DocumentFormat, string> = {
@@ -133,15 +132,11 @@ export function registerKnowledgeFilesCreate(app: App, services: Services): void
           },
         },
         params: chatbotParamsSchema,
-        response: {
-          201: successEnvelope(knowledgeSourceSchema),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', ...KNOWLEDGE_WRITE_ERRORS]),
-        },
+        response: KNOWLEDGE_CREATED_RESPONSES,
       },
     },
     async (request, reply) => {
-      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      const chatbot = await admitKnowledgeWrite(services, reply, request.workspaceId, request.params.id);
       // A workspace with its most sources waiting is refused before its file is read.
       await checkKnowledgeQuotas(deps, request.workspaceId, { addingBytes: 0 });
       const { maxFileBytes } = services.config.knowledge;

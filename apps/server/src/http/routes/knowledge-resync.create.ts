@@ -1,9 +1,8 @@
 import { knowledgeSourceSchema, successEnvelope } from '@pollybot/contracts';
-import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { resyncKnowledgeSource, toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
 import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { KNOWLEDGE_WRITE_ERRORS, limitKnowledgeWrites } from '../knowledge-writes.ts';
+import { admitKnowledgeWrite, KNOWLEDGE_WRITE_ERRORS } from '../knowledge-writes.ts';
 import {
   CHANGE_ERRORS,
   errorResponses,
@@ -35,8 +34,7 @@ export function registerKnowledgeResyncCreate(app: App, services: Services): voi
       },
     },
     async (request, reply) => {
-      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      const chatbot = await admitKnowledgeWrite(services, reply, request.workspaceId, request.params.id);
       const source = await resyncKnowledgeSource(deps, chatbot, request.params.sourceId);
       // A ready source queued again leaves the chatbot's ready knowledge until it is read anew.
       await services.invalidations.publish('knowledge', chatbot.id);

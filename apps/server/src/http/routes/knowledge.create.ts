@@ -1,10 +1,9 @@
-import { createKnowledgeSourceSchema, knowledgeSourceSchema, successEnvelope } from '@pollybot/contracts';
-import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
+import { createKnowledgeSourceSchema } from '@pollybot/contracts';
 import { createKnowledgeSource, toKnowledgeSourceView } from '../../features/knowledge/knowledge-sources.ts';
 import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { KNOWLEDGE_WRITE_ERRORS, limitKnowledgeWrites } from '../knowledge-writes.ts';
-import { CHANGE_ERRORS, chatbotParamsSchema, errorResponses, workspaceSecurity } from '../route-schemas.ts';
+import { admitKnowledgeWrite, KNOWLEDGE_CREATED_RESPONSES } from '../knowledge-writes.ts';
+import { chatbotParamsSchema, workspaceSecurity } from '../route-schemas.ts';
 
 export function registerKnowledgeCreate(app: App, services: Services): void {
   const deps = knowledgeDeps(services);
@@ -22,15 +21,11 @@ export function registerKnowledgeCreate(app: App, services: Services): void {
         security: workspaceSecurity,
         params: chatbotParamsSchema,
         body: createKnowledgeSourceSchema,
-        response: {
-          201: successEnvelope(knowledgeSourceSchema),
-          ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', ...KNOWLEDGE_WRITE_ERRORS]),
-        },
+        response: KNOWLEDGE_CREATED_RESPONSES,
       },
     },
     async (request, reply) => {
-      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      const chatbot = await admitKnowledgeWrite(services, reply, request.workspaceId, request.params.id);
       const source = await createKnowledgeSource(deps, chatbot, request.body);
       reply.code(201);
       return { success: true as const, data: toKnowledgeSourceView(source) };

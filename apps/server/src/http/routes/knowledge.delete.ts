@@ -1,10 +1,9 @@
 import { successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
-import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { removeKnowledgeSource } from '../../features/knowledge/knowledge-sources.ts';
 import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { limitKnowledgeWrites } from '../knowledge-writes.ts';
+import { admitKnowledgeWrite } from '../knowledge-writes.ts';
 import {
   CHANGE_ERRORS,
   errorResponses,
@@ -34,8 +33,7 @@ export function registerKnowledgeDelete(app: App, services: Services): void {
       },
     },
     async (request, reply) => {
-      const chatbot = await getChatbot(services, request.workspaceId, request.params.id);
-      await limitKnowledgeWrites(services, request.workspaceId, reply);
+      const chatbot = await admitKnowledgeWrite(services, reply, request.workspaceId, request.params.id);
       await removeKnowledgeSource(deps, chatbot.id, request.params.sourceId);
       await services.invalidations.publish('knowledge', chatbot.id);
       return { success: true as const, data: { id: request.params.sourceId, deleted: true as const } };
