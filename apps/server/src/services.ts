@@ -25,7 +25,7 @@ import type { ChatbotCreateDeps } from './features/chatbots/save-chatbot.ts';
 import { type CreditService, createCreditService } from './features/credits/credit-service.ts';
 import type { DemoDeps } from './features/demo/seed-demo.ts';
 import { createIngestionWorker, type IngestionWorker } from './features/knowledge/ingestion-worker.ts';
-import type { KnowledgeDeps } from './features/knowledge/knowledge-sources.ts';
+import type { KnowledgeChangeDeps } from './features/knowledge/knowledge-sources.ts';
 import type { ChatbotTopics, KnowledgeSearchDeps } from './features/knowledge/search-knowledge.ts';
 import { createVectorIndex } from './features/knowledge/vector-index.ts';
 import {
@@ -284,9 +284,9 @@ export function chatbotCreateDeps(services: Services): ChatbotCreateDeps {
 }
 
 /** What a knowledge change takes: the workspace quotas besides the services. */
-export function knowledgeDeps(services: Services): KnowledgeDeps {
-  const { db, clock, ids, ingestion, config } = services;
-  return { db, clock, ids, ingestion, quotas: config.knowledge };
+export function knowledgeDeps(services: Services): KnowledgeChangeDeps {
+  const { db, clock, ids, ingestion, invalidations, config } = services;
+  return { db, clock, ids, ingestion, invalidations, quotas: config.knowledge };
 }
 
 /** What the demo seed takes: a workspace, a chatbot and knowledge sources, and the demo's starting credits. */

@@ -12,6 +12,7 @@ import { deleteSessionsOfMember } from '../../db/sessions.repository.ts';
 import { deleteUser } from '../../db/users.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
+import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { assertCanManageMembers, assertIsPerson, type RequestRole } from './roles.ts';
 
 /** Everyone in the workspace, the owner first; for signed-in people of any role. */
@@ -34,7 +35,7 @@ export async function listWorkspaceMembers(db: Kysely<Database>, workspaceId: st
  * MEMBER_NOT_FOUND. Answers the revoked keys' ids (for the caches) and how many invitations went.
  */
 export async function removeMember(
-  deps: { db: Kysely<Database>; clock: Clock },
+  deps: { db: Kysely<Database>; clock: Clock; invalidations: Pick<InvalidationBus, 'publish'> },
   remover: { workspaceId: string; role: RequestRole },
   userId: string,
   options: { revokeApiKeys: boolean },
@@ -46,7 +47,7 @@ export async function removeMember(
   if (membership.role === 'owner')
     throw new AppError('FORBIDDEN', { message: 'The owner of a workspace cannot be removed' });
   const now = deps.clock.now().toISOString();
-  return db.transaction().execute(async (trx) => {
+  const removed = await db.transaction().execute(async (trx) => {
     if (!(await deleteNonOwnerMembership(trx, remover.workspaceId, userId)))
       throw new AppError('MEMBER_NOT_FOUND');
     await deleteSessionsOfMember(trx, remover.workspaceId, userId);
@@ -57,4 +58,7 @@ export async function removeMember(
     if ((await countMembershipsOfUser(trx, userId)) === 0) await deleteUser(trx, userId);
     return { revokedApiKeyIds, revokedInvitations };
   });
+  // Every instance drops the revoked keys from its cache before the removal is answered.
+  await Promise.all(removed.revokedApiKeyIds.map((id) => deps.invalidations.publish('api-key', id)));
+  return removed;
 }

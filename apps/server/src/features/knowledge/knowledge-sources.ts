@@ -16,6 +16,7 @@ import type { Page, PageOptions } from '../../db/page.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { IdGenerator } from '../../lib/ids.ts';
+import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { checkKnowledgeQuotas, type KnowledgeQuotaDeps } from './knowledge-quotas.ts';
 
 export type KnowledgeDeps = KnowledgeQuotaDeps & {
@@ -25,6 +26,9 @@ export type KnowledgeDeps = KnowledgeQuotaDeps & {
   /** Told when a source is queued, so ingestion starts at once. */
   ingestion: { notify: () => void };
 };
+
+/** What re-syncing or removing a source also takes: the bus that tells every instance its knowledge changed. */
+export type KnowledgeChangeDeps = KnowledgeDeps & { invalidations: Pick<InvalidationBus, 'publish'> };
 
 /** The pairs a Q&A source stores as JSON. */
 function parsePairs(content: string): KnowledgePair[] {
@@ -160,7 +164,7 @@ export async function listKnowledgeSourceViews(
  * chunks keep answering until the new ones replace them. An ingestion already running is abandoned.
  */
 export async function resyncKnowledgeSource(
-  deps: KnowledgeDeps,
+  deps: KnowledgeChangeDeps,
   chatbot: ChatbotRow,
   id: string,
 ): Promise<KnowledgeSourceRow> {
@@ -171,6 +175,8 @@ export async function resyncKnowledgeSource(
   const row = await requeueKnowledgeSource(deps.db, chatbotId, id, deps.clock.now().toISOString());
   if (!row) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
   deps.ingestion.notify();
+  // A ready source queued again leaves the chatbot's ready knowledge until it is read anew.
+  await deps.invalidations.publish('knowledge', chatbotId);
   return row;
 }
 
@@ -179,7 +185,7 @@ export async function resyncKnowledgeSource(
  * in batches that let other requests run, then the source itself. KNOWLEDGE_SOURCE_NOT_FOUND when none.
  */
 export async function removeKnowledgeSource(
-  deps: KnowledgeDeps,
+  deps: KnowledgeChangeDeps,
   chatbotId: string,
   id: string,
 ): Promise<void> {
@@ -187,4 +193,5 @@ export async function removeKnowledgeSource(
   if (!isRetired) throw new AppError('KNOWLEDGE_SOURCE_NOT_FOUND');
   await deleteKnowledgeChunkBatches(deps.db, id);
   await deleteKnowledgeSource(deps.db, chatbotId, id);
+  await deps.invalidations.publish('knowledge', chatbotId);
 }

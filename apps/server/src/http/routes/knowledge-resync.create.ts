@@ -36,8 +36,6 @@ export function registerKnowledgeResyncCreate(app: App, services: Services): voi
     async (request, reply) => {
       const chatbot = await admitKnowledgeWrite(services, reply, request.workspaceId, request.params.id);
       const source = await resyncKnowledgeSource(deps, chatbot, request.params.sourceId);
-      // A ready source queued again leaves the chatbot's ready knowledge until it is read anew.
-      await services.invalidations.publish('knowledge', chatbot.id);
       reply.code(202);
       return { success: true as const, data: toKnowledgeSourceView(source) };
     },

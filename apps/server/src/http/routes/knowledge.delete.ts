@@ -35,7 +35,6 @@ export function registerKnowledgeDelete(app: App, services: Services): void {
     async (request, reply) => {
       const chatbot = await admitKnowledgeWrite(services, reply, request.workspaceId, request.params.id);
       await removeKnowledgeSource(deps, chatbot.id, request.params.sourceId);
-      await services.invalidations.publish('knowledge', chatbot.id);
       return { success: true as const, data: { id: request.params.sourceId, deleted: true as const } };
     },
   );

@@ -36,8 +36,6 @@ export function registerMembersDelete(app: App, services: Services): void {
         request.params.userId,
         { revokeApiKeys: request.query.revokeApiKeys },
       );
-      // Every instance drops the revoked keys from its cache before this answers.
-      await Promise.all(revokedApiKeyIds.map((id) => services.invalidations.publish('api-key', id)));
       return {
         success: true as const,
         data: {
