@@ -9,7 +9,7 @@ import {
 } from '../api/workspace.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
-import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
+import { ConfirmDialog, Dialog, DialogFormActions } from '../components/dialog.tsx';
 import { Badge, Callout, EmptyState } from '../components/feedback.tsx';
 import { Field, Segmented } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
@@ -337,14 +337,7 @@ function InviteDialog({
               : 'Members use chatbots, the playground, conversations and API keys.'}
           </p>
         </div>
-        <div className="form__actions">
-          <Button onClick={onClose} disabled={form.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" isLoading={form.isPending}>
-            Create invitation
-          </Button>
-        </div>
+        <DialogFormActions submitLabel="Create invitation" isPending={form.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );
