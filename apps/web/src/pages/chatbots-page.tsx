@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { listChatbots } from '../api/chatbots.ts';
 import type { Chatbot } from '../api/types.ts';
-import { IconButton, IconLink, LinkButton } from '../components/button.tsx';
+import { IconButton, IconLink } from '../components/button.tsx';
 import { Badge, EmptyState } from '../components/feedback.tsx';
 import { PageHeader } from '../components/layout.tsx';
 import { ListCard, Table } from '../components/table.tsx';
@@ -9,6 +9,7 @@ import { usePagedList } from '../hooks/use-resource.ts';
 import { formatRateLimit, formatRelativeTime } from '../lib/format.ts';
 import { href } from '../lib/route.ts';
 import { DeleteChatbotDialog } from './delete-chatbot-dialog.tsx';
+import { NewChatbotLink } from './new-chatbot-link.tsx';
 
 /** The workspace's chatbots, with their model, status and limits at a glance. */
 export function ChatbotsPage() {
@@ -20,24 +21,12 @@ export function ChatbotsPage() {
       <PageHeader
         title="Chatbots"
         description="Each chatbot answers through one model with its own instructions, limits and conversations."
-        actions={
-          <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
-            New chatbot
-          </LinkButton>
-        }
+        actions={<NewChatbotLink />}
       />
       <ListCard
         list={list}
         empty={
-          <EmptyState
-            icon="bot"
-            title="Create your first chatbot"
-            action={
-              <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
-                New chatbot
-              </LinkButton>
-            }
-          >
+          <EmptyState icon="bot" title="Create your first chatbot" action={<NewChatbotLink />}>
             Give it a name and instructions, pick a model, and call it from your app with an API key.
           </EmptyState>
         }
