@@ -1,5 +1,5 @@
 import type { ModelCatalog } from '../api/types.ts';
-import { Field, Segmented, Toggle } from '../components/form.tsx';
+import { Field, SegmentedField, Toggle } from '../components/form.tsx';
 import { Card } from '../components/layout.tsx';
 import { ModelPicker, unconfiguredProviders } from '../components/model-picker.tsx';
 import { describeTemperature } from '../lib/chatbot-form.ts';
@@ -180,23 +180,20 @@ export function ChatbotFields({
       <div className="stack stack--lg">
         <Card title="Availability">
           <div className="form">
-            <div className="field">
-              <span className="field__label">Status</span>
-              <Segmented
-                label="Status"
-                value={values.status}
-                options={[
-                  { value: 'active', label: 'Active' },
-                  { value: 'inactive', label: 'Inactive' },
-                ]}
-                onChange={(status) => onChange('status', status)}
-              />
-              <p className="field__hint">
-                {values.status === 'active'
+            <SegmentedField
+              label="Status"
+              value={values.status}
+              options={[
+                { value: 'active', label: 'Active' },
+                { value: 'inactive', label: 'Inactive' },
+              ]}
+              onChange={(status) => onChange('status', status)}
+              hint={
+                values.status === 'active'
                   ? 'Answers every valid request.'
-                  : 'Refuses every message with 403 CHATBOT_INACTIVE.'}
-              </p>
-            </div>
+                  : 'Refuses every message with 403 CHATBOT_INACTIVE.'
+              }
+            />
             <Toggle
               label="Stream replies by default"
               description={
