@@ -132,3 +132,25 @@ export function ConfirmDialog({
     </Dialog>
   );
 }
+
+/** The Cancel and submit buttons at the foot of a form in a dialog; both wait while the form is sent. */
+export function DialogFormActions({
+  submitLabel,
+  isPending,
+  onCancel,
+}: {
+  submitLabel: ReactNode;
+  isPending: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <div className="form__actions">
+      <Button onClick={onCancel} disabled={isPending}>
+        Cancel
+      </Button>
+      <Button type="submit" variant="primary" isLoading={isPending}>
+        {submitLabel}
+      </Button>
+    </div>
+  );
+}

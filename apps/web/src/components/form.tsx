@@ -102,3 +102,24 @@ export function Segmented<Value extends string>({
     </fieldset>
   );
 }
+
+/** A labelled Segmented choice with a hint below it that describes the chosen option. */
+export function SegmentedField<Value extends string>({
+  label,
+  hint,
+  ...segmented
+}: {
+  label: string;
+  hint: ReactNode;
+  value: Value;
+  options: Array<{ value: Value; label: string }>;
+  onChange: (value: Value) => void;
+}) {
+  return (
+    <div className="field">
+      <span className="field__label">{label}</span>
+      <Segmented label={label} {...segmented} />
+      <p className="field__hint">{hint}</p>
+    </div>
+  );
+}

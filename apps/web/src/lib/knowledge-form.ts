@@ -100,6 +100,13 @@ export function validateTextSource(values: TextSourceValues): KnowledgeFieldErro
   ]);
 }
 
+/** The error of one side of a Q&A pair, or undefined: it is required and has a length limit. */
+function checkPairPart(text: string, part: 'question' | 'answer', max: number): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return `Write the ${part}, or remove this pair.`;
+  return trimmed.length > max ? `Keep the ${part} under ${formatNumber(max)} characters.` : undefined;
+}
+
 /** Errors of the Q&A form: each row must have both its question and its answer. */
 export function validateQaSource(values: QaSourceValues): KnowledgeFieldErrors {
   const entries: Array<[string, string | undefined]> = [['title', checkTitle(values.title, true)]];
@@ -110,24 +117,8 @@ export function validateQaSource(values: QaSourceValues): KnowledgeFieldErrors {
       `A source holds up to ${formatNumber(MAX_PAIRS)} pairs. Split them into several sources.`,
     ]);
   values.pairs.forEach((pair, index) => {
-    const question = pair.question.trim();
-    const answer = pair.answer.trim();
-    entries.push([
-      `pairs.${index}.question`,
-      !question
-        ? 'Write the question, or remove this pair.'
-        : question.length > MAX_QUESTION
-          ? `Keep the question under ${formatNumber(MAX_QUESTION)} characters.`
-          : undefined,
-    ]);
-    entries.push([
-      `pairs.${index}.answer`,
-      !answer
-        ? 'Write the answer, or remove this pair.'
-        : answer.length > MAX_ANSWER
-          ? `Keep the answer under ${formatNumber(MAX_ANSWER)} characters.`
-          : undefined,
-    ]);
+    entries.push([`pairs.${index}.question`, checkPairPart(pair.question, 'question', MAX_QUESTION)]);
+    entries.push([`pairs.${index}.answer`, checkPairPart(pair.answer, 'answer', MAX_ANSWER)]);
   });
   return errorsOf(entries);
 }

@@ -52,29 +52,31 @@ export function buildSnippets(input: SnippetInput): Snippet[] {
   const body = JSON.stringify({ message });
   const streamBody = JSON.stringify({ message, stream: true });
 
-  const curl = [
-    `curl -s ${shellQuote(url)} \\`,
-    `  -H ${shellQuote(`Authorization: Bearer ${key}`)} \\`,
-    `  -H 'Content-Type: application/json' \\`,
-    `  -d ${shellQuote(body)}`,
-  ].join('\n');
+  // `-s` prints the one JSON answer; `-N` prints a stream as it arrives.
+  const curlCommand = (flag: '-s' | '-N', requestBody: string) =>
+    [
+      `curl ${flag} ${shellQuote(url)} \\`,
+      `  -H ${shellQuote(`Authorization: Bearer ${key}`)} \\`,
+      `  -H 'Content-Type: application/json' \\`,
+      `  -d ${shellQuote(requestBody)}`,
+    ].join('\n');
+  const curl = curlCommand('-s', body);
+  const curlStream = curlCommand('-N', streamBody);
 
-  const curlStream = [
-    `curl -N ${shellQuote(url)} \\`,
-    `  -H ${shellQuote(`Authorization: Bearer ${key}`)} \\`,
-    `  -H 'Content-Type: application/json' \\`,
-    `  -d ${shellQuote(streamBody)}`,
-  ].join('\n');
-
-  const javascript = `// Node.js 18+ as an ES module. Keep API keys on your server, never in a web page.
+  // The JavaScript request both variants start with; `extraFields` are added to the JSON body.
+  const fetchCall = (
+    extraFields: string,
+  ) => `// Node.js 18+ as an ES module. Keep API keys on your server, never in a web page.
 const response = await fetch(${quote(url)}, {
   method: 'POST',
   headers: {
     Authorization: ${quote(`Bearer ${key}`)},
     'Content-Type': 'application/json',
   },
-  body: JSON.stringify({ message: ${quote(message)} }),
-});
+  body: JSON.stringify({ message: ${quote(message)}${extraFields} }),
+});`;
+
+  const javascript = `${fetchCall('')}
 const result = await response.json();
 if (!result.success) throw new Error(\`\${result.code}: \${result.error}\`);
 
@@ -82,15 +84,7 @@ console.log(result.data.response);
 // Continue the conversation: send { message, conversationId: result.data.conversationId }
 console.log(result.data.conversationId, result.data.usage);`;
 
-  const javascriptStream = `// Node.js 18+ as an ES module. Keep API keys on your server, never in a web page.
-const response = await fetch(${quote(url)}, {
-  method: 'POST',
-  headers: {
-    Authorization: ${quote(`Bearer ${key}`)},
-    'Content-Type': 'application/json',
-  },
-  body: JSON.stringify({ message: ${quote(message)}, stream: true }),
-});
+  const javascriptStream = `${fetchCall(', stream: true')}
 if (!response.ok) throw new Error((await response.json()).error);
 
 // Server-Sent Events: "event: start | delta | done | error", then "data: {json}", then a blank line.

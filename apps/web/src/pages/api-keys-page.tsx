@@ -3,7 +3,7 @@ import type { ApiKey, ApiKeyCreated } from '../api/types.ts';
 import { createApiKey, listApiKeys, listMembers, revokeApiKey } from '../api/workspace.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
-import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
+import { ConfirmDialog, Dialog, DialogFormActions } from '../components/dialog.tsx';
 import { Badge, Callout, EmptyState } from '../components/feedback.tsx';
 import { Field } from '../components/form.tsx';
 import { PageHeader } from '../components/layout.tsx';
@@ -226,14 +226,7 @@ function CreateKeyDialog({
             />
           )}
         </Field>
-        <div className="form__actions">
-          <Button onClick={onClose} disabled={form.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" isLoading={form.isPending}>
-            Create key
-          </Button>
-        </div>
+        <DialogFormActions submitLabel="Create key" isPending={form.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -1,5 +1,5 @@
 import type { ModelCatalog } from '../api/types.ts';
-import { Field, Segmented, Toggle } from '../components/form.tsx';
+import { Field, SegmentedField, Toggle } from '../components/form.tsx';
 import { Card } from '../components/layout.tsx';
 import { ModelPicker, unconfiguredProviders } from '../components/model-picker.tsx';
 import { describeTemperature } from '../lib/chatbot-form.ts';
@@ -13,18 +13,50 @@ const WINDOW_PRESETS = [
   { label: 'per day', seconds: 86_400 },
 ];
 
+type NumberSetting = 'maxTokens' | 'rateLimitRequests' | 'rateLimitWindowSeconds';
+
+interface SettingProps {
+  values: ChatbotFormValues;
+  errors: FieldErrors<ChatbotField>;
+  onChange: <Field extends ChatbotField>(field: Field, value: ChatbotFormValues[Field]) => void;
+}
+
+/** A numeric setting typed as whole numbers from 1 (the form checks the range on submit). */
+function WholeNumberField({
+  label,
+  field,
+  hint,
+  max,
+  isNarrow = false,
+  values,
+  errors,
+  onChange,
+}: SettingProps & { label: string; field: NumberSetting; hint?: string; max?: number; isNarrow?: boolean }) {
+  return (
+    <Field label={label} error={errors[field]} hint={hint}>
+      {(props) => (
+        <input
+          {...props}
+          className={isNarrow ? 'input input--narrow' : 'input'}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={max}
+          value={values[field]}
+          onChange={(event) => onChange(field, event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** Every setting of a chatbot, grouped: what it says, how it generates, how it may be called. */
 export function ChatbotFields({
   values,
   errors,
   catalog,
   onChange,
-}: {
-  values: ChatbotFormValues;
-  errors: FieldErrors<ChatbotField>;
-  catalog: ModelCatalog;
-  onChange: <Field extends ChatbotField>(field: Field, value: ChatbotFormValues[Field]) => void;
-}) {
+}: SettingProps & { catalog: ModelCatalog }) {
   const missing = unconfiguredProviders(catalog);
   const requests = Number(values.rateLimitRequests);
   const windowSeconds = Number(values.rateLimitWindowSeconds);
@@ -132,47 +164,36 @@ export function ChatbotFields({
                 </div>
               )}
             </Field>
-            <Field
+            <WholeNumberField
               label="Max tokens"
-              error={errors.maxTokens}
+              field="maxTokens"
               hint="The longest reply, in tokens (1 to 200,000)."
-            >
-              {(props) => (
-                <input
-                  {...props}
-                  className="input input--narrow"
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={200_000}
-                  value={values.maxTokens}
-                  onChange={(event) => onChange('maxTokens', event.target.value)}
-                />
-              )}
-            </Field>
+              max={200_000}
+              isNarrow
+              values={values}
+              errors={errors}
+              onChange={onChange}
+            />
           </div>
         </Card>
       </div>
       <div className="stack stack--lg">
         <Card title="Availability">
           <div className="form">
-            <div className="field">
-              <span className="field__label">Status</span>
-              <Segmented
-                label="Status"
-                value={values.status}
-                options={[
-                  { value: 'active', label: 'Active' },
-                  { value: 'inactive', label: 'Inactive' },
-                ]}
-                onChange={(status) => onChange('status', status)}
-              />
-              <p className="field__hint">
-                {values.status === 'active'
+            <SegmentedField
+              label="Status"
+              value={values.status}
+              options={[
+                { value: 'active', label: 'Active' },
+                { value: 'inactive', label: 'Inactive' },
+              ]}
+              onChange={(status) => onChange('status', status)}
+              hint={
+                values.status === 'active'
                   ? 'Answers every valid request.'
-                  : 'Refuses every message with 403 CHATBOT_INACTIVE.'}
-              </p>
-            </div>
+                  : 'Refuses every message with 403 CHATBOT_INACTIVE.'
+              }
+            />
             <Toggle
               label="Stream replies by default"
               description={
@@ -192,33 +213,21 @@ export function ChatbotFields({
         >
           <div className="form">
             <div className="form-row">
-              <Field label="Requests" error={errors.rateLimitRequests}>
-                {(props) => (
-                  <input
-                    {...props}
-                    className="input"
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    value={values.rateLimitRequests}
-                    onChange={(event) => onChange('rateLimitRequests', event.target.value)}
-                  />
-                )}
-              </Field>
-              <Field label="Window (seconds)" error={errors.rateLimitWindowSeconds}>
-                {(props) => (
-                  <input
-                    {...props}
-                    className="input"
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={86_400}
-                    value={values.rateLimitWindowSeconds}
-                    onChange={(event) => onChange('rateLimitWindowSeconds', event.target.value)}
-                  />
-                )}
-              </Field>
+              <WholeNumberField
+                label="Requests"
+                field="rateLimitRequests"
+                values={values}
+                errors={errors}
+                onChange={onChange}
+              />
+              <WholeNumberField
+                label="Window (seconds)"
+                field="rateLimitWindowSeconds"
+                max={86_400}
+                values={values}
+                errors={errors}
+                onChange={onChange}
+              />
             </div>
             <div className="preset-row">
               {WINDOW_PRESETS.map((preset) => (

@@ -1,10 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { createChatbot, deleteChatbot, getChatbot, listModels, updateChatbot } from '../api/chatbots.ts';
+import { createChatbot, getChatbot, listModels, updateChatbot } from '../api/chatbots.ts';
 import { ApiError } from '../api/client.ts';
 import type { Chatbot, ModelCatalog } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
-import { ConfirmDialog } from '../components/dialog.tsx';
-import { Callout, EmptyState, ErrorState, Skeleton } from '../components/feedback.tsx';
+import { Callout, ErrorState, Skeleton } from '../components/feedback.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
 import { useFormSubmit } from '../hooks/use-form-submit.ts';
@@ -24,6 +23,8 @@ import {
   validateChatbotForm,
 } from '../lib/validation.ts';
 import { ChatbotFields } from './chatbot-fields.tsx';
+import { ChatbotNotFound } from './chatbot-not-found.tsx';
+import { DeleteChatbotDialog } from './delete-chatbot-dialog.tsx';
 import './chatbot-form-page.css';
 
 interface Loaded {
@@ -48,20 +49,7 @@ export function ChatbotFormPage({ chatbotId }: { chatbotId?: string }) {
 
   if (resource.error) {
     if (resource.error instanceof ApiError && resource.error.status === 404) {
-      return (
-        <>
-          <PageHeader title="Chatbot not found" back={back} />
-          <Card>
-            <EmptyState
-              icon="bot"
-              title="This chatbot does not exist"
-              action={<LinkButton href="#/chatbots">See all chatbots</LinkButton>}
-            >
-              It may have been deleted.
-            </EmptyState>
-          </Card>
-        </>
-      );
+      return <ChatbotNotFound title="Chatbot not found" />;
     }
     return (
       <>
@@ -146,19 +134,6 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
     setErrors((previous) => ({ ...previous, [field]: undefined }));
   };
 
-  const remove = async () => {
-    if (!current) return;
-    try {
-      await deleteChatbot(current.id);
-      toast.success('Chatbot deleted', `${current.name} and its conversations are gone.`);
-      setSaved(values);
-      navigate('/chatbots');
-    } catch (error) {
-      toast.error('Could not delete the chatbot', error);
-      throw error;
-    }
-  };
-
   return (
     <form className="page-form" onSubmit={form.handleSubmit} noValidate>
       <PageHeader
@@ -232,17 +207,14 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
         </div>
       </div>
       {isDeleting && current ? (
-        <ConfirmDialog
-          title={`Delete ${current.name}?`}
-          confirmLabel="Delete chatbot"
-          onConfirm={remove}
+        <DeleteChatbotDialog
+          chatbot={current}
+          onDeleted={() => {
+            setSaved(values);
+            navigate('/chatbots');
+          }}
           onClose={() => setIsDeleting(false)}
-        >
-          <p>
-            The chatbot and <strong>all of its conversations</strong> are deleted for good. Apps calling it
-            will get 404 <code>CHATBOT_NOT_FOUND</code>.
-          </p>
-        </ConfirmDialog>
+        />
       ) : null}
     </form>
   );

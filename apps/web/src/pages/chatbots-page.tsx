@@ -1,56 +1,32 @@
 import { useState } from 'react';
-import { deleteChatbot, listChatbots } from '../api/chatbots.ts';
+import { listChatbots } from '../api/chatbots.ts';
 import type { Chatbot } from '../api/types.ts';
-import { IconButton, IconLink, LinkButton } from '../components/button.tsx';
-import { ConfirmDialog } from '../components/dialog.tsx';
+import { IconButton, IconLink } from '../components/button.tsx';
 import { Badge, EmptyState } from '../components/feedback.tsx';
 import { PageHeader } from '../components/layout.tsx';
 import { ListCard, Table } from '../components/table.tsx';
-import { useToast } from '../components/toast.tsx';
 import { usePagedList } from '../hooks/use-resource.ts';
 import { formatRateLimit, formatRelativeTime } from '../lib/format.ts';
 import { href } from '../lib/route.ts';
+import { DeleteChatbotDialog } from './delete-chatbot-dialog.tsx';
+import { NewChatbotLink } from './new-chatbot-link.tsx';
 
 /** The workspace's chatbots, with their model, status and limits at a glance. */
 export function ChatbotsPage() {
-  const toast = useToast();
   const list = usePagedList<Chatbot>((cursor, signal) => listChatbots(cursor, signal), []);
   const [toDelete, setToDelete] = useState<Chatbot>();
-
-  const remove = async (chatbot: Chatbot) => {
-    try {
-      await deleteChatbot(chatbot.id);
-      list.setItems((items) => items.filter((item) => item.id !== chatbot.id));
-      toast.success('Chatbot deleted', `${chatbot.name} and its conversations are gone.`);
-    } catch (error) {
-      toast.error('Could not delete the chatbot', error);
-      throw error;
-    }
-  };
 
   return (
     <>
       <PageHeader
         title="Chatbots"
         description="Each chatbot answers through one model with its own instructions, limits and conversations."
-        actions={
-          <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
-            New chatbot
-          </LinkButton>
-        }
+        actions={<NewChatbotLink />}
       />
       <ListCard
         list={list}
         empty={
-          <EmptyState
-            icon="bot"
-            title="Create your first chatbot"
-            action={
-              <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
-                New chatbot
-              </LinkButton>
-            }
-          >
+          <EmptyState icon="bot" title="Create your first chatbot" action={<NewChatbotLink />}>
             Give it a name and instructions, pick a model, and call it from your app with an API key.
           </EmptyState>
         }
@@ -136,17 +112,11 @@ export function ChatbotsPage() {
         />
       </ListCard>
       {toDelete ? (
-        <ConfirmDialog
-          title={`Delete ${toDelete.name}?`}
-          confirmLabel="Delete chatbot"
-          onConfirm={() => remove(toDelete)}
+        <DeleteChatbotDialog
+          chatbot={toDelete}
+          onDeleted={() => list.setItems((items) => items.filter((item) => item.id !== toDelete.id))}
           onClose={() => setToDelete(undefined)}
-        >
-          <p>
-            The chatbot and <strong>all of its conversations</strong> are deleted for good. Apps calling it
-            will get 404 <code>CHATBOT_NOT_FOUND</code>.
-          </p>
-        </ConfirmDialog>
+        />
       ) : null}
     </>
   );

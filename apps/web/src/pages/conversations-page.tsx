@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type InputHTMLAttributes, useEffect, useState } from 'react';
 import { listAllChatbots } from '../api/chatbots.ts';
 import { listInbox } from '../api/conversations.ts';
 import type { InboxConversation } from '../api/types.ts';
@@ -86,35 +86,26 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
               ))}
             </select>
           </label>
-          <label className="filters__field">
-            <span className="filters__label">From</span>
-            <input
-              className="input"
-              type="date"
-              value={draft.from}
-              max={draft.to || undefined}
-              onChange={(event) => set('from', event.target.value)}
-            />
-          </label>
-          <label className="filters__field">
-            <span className="filters__label">To</span>
-            <input
-              className="input"
-              type="date"
-              value={draft.to}
-              min={draft.from || undefined}
-              onChange={(event) => set('to', event.target.value)}
-            />
-          </label>
-          <label className="filters__field">
-            <span className="filters__label">User ID</span>
-            <input
-              className="input"
-              placeholder="metadata.userId"
-              value={draft.userId}
-              onChange={(event) => set('userId', event.target.value)}
-            />
-          </label>
+          <FilterInput
+            label="From"
+            type="date"
+            value={draft.from}
+            max={draft.to || undefined}
+            onValue={(value) => set('from', value)}
+          />
+          <FilterInput
+            label="To"
+            type="date"
+            value={draft.to}
+            min={draft.from || undefined}
+            onValue={(value) => set('to', value)}
+          />
+          <FilterInput
+            label="User ID"
+            placeholder="metadata.userId"
+            value={draft.userId}
+            onValue={(value) => set('userId', value)}
+          />
           {countActiveFilters(draft) > 0 ? (
             <Button
               variant="ghost"
@@ -218,5 +209,22 @@ function InboxSkeleton() {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A labelled text or date input of the inbox filters. */
+function FilterInput({
+  label,
+  onValue,
+  ...input
+}: { label: string; onValue: (value: string) => void } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'className' | 'onChange'
+>) {
+  return (
+    <label className="filters__field">
+      <span className="filters__label">{label}</span>
+      <input {...input} className="input" onChange={(event) => onValue(event.target.value)} />
+    </label>
   );
 }

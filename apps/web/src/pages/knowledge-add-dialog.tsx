@@ -2,8 +2,7 @@ import { useId, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { createKnowledgeSource, uploadKnowledgeFile } from '../api/knowledge.ts';
 import type { KnowledgeSource } from '../api/types.ts';
-import { Button } from '../components/button.tsx';
-import { Dialog } from '../components/dialog.tsx';
+import { Dialog, DialogFormActions } from '../components/dialog.tsx';
 import { Callout } from '../components/feedback.tsx';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { useFormSubmit } from '../hooks/use-form-submit.ts';
@@ -189,14 +188,11 @@ export function KnowledgeAddDialog({
             </div>
           </div>
         ))}
-        <div className="form__actions">
-          <Button onClick={onClose} disabled={form.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" isLoading={form.isPending}>
-            {form.isPending && kind === 'file' ? 'Uploading…' : active?.submit}
-          </Button>
-        </div>
+        <DialogFormActions
+          submitLabel={form.isPending && kind === 'file' ? 'Uploading…' : active?.submit}
+          isPending={form.isPending}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

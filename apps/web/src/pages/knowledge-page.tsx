@@ -6,7 +6,7 @@ import type { KnowledgeSource } from '../api/types.ts';
 import { Button, IconButton, LinkButton } from '../components/button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { EmptyState } from '../components/feedback.tsx';
-import { Card, PageHeader } from '../components/layout.tsx';
+import { PageHeader } from '../components/layout.tsx';
 import { SourceStatus } from '../components/source-status.tsx';
 import { ListCard, Table } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
@@ -15,6 +15,7 @@ import { useSourcePolling } from '../hooks/use-source-polling.ts';
 import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
 import { applySourceUpdates, describeSourceKind, describeSourceOrigin } from '../lib/knowledge-sources.ts';
 import { href } from '../lib/route.ts';
+import { ChatbotNotFound } from './chatbot-not-found.tsx';
 import { KnowledgeAddDialog } from './knowledge-add-dialog.tsx';
 import { KnowledgeSourceDialog } from './knowledge-source-dialog.tsx';
 import './knowledge-page.css';
@@ -78,20 +79,7 @@ export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
     (error) => error instanceof ApiError && error.code === 'CHATBOT_NOT_FOUND',
   );
   if (notFound) {
-    return (
-      <>
-        <PageHeader title="Knowledge" back={{ href: '#/chatbots', label: 'All chatbots' }} />
-        <Card>
-          <EmptyState
-            icon="bot"
-            title="This chatbot does not exist"
-            action={<LinkButton href="#/chatbots">See all chatbots</LinkButton>}
-          >
-            It may have been deleted.
-          </EmptyState>
-        </Card>
-      </>
-    );
+    return <ChatbotNotFound title="Knowledge" />;
   }
 
   const addButton = (

@@ -9,9 +9,9 @@ import {
 } from '../api/workspace.ts';
 import { Button } from '../components/button.tsx';
 import { SecretField } from '../components/copy.tsx';
-import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
+import { ConfirmDialog, Dialog, DialogFormActions } from '../components/dialog.tsx';
 import { Badge, Callout, EmptyState } from '../components/feedback.tsx';
-import { Field, Segmented } from '../components/form.tsx';
+import { Field, SegmentedField } from '../components/form.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { ListCard, Table } from '../components/table.tsx';
 import { useToast } from '../components/toast.tsx';
@@ -320,31 +320,21 @@ function InviteDialog({
             />
           )}
         </Field>
-        <div className="field">
-          <span className="field__label">Role</span>
-          <Segmented
-            label="Role"
-            value={role}
-            onChange={setRole}
-            options={[
-              { value: 'member', label: 'Member' },
-              { value: 'admin', label: 'Admin' },
-            ]}
-          />
-          <p className="field__hint">
-            {role === 'admin'
+        <SegmentedField
+          label="Role"
+          value={role}
+          onChange={setRole}
+          options={[
+            { value: 'member', label: 'Member' },
+            { value: 'admin', label: 'Admin' },
+          ]}
+          hint={
+            role === 'admin'
               ? 'Admins can do everything, including inviting and removing members (but not the owner).'
-              : 'Members use chatbots, the playground, conversations and API keys.'}
-          </p>
-        </div>
-        <div className="form__actions">
-          <Button onClick={onClose} disabled={form.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" isLoading={form.isPending}>
-            Create invitation
-          </Button>
-        </div>
+              : 'Members use chatbots, the playground, conversations and API keys.'
+          }
+        />
+        <DialogFormActions submitLabel="Create invitation" isPending={form.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -12,6 +12,7 @@ import { navigate } from '../hooks/use-route.ts';
 import { href } from '../lib/route.ts';
 import { parseMetadata } from '../lib/validation.ts';
 import { useSession } from '../session.tsx';
+import { NewChatbotLink } from './new-chatbot-link.tsx';
 import { PlaygroundSidebar } from './playground-sidebar.tsx';
 import './playground-page.css';
 
@@ -65,11 +66,7 @@ export function PlaygroundPage({
           <EmptyState
             icon="message"
             title="No chatbot to talk to yet"
-            action={
-              <LinkButton href="#/chatbots/new" variant="primary" icon="plus">
-                Create a chatbot
-              </LinkButton>
-            }
+            action={<NewChatbotLink label="Create a chatbot" />}
           >
             Create a chatbot first, then come back to try it here.
           </EmptyState>
