@@ -1,4 +1,4 @@
-import { pathIdSchema, successEnvelope } from '@pollybot/contracts';
+import { pathIdSchema, revokedSchema, successEnvelope } from '@pollybot/contracts';
 import { z } from 'zod';
 import { revokeApiKey } from '../../features/api-keys/revoke-api-key.ts';
 import type { Services } from '../../services.ts';
@@ -15,7 +15,7 @@ export function registerApiKeysDelete(app: App, services: Services): void {
         security: workspaceSecurity,
         params: z.object({ id: pathIdSchema }),
         response: {
-          200: successEnvelope(z.object({ id: z.string(), revoked: z.literal(true) })),
+          200: successEnvelope(revokedSchema),
           ...errorResponses([...CHANGE_ERRORS, 'API_KEY_NOT_FOUND']),
         },
       },

@@ -1,5 +1,4 @@
-import { successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
+import { loggedOutSchema, successEnvelope } from '@pollybot/contracts';
 import { AppError } from '../../errors/app-error.ts';
 import { authenticateSession, endSession } from '../../features/accounts/sessions.ts';
 import type { Services } from '../../services.ts';
@@ -18,7 +17,7 @@ export function registerAuthLogoutCreate(app: App, services: Services): void {
           'the cookie.',
         tags: ['auth'],
         response: {
-          200: successEnvelope(z.object({ loggedOut: z.literal(true) })),
+          200: successEnvelope(loggedOutSchema),
           ...errorResponses(['CSRF_TOKEN_INVALID']),
         },
       },

@@ -1,5 +1,4 @@
-import { successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
+import { deletedSchema, successEnvelope } from '@pollybot/contracts';
 import { removeChatbot } from '../../features/chatbots/save-chatbot.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
@@ -15,7 +14,7 @@ export function registerChatbotsDelete(app: App, services: Services): void {
         security: workspaceSecurity,
         params: chatbotParamsSchema,
         response: {
-          200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
+          200: successEnvelope(deletedSchema),
           ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND']),
         },
       },

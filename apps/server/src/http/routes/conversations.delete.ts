@@ -1,5 +1,4 @@
-import { successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
+import { deletedSchema, successEnvelope } from '@pollybot/contracts';
 import { getChatbot } from '../../features/chatbots/save-chatbot.ts';
 import { removeConversation } from '../../features/conversations/chatbot-conversations.ts';
 import type { Services } from '../../services.ts';
@@ -21,7 +20,7 @@ export function registerConversationsDelete(app: App, services: Services): void 
         security: workspaceSecurity,
         params: conversationParamsSchema,
         response: {
-          200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
+          200: successEnvelope(deletedSchema),
           ...errorResponses([...CHANGE_ERRORS, 'CHATBOT_NOT_FOUND', 'CONVERSATION_NOT_FOUND']),
         },
       },

@@ -1,5 +1,4 @@
-import { invitationParamsSchema, successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
+import { invitationParamsSchema, revokedSchema, successEnvelope } from '@pollybot/contracts';
 import { revokeInvitation } from '../../features/accounts/invitations.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
@@ -18,7 +17,7 @@ export function registerInvitationsDelete(app: App, services: Services): void {
         security: sessionSecurity,
         params: invitationParamsSchema,
         response: {
-          200: successEnvelope(z.object({ id: z.string(), revoked: z.literal(true) })),
+          200: successEnvelope(revokedSchema),
           ...errorResponses([...CHANGE_ERRORS, 'FORBIDDEN', 'INVITATION_NOT_FOUND']),
         },
       },

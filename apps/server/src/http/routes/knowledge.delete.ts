@@ -1,5 +1,4 @@
-import { successEnvelope } from '@pollybot/contracts';
-import { z } from 'zod';
+import { deletedSchema, successEnvelope } from '@pollybot/contracts';
 import { removeKnowledgeSource } from '../../features/knowledge/knowledge-sources.ts';
 import { knowledgeDeps, type Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
@@ -22,7 +21,7 @@ export function registerKnowledgeDelete(app: App, services: Services): void {
         security: workspaceSecurity,
         params: knowledgeSourceParamsSchema,
         response: {
-          200: successEnvelope(z.object({ id: z.string(), deleted: z.literal(true) })),
+          200: successEnvelope(deletedSchema),
           ...errorResponses([
             ...CHANGE_ERRORS,
             'CHATBOT_NOT_FOUND',
