@@ -1,3 +1,4 @@
+import './lib/zod-config.ts';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/motion.css';

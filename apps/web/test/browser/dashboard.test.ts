@@ -77,6 +77,8 @@ describe.skipIf(!hasChromium)(
     let databaseDirectory: string | undefined;
     const pageErrors: string[] = [];
     const consoleErrors: { text: string; url: string }[] = [];
+    /** Every report of the pages' Content-Security-Policy, even of a blocked attempt a script caught. */
+    const cspViolations: { directive: string; source: string }[] = [];
     let screenshotCount = 0;
     let chatbotId = '';
     let conversationId = '';
@@ -137,6 +139,16 @@ describe.skipIf(!hasChromium)(
       context = await browser.newContext({ baseURL: baseUrl, viewport: VIEWPORT });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+      await context.exposeBinding('reportCspViolation', (_source, directive: string, source: string) => {
+        cspViolations.push({ directive, source });
+      });
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          const report = (window as unknown as { reportCspViolation: (d: string, s: string) => void })
+            .reportCspViolation;
+          report(event.effectiveDirective, `${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+        });
+      });
       page = await context.newPage();
       page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
       page.on('console', (message) => {
@@ -621,13 +633,14 @@ describe.skipIf(!hasChromium)(
     );
 
     it(
-      'had no uncaught page errors and no console errors but the expected signed-out 401s',
+      'had no uncaught page errors, no console errors but the expected signed-out 401s, and no security-policy report',
       () => {
         expect(pageErrors).toEqual([]);
         const unexpected = consoleErrors.filter(
           (error) => !(error.text.includes('status of 401') && error.url === `${baseUrl}/api/auth/session`),
         );
         expect(unexpected).toEqual([]);
+        expect(cspViolations).toEqual([]);
       },
       STEP_TIMEOUT_MS,
     );
