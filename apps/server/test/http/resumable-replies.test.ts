@@ -164,6 +164,33 @@ describe('GET .../messages/{messageId}/stream', () => {
     expect(invalidQuery.status).toBe(400);
   });
 
+  it('answers 400 to an id past the end of a reply that has ended, or to an end other than its own', async () => {
+    const { apiKey, chatbot } = await setUp();
+    const chat = await server.api(apiKey).post(`/api/v1/chatbots/${chatbot.id}/chat`, { message: 'Hi' });
+    const { conversationId, messageId, response } = chat.body.data;
+    const path = streamPath(chatbot.id, conversationId, messageId);
+
+    const pastEnd = await resume(apiKey, path, { 'last-event-id': `${response.length + 1}` });
+    const otherEnd = await resume(apiKey, path, { 'last-event-id': '1-end' });
+    const pastEndQuery = await resume(
+      apiKey,
+      streamPath(chatbot.id, conversationId, messageId, `?after=${response.length + 50}`),
+    );
+    const atEnd = await resume(apiKey, path, { 'last-event-id': `${response.length}` });
+
+    expect(pastEnd.status).toBe(400);
+    expect(pastEnd.body).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: [{ path: 'headers.last-event-id' }],
+    });
+    expect(otherEnd.status).toBe(400);
+    expect(pastEndQuery.status).toBe(400);
+    expect(pastEndQuery.body).toMatchObject({ details: [{ path: 'querystring.after' }] });
+    // Every character seen, the end not yet: the terminal event alone.
+    expect(atEnd.status).toBe(200);
+    expect(atEnd.events.map((event) => event.event)).toEqual(['done']);
+  });
+
   it('streams a reply asked for as JSON too, and 404s a user message or an unknown one', async () => {
     const { apiKey, chatbot } = await setUp();
     openai.queue({ text: WORDS });

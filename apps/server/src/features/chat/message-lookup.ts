@@ -53,15 +53,16 @@ export function createMessageLookup(deps: MessageLookupDeps) {
     },
 
     /**
-     * A reply's stream for a client that has seen everything up to `after`, until `signal` aborts; undefined
-     * when the client has received the terminal event already.
+     * A reply's stream for a client that has seen everything up to `after`, until `signal` aborts; `seen-all`
+     * when the client has received the terminal event already; `not-in-reply` when `after` is no event of this
+     * reply (past the end of a reply that has ended, or an end other than its own).
      */
     async followReply(
       caller: ChatCaller,
       address: MessageAddress,
       after: ReplyPosition,
       signal: AbortSignal,
-    ): Promise<ReplyStream | undefined> {
+    ): Promise<ReplyStream | 'seen-all' | 'not-in-reply'> {
       const message = await findStoredMessage(caller, address);
       if (message.role !== 'assistant') {
         throw new AppError('MESSAGE_NOT_FOUND', {
@@ -69,7 +70,11 @@ export function createMessageLookup(deps: MessageLookupDeps) {
         });
       }
       // The terminal event stands just after the reply's last character.
-      if (!Number.isInteger(after)) return undefined;
+      const end = message.content.length + 0.5;
+      if (message.status !== 'generating' && after > end) return 'not-in-reply';
+      if (!Number.isInteger(after)) {
+        return message.status !== 'generating' && after !== end ? 'not-in-reply' : 'seen-all';
+      }
       const target = {
         chatbotId: address.chatbotId,
         conversationId: message.conversation_id,

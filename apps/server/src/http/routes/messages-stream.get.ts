@@ -27,16 +27,20 @@ const querySchema = z.object({
     }),
 });
 
+const NOT_AN_EVENT = 'is not the id of an event of this stream';
+
+/** Which the client named its position with: the Last-Event-ID header, else `?after=`. */
+function resumeField(header: unknown): string {
+  return typeof header === 'string' && header.length > 0 ? 'headers.last-event-id' : 'querystring.after';
+}
+
 /** Where the client stands: the Last-Event-ID header, else `?after=`, else before the start. */
 function readResumePosition(header: unknown, after: string | undefined): ReplyPosition {
   const id = typeof header === 'string' && header.length > 0 ? header : after;
   if (id === undefined) return BEFORE_START;
   const position = parseReplyPosition(id);
   if (position !== undefined) return position;
-  const message = 'is not the id of an event of this stream';
-  const path =
-    typeof header === 'string' && header.length > 0 ? 'headers.last-event-id' : 'querystring.after';
-  throw validationError(path, message);
+  throw validationError(resumeField(header), NOT_AN_EVENT);
 }
 
 export function registerMessagesStreamGet(app: App, services: Services): void {
@@ -80,7 +84,9 @@ export function registerMessagesStreamGet(app: App, services: Services): void {
         after,
         abortOnClose(reply),
       );
-      if (!stream) return reply.code(204).send(null);
+      if (stream === 'seen-all') return reply.code(204).send(null);
+      if (stream === 'not-in-reply')
+        throw validationError(resumeField(request.headers['last-event-id']), NOT_AN_EVENT);
       return relayReplyStream(reply, stream, {
         heartbeatMs: services.config.sseHeartbeatMs,
         log: request.log,
