@@ -71,10 +71,9 @@ export function createMessageLookup(deps: MessageLookupDeps) {
       }
       // The terminal event stands just after the reply's last character.
       const end = message.content.length + 0.5;
-      if (message.status !== 'generating' && after > end) return 'not-in-reply';
-      if (!Number.isInteger(after)) {
-        return message.status !== 'generating' && after !== end ? 'not-in-reply' : 'seen-all';
-      }
+      const hasEnded = message.status !== 'generating';
+      if (hasEnded && after > end) return 'not-in-reply';
+      if (!Number.isInteger(after)) return hasEnded && after !== end ? 'not-in-reply' : 'seen-all';
       const target = {
         chatbotId: address.chatbotId,
         conversationId: message.conversation_id,
