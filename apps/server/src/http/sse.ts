@@ -1,7 +1,7 @@
 import type { ChatStreamEventWithId } from '@pollybot/contracts';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { appErrorFromEnvelope } from '../errors/app-error.ts';
-import type { ReplyEvent } from '../features/chat/reply-events.ts';
+import { isTerminal, type ReplyEvent } from '../features/chat/reply-events.ts';
 import type { ReplyStream } from '../features/chat/reply-stream.ts';
 import { toAppError } from './plugins/error-handler.ts';
 
@@ -50,7 +50,7 @@ class SseStream {
   /** Sends one of a reply's events with its id; the terminal one (done or error) ends the response. */
   send(event: ReplyEvent): void {
     this.write(formatSseEvent(event));
-    if (event.event === 'done' || event.event === 'error') this.close();
+    if (isTerminal(event)) this.close();
   }
 
   close(): void {
