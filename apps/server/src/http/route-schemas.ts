@@ -134,14 +134,10 @@ export const CHAT_RESPONSE_HEADERS: ResponseHeaders = {
 /** `/chatbots/{id}`. */
 export const chatbotParamsSchema = z.object({ id: pathIdSchema });
 /** `/chatbots/{id}/conversations/{conversationId}`. */
-export const conversationParamsSchema = z.object({ id: pathIdSchema, conversationId: pathIdSchema });
+export const conversationParamsSchema = chatbotParamsSchema.extend({ conversationId: pathIdSchema });
 /** `/chatbots/{id}/knowledge/{sourceId}`. */
-export const knowledgeSourceParamsSchema = z.object({ id: pathIdSchema, sourceId: pathIdSchema });
+export const knowledgeSourceParamsSchema = chatbotParamsSchema.extend({ sourceId: pathIdSchema });
 
 /** A message of a chatbot's conversation: the path of the message routes (read, stream, cancel). */
-export const messageParamsSchema = z.object({
-  id: pathIdSchema,
-  conversationId: pathIdSchema,
-  messageId: pathIdSchema,
-});
+export const messageParamsSchema = conversationParamsSchema.extend({ messageId: pathIdSchema });
 export type MessageParams = z.infer<typeof messageParamsSchema>;
