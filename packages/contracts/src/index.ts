@@ -369,3 +369,4 @@ export type ChatStreamEvent = ChatStreamEventWithId extends infer Event
     ? Omit<Event, 'id'>
     : never
   : never;
+export * from './widget.ts';
