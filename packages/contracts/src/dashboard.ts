@@ -55,6 +55,18 @@ export const inboxConversationSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messageCount: z.number().int(),
+  /** Where the conversation started: the API (a key or the playground) or the website widget. */
+  channel: z.enum(['api', 'widget']),
+  /** The widget's visitor, for a widget conversation: verified when the business signed their identity. */
+  visitor: z
+    .object({
+      id: z.string(),
+      verified: z.boolean(),
+      userId: z.string().nullable(),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+    })
+    .nullable(),
   lastMessage: z
     .object({ role: z.enum(['user', 'assistant']), content: z.string(), createdAt: z.string() })
     .nullable(),
