@@ -39,6 +39,10 @@ const config: KnipConfig = {
       entry: ['test/**/*.test.ts'],
       project: ['src/**/*.{ts,tsx}', 'test/**/*.ts'],
     },
+    'apps/widget': {
+      entry: ['test/**/*.test.ts'],
+      project: ['src/**/*.ts', 'test/**/*.ts'],
+    },
     'packages/contracts': {
       project: ['src/**/*.ts'],
     },
