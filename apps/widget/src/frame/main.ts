@@ -28,14 +28,7 @@ const view = createPanelView(root, {
   onClose: () => postToHost({ type: 'close' }),
 });
 
-const panel = isPreview
-  ? undefined
-  : createPanel({
-      key: params.get('key') ?? '',
-      origin: hostOrigin,
-      view,
-      onMessage: (message) => postToHost({ type: 'message', message }),
-    });
+let panel: ReturnType<typeof createPanel> | undefined;
 
 if (isPreview) startPreview(view);
 else {
@@ -49,13 +42,21 @@ else {
 }
 
 function handle(message: LoaderToPanel): void {
-  if (!panel) return;
-  if (message.type === 'init') {
+  if (message.type === 'open') view.focusField();
+  else if (message.type === 'init') {
+    if (panel) return; // The loader sends one `init` per frame.
+    panel = createPanel({
+      key: params.get('key') ?? '',
+      origin: hostOrigin,
+      view,
+      keptByPage: message.reset ? null : message.visitorToken,
+      onMessage: (reply) => postToHost({ type: 'message', message: reply }),
+      onVisitorToken: (visitorToken) => postToHost({ type: 'visitor', visitorToken }),
+    });
     if (message.reset) panel.forgetVisitor();
     void (message.identityToken ? panel.identify(message.identityToken) : panel.begin());
-  } else if (message.type === 'open') view.focusField();
-  else if (message.type === 'identify') void panel.identify(message.identityToken);
-  else if (message.type === 'reset') void panel.reset();
+  } else if (message.type === 'identify') void panel?.identify(message.identityToken);
+  else if (message.type === 'reset') void panel?.reset();
 }
 
 // Keyboard: Esc closes the panel (the loader returns focus to the launcher); Tab stays inside the panel.

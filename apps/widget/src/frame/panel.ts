@@ -19,23 +19,32 @@ import type { PanelView } from './panel-view.ts';
 
 const SESSION_EXPIRED = 'VISITOR_SESSION_INVALID';
 
-function storage(key: string) {
+/**
+ * Where the visitor's token is kept: the frame's localStorage, or, when a browser blocks storage in
+ * third-party frames (Chromium's incognito windows, strict privacy settings), the host page's, through the
+ * loader: it hands the token over in `init`, and the panel sends it each new one.
+ */
+function visitorStorage(key: string, keptByPage: string | null, sendToPage: (token: string | null) => void) {
   const name = `pollybot:visitor:${key}`;
+  let frameStorage: Storage | undefined;
+  try {
+    frameStorage = localStorage;
+    frameStorage.getItem(name);
+  } catch {
+    frameStorage = undefined;
+  }
+  let pageCopy = keptByPage ?? undefined;
   return {
-    read: (): string | undefined => {
-      try {
-        return localStorage.getItem(name) ?? undefined;
-      } catch {
-        return undefined; // Storage may be blocked for a third-party frame: then each load is a new visitor.
-      }
-    },
+    read: (): string | undefined => (frameStorage ? (frameStorage.getItem(name) ?? undefined) : pageCopy),
     write: (value: string | null) => {
-      try {
-        if (value === null) localStorage.removeItem(name);
-        else localStorage.setItem(name, value);
-      } catch {
-        // As above: nothing to keep.
+      if (frameStorage) {
+        if (value === null) frameStorage.removeItem(name);
+        else frameStorage.setItem(name, value);
+        return;
       }
+      if ((value ?? undefined) === pageCopy) return;
+      pageCopy = value ?? undefined;
+      sendToPage(value);
     },
   };
 }
@@ -44,10 +53,13 @@ export function createPanel(options: {
   key: string;
   origin: string;
   view: PanelView;
+  /** The visitor token the page kept (see visitorStorage), from the loader's `init`. */
+  keptByPage: string | null;
   onMessage(message: WidgetChatMessage): void;
+  onVisitorToken(token: string | null): void;
 }) {
   const { key, origin, view } = options;
-  const visitor = storage(key);
+  const visitor = visitorStorage(key, options.keptByPage, options.onVisitorToken);
   let session: VisitorSession | undefined;
   let identityToken: string | undefined;
   let conversationId: string | undefined;

@@ -38,6 +38,19 @@ function start(tag: HTMLScriptElement): void {
   let button: HTMLButtonElement | undefined;
   let root: ShadowRoot | undefined;
   let frame: HTMLIFrameElement | undefined;
+  let panelReady = false;
+  // The visitor's token, kept here only for a panel whose own storage the browser blocks (see the panel).
+  const storedName = `pollybot:visitor:${key}`;
+  const keptToken = (value?: string | null) => {
+    try {
+      if (value === undefined) return localStorage.getItem(storedName);
+      if (value === null) localStorage.removeItem(storedName);
+      else localStorage.setItem(storedName, value);
+    } catch {
+      // No storage on this page either: the visitor is new on each load.
+    }
+    return null;
+  };
 
   const emit = (name: EventName, detail?: WidgetChatMessage) => {
     for (const callback of listeners[name]) {
@@ -49,8 +62,10 @@ function start(tag: HTMLScriptElement): void {
     }
   };
 
-  const post = (message: Unmarked<LoaderToPanel>) =>
-    frame?.contentWindow?.postMessage({ pollybot: 'loader', ...message }, server);
+  // Until the panel says hello its window may still be the initial about:blank: nothing is posted to it.
+  const post = (message: Unmarked<LoaderToPanel>) => {
+    if (panelReady) frame?.contentWindow?.postMessage({ pollybot: 'loader', ...message }, server);
+  };
 
   const setOpen = (open: boolean, returnFocus = false) => {
     if (!button || !root || open === isOpen) return;
@@ -102,7 +117,8 @@ function start(tag: HTMLScriptElement): void {
       post({ type: 'identify', identityToken: token });
     } else if (command === 'reset') {
       identityToken = null;
-      if (frame) post({ type: 'reset' });
+      keptToken(null);
+      if (panelReady) post({ type: 'reset' });
       else resetPending = true;
     } else console.warn(`PollyBot: unknown command ${command}`);
   };
@@ -118,11 +134,13 @@ function start(tag: HTMLScriptElement): void {
     const message = event.data;
     if (!isPanelMessage(message)) return;
     if (message.type === 'hello') {
-      post({ type: 'init', identityToken, reset: resetPending });
+      panelReady = true;
+      post({ type: 'init', identityToken, reset: resetPending, visitorToken: keptToken() });
       resetPending = false;
       if (isOpen) post({ type: 'open' });
     } else if (message.type === 'close') setOpen(false, true);
     else if (message.type === 'message') emit('message', message.message);
+    else if (message.type === 'visitor') keptToken(message.visitorToken);
   });
 
   fetch(`${server}/api/widget/v1/config?key=${encodeURIComponent(key)}`)

@@ -13,11 +13,20 @@ export interface WidgetChatMessage {
 export type PanelToLoader =
   | { pollybot: 'panel'; type: 'hello' }
   | { pollybot: 'panel'; type: 'close' }
+  /** Sent only when the frame's own storage is blocked (a third-party frame): the page keeps the token. */
+  | { pollybot: 'panel'; type: 'visitor'; visitorToken: string | null }
   | { pollybot: 'panel'; type: 'message'; message: WidgetChatMessage };
 
 /** The loader's messages to the panel. */
 export type LoaderToPanel =
-  | { pollybot: 'loader'; type: 'init'; identityToken: string | null; reset: boolean }
+  | {
+      pollybot: 'loader';
+      type: 'init';
+      identityToken: string | null;
+      reset: boolean;
+      /** The visitor token the page kept for a panel whose own storage is blocked; null when none. */
+      visitorToken: string | null;
+    }
   | { pollybot: 'loader'; type: 'open' }
   | { pollybot: 'loader'; type: 'identify'; identityToken: string }
   | { pollybot: 'loader'; type: 'reset' };
