@@ -111,3 +111,15 @@ export async function clickLauncher(page: Page): Promise<void> {
 export function panelFrame(page: Page) {
   return page.frames().find((frame) => frame.url().includes('/widget/frame'));
 }
+
+/** Polls `read` until it answers `expected` (for setup, where expect.poll is not available). */
+export async function waitFor<T>(read: () => Promise<T>, expected: T, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`still ${String(last)}, not ${String(expected)}, after ${timeoutMs} ms`);
+}

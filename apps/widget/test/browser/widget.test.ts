@@ -13,7 +13,14 @@ import {
   startServer,
   waitForBaseUrl,
 } from '../../../server/test/helpers/server-process.ts';
-import { callApi, clickLauncher, findLauncher, panelFrame, startHostSite } from './widget-helpers.ts';
+import {
+  callApi,
+  clickLauncher,
+  findLauncher,
+  panelFrame,
+  startHostSite,
+  waitFor,
+} from './widget-helpers.ts';
 
 // The widget on a customer's page, in Debian's Chromium: the real server process serves widget.js and the
 // panel, a second loopback origin (http://localhost:<port>) serves the host page, and the same page from
@@ -118,11 +125,10 @@ describe.skipIf(!hasChromium)(
       });
       expect(source.status).toBe(201);
       const sourcePath = `/api/v1/chatbots/${chatbotId}/knowledge/${source.body.data.id}`;
-      await expect
-        .poll(async () => (await callApi(serverUrl, 'GET', sourcePath, apiKey)).body.data.status, {
-          timeout: 20_000,
-        })
-        .toBe('ready');
+      await waitFor(
+        async () => (await callApi(serverUrl, 'GET', sourcePath, apiKey)).body.data.status,
+        'ready',
+      );
 
       // The site's page: its server answers on 127.0.0.1, so http://localhost:<port> and
       // http://127.0.0.1:<port> are two origins of the same page; only the first is on the key's list.
@@ -206,6 +212,7 @@ describe.skipIf(!hasChromium)(
         await expect.poll(() => reply.locator('.sources').textContent()).toContain('Opening hours');
         expect(await reply.locator('strong').textContent()).toBe('Saturdays');
         expect(await reply.getByRole('button', { name: 'Copy reply' }).count()).toBe(1);
+        await screenshot(page, 'panel-reply-light-desktop');
 
         const messages = await page.evaluate(() =>
           (
@@ -221,7 +228,7 @@ describe.skipIf(!hasChromium)(
         conversationId = messages[1]?.message?.conversationId ?? '';
         expect(conversationId).not.toBe('');
 
-        const helpful = reply.getByRole('button', { name: 'Helpful' });
+        const helpful = reply.getByRole('button', { name: 'Helpful', exact: true });
         await helpful.click();
         await expect.poll(() => helpful.getAttribute('aria-pressed')).toBe('true');
       },
@@ -237,7 +244,10 @@ describe.skipIf(!hasChromium)(
         await expect.poll(() => replies(frame).first().textContent()).toContain('Shop: 10am to 6pm');
         // The thumbs up given before the reload is still pressed: it was stored on the message.
         expect(
-          await replies(frame).first().getByRole('button', { name: 'Helpful' }).getAttribute('aria-pressed'),
+          await replies(frame)
+            .first()
+            .getByRole('button', { name: 'Helpful', exact: true })
+            .getAttribute('aria-pressed'),
         ).toBe('true');
 
         const held = deferred();
