@@ -1,26 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
+import { SignJWT } from 'jose';
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deferred } from '../../../server/test/helpers/deferred.ts';
-import { type FakeOpenAi, startFakeOpenAi } from '../../../server/test/helpers/fake-openai.ts';
-import {
-  killStartedServers,
-  ROOT,
-  startServer,
-  waitForBaseUrl,
-} from '../../../server/test/helpers/server-process.ts';
-import {
-  callApi,
-  clickLauncher,
-  findLauncher,
-  panelFrame,
-  startHostSite,
-  waitFor,
-} from './widget-helpers.ts';
+import type { FakeOpenAi } from '../../../server/test/helpers/fake-openai.ts';
+import { ROOT } from '../../../server/test/helpers/server-process.ts';
+import { clickLauncher, findLauncher, panelFrame } from './widget-helpers.ts';
+import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 
 // The widget on a customer's page, in Debian's Chromium: the real server process serves widget.js and the
 // panel, a second loopback origin (http://localhost:<port>) serves the host page, and the same page from
@@ -30,7 +18,6 @@ import {
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
-const ADMIN_TOKEN = 'operator-token-for-the-widget-suite';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const QUESTION = 'When do you open on Saturdays?';
@@ -45,17 +32,15 @@ describe.skipIf(!hasChromium)(
     ? 'the website widget in Chromium, on a host page of another origin'
     : `the website widget in Chromium (skipped: ${CHROMIUM} is missing; install Debian's chromium)`,
   () => {
+    let world: WidgetWorld | undefined;
     let fake: FakeOpenAi;
-    let serverUrl: string;
-    let hostSite: Server | undefined;
+    let serverUrl = '';
     let allowedPage = '';
     let refusedPage = '';
     let browser: Browser | undefined;
     let page: Page;
-    let apiKey = '';
     let chatbotId = '';
     let key = '';
-    let databaseDirectory: string | undefined;
     let conversationId = '';
     const dialogs: string[] = [];
     const requestOrigins = new Set<string>();
@@ -94,67 +79,8 @@ describe.skipIf(!hasChromium)(
       for (const file of readdirSync(SCREENSHOTS)) {
         if (file.startsWith('widget-')) rmSync(join(SCREENSHOTS, file));
       }
-      fake = await startFakeOpenAi();
-      fake.defaultReply = { text: REPLY, interTokenDelayMs: 5 };
-      databaseDirectory = mkdtempSync(join(tmpdir(), 'pollybot-widget-'));
-      serverUrl = await waitForBaseUrl(
-        startServer({
-          DATABASE_URL: `sqlite:${join(databaseDirectory, 'db.sqlite')}`,
-          LOG_LEVEL: 'warn',
-          OPENAI_BASE_URL: fake.baseUrl,
-          OPENAI_API_KEY: 'sk-test',
-          POLLYBOT_ADMIN_TOKEN: ADMIN_TOKEN,
-        }),
-      );
-      const workspace = await callApi(serverUrl, 'POST', '/api/admin/workspaces', ADMIN_TOKEN, {
-        name: 'Acme Bikes',
-        credits: 1000,
-      });
-      expect(workspace.status).toBe(201);
-      apiKey = workspace.body.data.apiKey;
-      const chatbot = await callApi(serverUrl, 'POST', '/api/v1/chatbots', apiKey, {
-        name: 'Acme help',
-        model: 'openai/gpt-test',
-      });
-      expect(chatbot.status).toBe(201);
-      chatbotId = chatbot.body.data.id;
-      const source = await callApi(serverUrl, 'POST', `/api/v1/chatbots/${chatbotId}/knowledge`, apiKey, {
-        kind: 'text',
-        title: 'Opening hours',
-        content: '# Opening hours\nOn Saturdays we open at 10am. On weekdays we open at 9am.',
-      });
-      expect(source.status).toBe(201);
-      const sourcePath = `/api/v1/chatbots/${chatbotId}/knowledge/${source.body.data.id}`;
-      await waitFor(
-        async () => (await callApi(serverUrl, 'GET', sourcePath, apiKey)).body.data.status,
-        'ready',
-      );
-
-      // The site's page: its server answers on 127.0.0.1, so http://localhost:<port> and
-      // http://127.0.0.1:<port> are two origins of the same page; only the first is on the key's list.
-      const site = await startHostSite(serverUrl, () => key);
-      hostSite = site.server;
-      allowedPage = `http://localhost:${site.port}`;
-      refusedPage = `http://127.0.0.1:${site.port}`;
-      const created = await callApi(
-        serverUrl,
-        'POST',
-        `/api/v1/chatbots/${chatbotId}/publishable-keys`,
-        apiKey,
-        {
-          allowedOrigins: [allowedPage],
-        },
-      );
-      expect(created.status).toBe(201);
-      key = created.body.data.key;
-      const settings = await callApi(serverUrl, 'PUT', `/api/v1/chatbots/${chatbotId}/widget`, apiKey, {
-        title: 'Acme Bikes',
-        welcomeMessage: 'Hi! Ask me about our shop.',
-        starterQuestions: ['When are you open?'],
-        theme: 'light',
-      });
-      expect(settings.status).toBe(200);
-
+      world = await startWidgetWorld(REPLY);
+      ({ fake, serverUrl, chatbotId, key, allowedPage, refusedPage } = world);
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
@@ -164,10 +90,7 @@ describe.skipIf(!hasChromium)(
 
     afterAll(async () => {
       await browser?.close();
-      hostSite?.close();
-      await killStartedServers();
-      await fake?.close();
-      if (databaseDirectory) rmSync(databaseDirectory, { recursive: true, force: true });
+      await world?.close();
     });
 
     it(
@@ -399,6 +322,64 @@ describe.skipIf(!hasChromium)(
     );
 
     it(
+      'identifies a visitor with the site’s signed token, shown in the inbox as a verified widget visitor',
+      async () => {
+        const api = (world as WidgetWorld).api;
+        await world?.updateSettings({ identity: 'optional' });
+        const rotated = await api('POST', `/api/v1/chatbots/${chatbotId}/widget/identity-secret`);
+        expect(rotated.status).toBe(201);
+        const sign = (secret: string) =>
+          new SignJWT({ name: 'Ada Lovelace', email: 'ada@example.com' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('user-42')
+            .setIssuedAt()
+            .setExpirationTime('1h')
+            .sign(new TextEncoder().encode(secret));
+        const identified = await newVisitor();
+        await identified.page.goto(`${allowedPage}/`);
+        await expect.poll(() => findLauncher(identified.page), { timeout: 15_000 }).toBeTruthy();
+        // Before the panel exists: the loader hands the token to the panel when it starts.
+        const token = await sign(rotated.body.data.secret);
+        await identified.page.evaluate(
+          (identityToken) =>
+            (window as unknown as { PollyBot: (command: string, options: unknown) => void }).PollyBot(
+              'identify',
+              { token: identityToken },
+            ),
+          token,
+        );
+        const frame = await openPanel(identified.page);
+        fake.queue({ text: 'Your order left our shop today.' });
+        await frame.getByRole('textbox', { name: 'Message' }).fill('Where is my order?');
+        await frame.getByRole('button', { name: 'Send' }).click();
+        await expect
+          .poll(() => replies(frame).first().textContent(), { timeout: 15_000 })
+          .toContain('Your order left our shop today.');
+        const inbox = await api('GET', '/api/v1/conversations?userId=user-42');
+        expect(inbox.body.data).toHaveLength(1);
+        expect(inbox.body.data[0]).toMatchObject({
+          channel: 'widget',
+          visitor: { verified: true, userId: 'user-42', name: 'Ada Lovelace', email: 'ada@example.com' },
+        });
+
+        // A token signed with another secret is refused, and the panel says so instead of chatting.
+        const forged = await sign('a secret that is not the chatbot’s identity secret');
+        await identified.page.evaluate(
+          (identityToken) =>
+            (window as unknown as { PollyBot: (command: string, options: unknown) => void }).PollyBot(
+              'identify',
+              { token: identityToken },
+            ),
+          forged,
+        );
+        await expect.poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 }).not.toBe('');
+        await identified.context.close();
+        await world?.updateSettings({ identity: 'off' });
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
       'keeps its size and layout on a page with hostile CSS, and fills a phone’s screen',
       async () => {
         const hostile = await newVisitor();
@@ -419,10 +400,7 @@ describe.skipIf(!hasChromium)(
         ).toBe('15px');
         await hostile.context.close();
 
-        const settings = await callApi(serverUrl, 'PUT', `/api/v1/chatbots/${chatbotId}/widget`, apiKey, {
-          theme: 'dark',
-        });
-        expect(settings.status).toBe(200);
+        await world?.updateSettings({ theme: 'dark' });
         const dark = await newVisitor();
         await dark.page.goto(`${allowedPage}/`);
         await openPanel(dark.page);
@@ -434,7 +412,7 @@ describe.skipIf(!hasChromium)(
         const phoneFrame = await openPanel(phone.page);
         expect(await (await phoneFrame.frameElement()).boundingBox()).toMatchObject({ x: 0, y: 0, ...PHONE });
         await screenshot(phone.page, 'panel-dark-390');
-        await callApi(serverUrl, 'PUT', `/api/v1/chatbots/${chatbotId}/widget`, apiKey, { theme: 'light' });
+        await world?.updateSettings({ theme: 'light' });
         await phone.page.reload();
         await openPanel(phone.page);
         await screenshot(phone.page, 'panel-light-390');
