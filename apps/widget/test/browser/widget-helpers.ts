@@ -123,3 +123,10 @@ export async function waitFor<T>(read: () => Promise<T>, expected: T, timeoutMs 
   }
   throw new Error(`still ${String(last)}, not ${String(expected)}, after ${timeoutMs} ms`);
 }
+
+/** Calls the page's `PollyBot(...)`, as a site's own script would. */
+export function callPollyBot(page: Page, ...args: unknown[]): Promise<void> {
+  return page.evaluate((commandArgs) => {
+    (window as unknown as { PollyBot: (...args: unknown[]) => void }).PollyBot(...commandArgs);
+  }, args);
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deferred } from '../../../server/test/helpers/deferred.ts';
 import type { FakeOpenAi } from '../../../server/test/helpers/fake-openai.ts';
 import { ROOT } from '../../../server/test/helpers/server-process.ts';
-import { clickLauncher, findLauncher, panelFrame } from './widget-helpers.ts';
+import { callPollyBot, clickLauncher, findLauncher, panelFrame } from './widget-helpers.ts';
 import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 
 // The widget on a customer's page, in Debian's Chromium: the real server process serves widget.js and the
@@ -242,18 +242,23 @@ describe.skipIf(!hasChromium)(
       async () => {
         const frame = panelFrame(page) as Frame;
         await frame.getByRole('textbox', { name: 'Message' }).focus();
+        // The focus trap: Tab and Shift+Tab go round the panel's controls and never leave it.
+        const focusIsInPanel = () =>
+          frame.evaluate(
+            () => document.hasFocus() && document.activeElement?.closest('#pollybot-panel') !== null,
+          );
+        for (const key of [...Array(12).fill('Tab'), ...Array(12).fill('Shift+Tab')] as string[]) {
+          await page.keyboard.press(key);
+          expect(await focusIsInPanel()).toBe(true);
+        }
         await page.keyboard.press('Escape');
         await expect.poll(async () => (await findLauncher(page))?.focused).toBe(true);
         expect(await frame.frameElement().then((element) => element.isVisible())).toBe(false);
 
-        await page.evaluate(() =>
-          (window as unknown as { PollyBot: (command: string) => void }).PollyBot('open'),
-        );
+        await callPollyBot(page, 'open');
         await expect.poll(() => frame.frameElement().then((element) => element.isVisible())).toBe(true);
         expect((await findLauncher(page))?.expanded).toBe(true);
-        await page.evaluate(() =>
-          (window as unknown as { PollyBot: (command: string) => void }).PollyBot('toggle'),
-        );
+        await callPollyBot(page, 'toggle');
         await expect.poll(() => frame.frameElement().then((element) => element.isVisible())).toBe(false);
         const events = await page.evaluate(() =>
           (window as unknown as { widgetEvents: { type: string }[] }).widgetEvents.map((event) => event.type),
@@ -263,12 +268,18 @@ describe.skipIf(!hasChromium)(
           'close',
         ]);
 
-        await page.evaluate(() =>
-          (window as unknown as { PollyBot: (command: string) => void }).PollyBot('open'),
-        );
+        await callPollyBot(page, 'open');
         await frame.getByRole('button', { name: 'New conversation' }).click();
         expect(await replies(frame).count()).toBe(0);
         await expect.poll(() => frame.getByText('Hi! Ask me about our shop.').count()).toBe(1);
+
+        // reset forgets the visitor: after a reload the panel is a new visitor's, without the conversation.
+        await callPollyBot(page, 'reset');
+        await expect.poll(() => frame.getByText('Hi! Ask me about our shop.').count()).toBe(1);
+        await page.reload();
+        const fresh = await openPanel(page);
+        await expect.poll(() => fresh.getByText('Hi! Ask me about our shop.').count()).toBe(1);
+        expect(await fresh.getByText(QUESTION).count()).toBe(0);
       },
       STEP_TIMEOUT_MS,
     );
@@ -340,14 +351,7 @@ describe.skipIf(!hasChromium)(
         await expect.poll(() => findLauncher(identified.page), { timeout: 15_000 }).toBeTruthy();
         // Before the panel exists: the loader hands the token to the panel when it starts.
         const token = await sign(rotated.body.data.secret);
-        await identified.page.evaluate(
-          (identityToken) =>
-            (window as unknown as { PollyBot: (command: string, options: unknown) => void }).PollyBot(
-              'identify',
-              { token: identityToken },
-            ),
-          token,
-        );
+        await callPollyBot(identified.page, 'identify', { token: token });
         const frame = await openPanel(identified.page);
         fake.queue({ text: 'Your order left our shop today.' });
         await frame.getByRole('textbox', { name: 'Message' }).fill('Where is my order?');
@@ -364,14 +368,7 @@ describe.skipIf(!hasChromium)(
 
         // A token signed with another secret is refused, and the panel says so instead of chatting.
         const forged = await sign('a secret that is not the chatbot’s identity secret');
-        await identified.page.evaluate(
-          (identityToken) =>
-            (window as unknown as { PollyBot: (command: string, options: unknown) => void }).PollyBot(
-              'identify',
-              { token: identityToken },
-            ),
-          forged,
-        );
+        await callPollyBot(identified.page, 'identify', { token: forged });
         await expect.poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 }).not.toBe('');
         await identified.context.close();
         await world?.updateSettings({ identity: 'off' });
@@ -419,6 +416,35 @@ describe.skipIf(!hasChromium)(
         await phone.context.close();
       },
       STEP_TIMEOUT_MS * 2,
+    );
+
+    it(
+      'shows the business’s limit message when a visitor’s limit trips, never an error dump',
+      async () => {
+        await world?.updateSettings({
+          limitMessage: 'You are going fast! Please wait a minute.',
+          limits: {
+            perVisitor: { requests: 1, windowSeconds: 600 },
+            perIp: { requests: 1000, windowSeconds: 600 },
+            perDay: 5000,
+          },
+        });
+        const visitor = await newVisitor();
+        await visitor.page.goto(`${allowedPage}/`);
+        const frame = await openPanel(visitor.page);
+        const field = frame.getByRole('textbox', { name: 'Message' });
+        await field.fill('First question');
+        await frame.getByRole('button', { name: 'Send' }).click();
+        await expect.poll(() => replies(frame).count(), { timeout: 15_000 }).toBe(1);
+        await expect.poll(() => frame.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+        await field.fill('Second question');
+        await frame.getByRole('button', { name: 'Send' }).click();
+        await expect
+          .poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 })
+          .toBe('You are going fast! Please wait a minute.');
+        await visitor.context.close();
+      },
+      STEP_TIMEOUT_MS,
     );
 
     it('made no request to any origin but the server and the host page', () => {
