@@ -1,25 +1,17 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import axe from 'axe-core';
-import { SignJWT } from 'jose';
-import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deferred } from '../../../server/test/helpers/deferred.ts';
-import type { FakeOpenAi } from '../../../server/test/helpers/fake-openai.ts';
-import { ROOT } from '../../../server/test/helpers/server-process.ts';
-import { callPollyBot, clickLauncher, findLauncher, panelFrame } from './widget-helpers.ts';
+import { CHROMIUM, hasChromium, launchVisitors, openPanel, replies, screenshot } from './widget-browser.ts';
+import { callPollyBot, findLauncher, panelFrame } from './widget-helpers.ts';
 import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 
 // The widget on a customer's page, in Debian's Chromium: the real server process serves widget.js and the
-// panel, a second loopback origin (http://localhost:<port>) serves the host page, and the same page from
-// http://127.0.0.1:<port> is an origin the key does not allow. Only the AI provider is a fake, on loopback.
-// Screenshots are kept in test-results/screenshots/widget-*.png.
+// panel, a second loopback origin (http://localhost:<port>) serves the host page. One visitor's whole
+// visit: launcher, panel, a streamed reply with its citation, reloads, inert model output, axe, keyboard
+// and the page's JavaScript API. Only the AI provider is a world.fake, on loopback. widget-visitors.test.ts has
+// the other visitors (a refused origin, a second visitor, identity, hostile CSS, phones, limits).
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const QUESTION = 'When do you open on Saturdays?';
 const REPLY = 'On **Saturdays** we open at 10am.\n\n- Workshop: 10am to 4pm\n- Shop: 10am to 6pm';
 const HOSTILE_REPLY =
@@ -29,74 +21,28 @@ const STEP_TIMEOUT_MS = 60_000;
 
 describe.skipIf(!hasChromium)(
   hasChromium
-    ? 'the website widget in Chromium, on a host page of another origin'
+    ? 'the website widget in Chromium: one visitor on a host page of another origin'
     : `the website widget in Chromium (skipped: ${CHROMIUM} is missing; install Debian's chromium)`,
   () => {
-    let world: WidgetWorld | undefined;
-    let fake: FakeOpenAi;
-    let serverUrl = '';
-    let allowedPage = '';
-    let refusedPage = '';
-    let browser: Browser | undefined;
+    let world: WidgetWorld;
+    let visitors: Awaited<ReturnType<typeof launchVisitors>>;
     let page: Page;
-    let chatbotId = '';
-    let key = '';
-    let conversationId = '';
-    const dialogs: string[] = [];
-    const requestOrigins = new Set<string>();
-
-    const screenshot = (target: Page, name: string) =>
-      target.screenshot({ path: join(SCREENSHOTS, `widget-${name}.png`), animations: 'disabled' });
-
-    async function newVisitor(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-      const visitorContext = await (browser as Browser).newContext({ viewport });
-      const visitorPage = await visitorContext.newPage();
-      visitorPage.on('request', (request) => {
-        const url = new URL(request.url());
-        if (url.protocol === 'http:' || url.protocol === 'https:') requestOrigins.add(url.origin);
-      });
-      visitorPage.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      return { context: visitorContext, page: visitorPage };
-    }
-
-    /** Opens the panel with the launcher and waits until it shows its message field. */
-    async function openPanel(target: Page): Promise<Frame> {
-      await expect.poll(() => findLauncher(target), { timeout: 15_000 }).toBeTruthy();
-      await clickLauncher(target);
-      await expect.poll(() => panelFrame(target), { timeout: 15_000 }).toBeTruthy();
-      const frame = panelFrame(target) as Frame;
-      await frame.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 15_000 });
-      return frame;
-    }
-
-    const replies = (frame: Frame) => frame.locator('.message.assistant:not(.welcome)');
 
     beforeAll(async () => {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      for (const file of readdirSync(SCREENSHOTS)) {
-        if (file.startsWith('widget-')) rmSync(join(SCREENSHOTS, file));
-      }
       world = await startWidgetWorld(REPLY);
-      ({ fake, serverUrl, chatbotId, key, allowedPage, refusedPage } = world);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      });
-      ({ page } = await newVisitor());
+      visitors = await launchVisitors();
+      ({ page } = await visitors.newVisitor());
     }, 120_000);
 
     afterAll(async () => {
-      await browser?.close();
+      await visitors?.close();
       await world?.close();
     });
 
     it(
       'shows a launcher named "Open chat" on an allowed page, and downloads the panel only when it is opened',
       async () => {
-        await page.goto(`${allowedPage}/`);
+        await page.goto(`${world.allowedPage}/`);
         await expect
           .poll(() => findLauncher(page), { timeout: 15_000 })
           .toMatchObject({ width: 56, height: 56 });
@@ -104,7 +50,7 @@ describe.skipIf(!hasChromium)(
           await page.evaluate(() => (window as unknown as { widgetEvents: { type: string }[] }).widgetEvents),
         ).toContainEqual({ type: 'ready' });
         expect(panelFrame(page)).toBeUndefined();
-        expect([...requestOrigins].some((origin) => origin === serverUrl)).toBe(true);
+        expect([...visitors.requestOrigins].some((origin) => origin === world.serverUrl)).toBe(true);
         await screenshot(page, 'launcher');
       },
       STEP_TIMEOUT_MS,
@@ -118,7 +64,7 @@ describe.skipIf(!hasChromium)(
         await screenshot(page, 'panel-light-desktop');
 
         const held = deferred();
-        fake.queue({ text: REPLY, pauseAfterChunks: { count: 3, until: held.promise } });
+        world.fake.queue({ text: REPLY, pauseAfterChunks: { count: 3, until: held.promise } });
         await frame.getByRole('textbox', { name: 'Message' }).fill(QUESTION);
         await frame.getByRole('button', { name: 'Send' }).click();
         // Part of the reply is on screen while the model is still held mid-reply: it streams.
@@ -148,8 +94,7 @@ describe.skipIf(!hasChromium)(
           ).widgetEvents.filter((event) => event.type === 'message'),
         );
         expect(messages.map((event) => event.message?.role)).toEqual(['user', 'assistant']);
-        conversationId = messages[1]?.message?.conversationId ?? '';
-        expect(conversationId).not.toBe('');
+        expect(messages[1]?.message?.conversationId).toBeTruthy();
 
         const helpful = reply.getByRole('button', { name: 'Helpful', exact: true });
         await helpful.click();
@@ -174,7 +119,7 @@ describe.skipIf(!hasChromium)(
         ).toBe('true');
 
         const held = deferred();
-        fake.queue({
+        world.fake.queue({
           text: 'Second answer: we also open on Sundays at noon.',
           pauseAfterChunks: { count: 2, until: held.promise },
         });
@@ -196,7 +141,7 @@ describe.skipIf(!hasChromium)(
       'renders model output with <img onerror>, <script> and javascript: links inert',
       async () => {
         const frame = panelFrame(page) as Frame;
-        fake.queue({ text: HOSTILE_REPLY });
+        world.fake.queue({ text: HOSTILE_REPLY });
         await frame.getByRole('textbox', { name: 'Message' }).fill('Show me the manual');
         await frame.getByRole('button', { name: 'Send' }).click();
         const reply = replies(frame).nth(2);
@@ -211,7 +156,7 @@ describe.skipIf(!hasChromium)(
         await trap.click();
         expect(await frame.evaluate(() => document.title)).toBe('Acme Bikes');
         expect(await page.title()).toBe('Acme Bikes');
-        expect(dialogs).toEqual([]);
+        expect(visitors.dialogs).toEqual([]);
       },
       STEP_TIMEOUT_MS,
     );
@@ -284,172 +229,9 @@ describe.skipIf(!hasChromium)(
       STEP_TIMEOUT_MS,
     );
 
-    it(
-      'shows nothing on a page whose origin is not on the key’s list',
-      async () => {
-        const refused = await newVisitor();
-        const warnings: string[] = [];
-        refused.page.on('console', (message) => {
-          if (message.type() === 'warning') warnings.push(message.text());
-        });
-        await refused.page.goto(`${refusedPage}/`);
-        await expect
-          .poll(() => warnings.some((text) => text.startsWith('PollyBot:')), { timeout: 15_000 })
-          .toBe(true);
-        expect(await findLauncher(refused.page)).toBeUndefined();
-        expect(await refused.page.locator('#pollybot-widget').count()).toBe(0);
-        expect(panelFrame(refused.page)).toBeUndefined();
-        await refused.context.close();
-      },
-      STEP_TIMEOUT_MS,
-    );
-
-    it(
-      'does not show one visitor’s conversation to another, nor let them read it',
-      async () => {
-        const second = await newVisitor();
-        await second.page.goto(`${allowedPage}/`);
-        const frame = await openPanel(second.page);
-        await expect.poll(() => frame.getByText('Hi! Ask me about our shop.').count()).toBe(1);
-        expect(await frame.getByText(QUESTION).count()).toBe(0);
-        const status = await frame.evaluate(
-          async ({ key, origin, conversationId }) => {
-            const session = await fetch('/api/widget/v1/sessions', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ key, origin }),
-            }).then((response) => response.json());
-            const response = await fetch(`/api/widget/v1/conversations/${conversationId}`, {
-              headers: { authorization: `Bearer ${session.data.token}` },
-            });
-            return response.status;
-          },
-          { key, origin: allowedPage, conversationId },
-        );
-        expect(status).toBe(404);
-        await second.context.close();
-      },
-      STEP_TIMEOUT_MS,
-    );
-
-    it(
-      'identifies a visitor with the site’s signed token, shown in the inbox as a verified widget visitor',
-      async () => {
-        const api = (world as WidgetWorld).api;
-        await world?.updateSettings({ identity: 'optional' });
-        const rotated = await api('POST', `/api/v1/chatbots/${chatbotId}/widget/identity-secret`);
-        expect(rotated.status).toBe(201);
-        const sign = (secret: string) =>
-          new SignJWT({ name: 'Ada Lovelace', email: 'ada@example.com' })
-            .setProtectedHeader({ alg: 'HS256' })
-            .setSubject('user-42')
-            .setIssuedAt()
-            .setExpirationTime('1h')
-            .sign(new TextEncoder().encode(secret));
-        const identified = await newVisitor();
-        await identified.page.goto(`${allowedPage}/`);
-        await expect.poll(() => findLauncher(identified.page), { timeout: 15_000 }).toBeTruthy();
-        // Before the panel exists: the loader hands the token to the panel when it starts.
-        const token = await sign(rotated.body.data.secret);
-        await callPollyBot(identified.page, 'identify', { token: token });
-        const frame = await openPanel(identified.page);
-        fake.queue({ text: 'Your order left our shop today.' });
-        await frame.getByRole('textbox', { name: 'Message' }).fill('Where is my order?');
-        await frame.getByRole('button', { name: 'Send' }).click();
-        await expect
-          .poll(() => replies(frame).first().textContent(), { timeout: 15_000 })
-          .toContain('Your order left our shop today.');
-        const inbox = await api('GET', '/api/v1/conversations?userId=user-42');
-        expect(inbox.body.data).toHaveLength(1);
-        expect(inbox.body.data[0]).toMatchObject({
-          channel: 'widget',
-          visitor: { verified: true, userId: 'user-42', name: 'Ada Lovelace', email: 'ada@example.com' },
-        });
-
-        // A token signed with another secret is refused, and the panel says so instead of chatting.
-        const forged = await sign('a secret that is not the chatbot’s identity secret');
-        await callPollyBot(identified.page, 'identify', { token: forged });
-        await expect.poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 }).not.toBe('');
-        await identified.context.close();
-        await world?.updateSettings({ identity: 'off' });
-      },
-      STEP_TIMEOUT_MS,
-    );
-
-    it(
-      'keeps its size and layout on a page with hostile CSS, and fills a phone’s screen',
-      async () => {
-        const hostile = await newVisitor();
-        await hostile.page.goto(`${allowedPage}/hostile`);
-        await expect
-          .poll(() => findLauncher(hostile.page), { timeout: 15_000 })
-          .toMatchObject({ width: 56, height: 56 });
-        const launcher = await findLauncher(hostile.page);
-        expect(launcher?.x).toBe(DESKTOP.width - 20 - 56);
-        expect(launcher?.y).toBe(DESKTOP.height - 20 - 56);
-        const frame = await openPanel(hostile.page);
-        const box = await (await frame.frameElement()).boundingBox();
-        expect(box).toMatchObject({ width: 380, height: 640 });
-        expect(
-          await frame
-            .getByRole('textbox', { name: 'Message' })
-            .evaluate((element) => getComputedStyle(element).fontSize),
-        ).toBe('15px');
-        await hostile.context.close();
-
-        await world?.updateSettings({ theme: 'dark' });
-        const dark = await newVisitor();
-        await dark.page.goto(`${allowedPage}/`);
-        await openPanel(dark.page);
-        await screenshot(dark.page, 'panel-dark-desktop');
-        await dark.context.close();
-
-        const phone = await newVisitor(PHONE);
-        await phone.page.goto(`${allowedPage}/`);
-        const phoneFrame = await openPanel(phone.page);
-        expect(await (await phoneFrame.frameElement()).boundingBox()).toMatchObject({ x: 0, y: 0, ...PHONE });
-        await screenshot(phone.page, 'panel-dark-390');
-        await world?.updateSettings({ theme: 'light' });
-        await phone.page.reload();
-        await openPanel(phone.page);
-        await screenshot(phone.page, 'panel-light-390');
-        await phone.context.close();
-      },
-      STEP_TIMEOUT_MS * 2,
-    );
-
-    it(
-      'shows the business’s limit message when a visitor’s limit trips, never an error dump',
-      async () => {
-        await world?.updateSettings({
-          limitMessage: 'You are going fast! Please wait a minute.',
-          limits: {
-            perVisitor: { requests: 1, windowSeconds: 600 },
-            perIp: { requests: 1000, windowSeconds: 600 },
-            perDay: 5000,
-          },
-        });
-        const visitor = await newVisitor();
-        await visitor.page.goto(`${allowedPage}/`);
-        const frame = await openPanel(visitor.page);
-        const field = frame.getByRole('textbox', { name: 'Message' });
-        await field.fill('First question');
-        await frame.getByRole('button', { name: 'Send' }).click();
-        await expect.poll(() => replies(frame).count(), { timeout: 15_000 }).toBe(1);
-        await expect.poll(() => frame.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
-        await field.fill('Second question');
-        await frame.getByRole('button', { name: 'Send' }).click();
-        await expect
-          .poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 })
-          .toBe('You are going fast! Please wait a minute.');
-        await visitor.context.close();
-      },
-      STEP_TIMEOUT_MS,
-    );
-
     it('made no request to any origin but the server and the host page', () => {
-      const allowed = new Set([serverUrl, allowedPage, refusedPage]);
-      expect([...requestOrigins].filter((origin) => !allowed.has(origin))).toEqual([]);
+      const allowed = new Set([world.serverUrl, world.allowedPage, world.refusedPage]);
+      expect([...visitors.requestOrigins].filter((origin) => !allowed.has(origin))).toEqual([]);
     });
   },
 );

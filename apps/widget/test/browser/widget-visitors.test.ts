@@ -1,0 +1,223 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  DESKTOP,
+  hasChromium,
+  launchVisitors,
+  openPanel,
+  PHONE,
+  replies,
+  screenshot,
+  send,
+} from './widget-browser.ts';
+import { callPollyBot, findLauncher, panelFrame } from './widget-helpers.ts';
+import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
+
+// The widget for the other visitors, in Debian's Chromium (widget.test.ts follows one visitor's visit): a
+// page whose origin is not on the key's list, a second visitor, a verified visitor, a page with hostile
+// CSS, a phone, and a visitor over their limit. Only the AI provider is a world.fake, on loopback.
+
+const WELCOME = 'Hi! Ask me about our shop.';
+const STEP_TIMEOUT_MS = 60_000;
+
+describe.skipIf(!hasChromium)(
+  hasChromium
+    ? 'the website widget in Chromium: other origins, other visitors, other screens'
+    : `the website widget in Chromium (skipped: ${CHROMIUM} is missing; install Debian's chromium)`,
+  () => {
+    let world: WidgetWorld;
+    let visitors: Awaited<ReturnType<typeof launchVisitors>>;
+
+    beforeAll(async () => {
+      world = await startWidgetWorld('Hello from the shop.');
+      visitors = await launchVisitors();
+    }, 120_000);
+
+    afterAll(async () => {
+      await visitors?.close();
+      await world?.close();
+    });
+
+    it(
+      'shows nothing on a page whose origin is not on the key’s list',
+      async () => {
+        const refused = await visitors.newVisitor();
+        const warnings: string[] = [];
+        refused.page.on('console', (message) => {
+          if (message.type() === 'warning') warnings.push(message.text());
+        });
+        await refused.page.goto(`${world.refusedPage}/`);
+        await expect
+          .poll(() => warnings.some((text) => text.startsWith('PollyBot:')), { timeout: 15_000 })
+          .toBe(true);
+        expect(await findLauncher(refused.page)).toBeUndefined();
+        expect(await refused.page.locator('#pollybot-widget').count()).toBe(0);
+        expect(panelFrame(refused.page)).toBeUndefined();
+        await refused.context.close();
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'does not show one visitor’s conversation to another, nor let them read it',
+      async () => {
+        const first = await visitors.newVisitor();
+        await first.page.goto(`${world.allowedPage}/`);
+        const firstFrame = await openPanel(first.page);
+        await send(firstFrame, 'My secret question');
+        await expect.poll(() => replies(firstFrame).count(), { timeout: 15_000 }).toBe(1);
+        const conversationId = await first.page.evaluate(
+          () =>
+            (
+              window as unknown as { widgetEvents: { message?: { conversationId: string } }[] }
+            ).widgetEvents.find((event) => event.message)?.message?.conversationId,
+        );
+        expect(conversationId).toBeTruthy();
+        await first.context.close();
+
+        const second = await visitors.newVisitor();
+        await second.page.goto(`${world.allowedPage}/`);
+        const frame = await openPanel(second.page);
+        await expect.poll(() => frame.getByText(WELCOME).count()).toBe(1);
+        expect(await frame.getByText('My secret question').count()).toBe(0);
+        const status = await frame.evaluate(
+          async ({ key, origin, conversationId }) => {
+            const session = await fetch('/api/widget/v1/sessions', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ key, origin }),
+            }).then((response) => response.json());
+            const response = await fetch(`/api/widget/v1/conversations/${conversationId}`, {
+              headers: { authorization: `Bearer ${session.data.token}` },
+            });
+            return response.status;
+          },
+          { key: world.key, origin: world.allowedPage, conversationId },
+        );
+        expect(status).toBe(404);
+        await second.context.close();
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'identifies a visitor with the site’s signed token, shown in the inbox as a verified widget visitor',
+      async () => {
+        const api = world.api;
+        await world.updateSettings({ identity: 'optional' });
+        const rotated = await api('POST', `/api/v1/chatbots/${world.chatbotId}/widget/identity-secret`);
+        expect(rotated.status).toBe(201);
+        const sign = (secret: string) =>
+          new SignJWT({ name: 'Ada Lovelace', email: 'ada@example.com' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('user-42')
+            .setIssuedAt()
+            .setExpirationTime('1h')
+            .sign(new TextEncoder().encode(secret));
+        const identified = await visitors.newVisitor();
+        await identified.page.goto(`${world.allowedPage}/`);
+        await expect.poll(() => findLauncher(identified.page), { timeout: 15_000 }).toBeTruthy();
+        // Before the panel exists: the loader hands the token to the panel when it starts.
+        const token = await sign(rotated.body.data.secret);
+        await callPollyBot(identified.page, 'identify', { token: token });
+        const frame = await openPanel(identified.page);
+        world.fake.queue({ text: 'Your order left our shop today.' });
+        await send(frame, 'Where is my order?');
+        await expect
+          .poll(() => replies(frame).first().textContent(), { timeout: 15_000 })
+          .toContain('Your order left our shop today.');
+        const inbox = await api('GET', '/api/v1/conversations?userId=user-42');
+        expect(inbox.body.data).toHaveLength(1);
+        expect(inbox.body.data[0]).toMatchObject({
+          channel: 'widget',
+          visitor: { verified: true, userId: 'user-42', name: 'Ada Lovelace', email: 'ada@example.com' },
+        });
+
+        // A token signed with another secret is refused, and the panel says so instead of chatting.
+        const forged = await sign('a secret that is not the chatbot’s identity secret');
+        await callPollyBot(identified.page, 'identify', { token: forged });
+        await expect.poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 }).not.toBe('');
+        await identified.context.close();
+        await world.updateSettings({ identity: 'off' });
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'keeps its size and layout on a page with hostile CSS, and fills a phone’s screen',
+      async () => {
+        const hostile = await visitors.newVisitor();
+        await hostile.page.goto(`${world.allowedPage}/hostile`);
+        await expect
+          .poll(() => findLauncher(hostile.page), { timeout: 15_000 })
+          .toMatchObject({ width: 56, height: 56 });
+        const launcher = await findLauncher(hostile.page);
+        expect(launcher?.x).toBe(DESKTOP.width - 20 - 56);
+        expect(launcher?.y).toBe(DESKTOP.height - 20 - 56);
+        const frame = await openPanel(hostile.page);
+        const box = await (await frame.frameElement()).boundingBox();
+        expect(box).toMatchObject({ width: 380, height: 640 });
+        expect(
+          await frame
+            .getByRole('textbox', { name: 'Message' })
+            .evaluate((element) => getComputedStyle(element).fontSize),
+        ).toBe('15px');
+        await hostile.context.close();
+
+        await world.updateSettings({ theme: 'dark' });
+        const dark = await visitors.newVisitor();
+        await dark.page.goto(`${world.allowedPage}/`);
+        await openPanel(dark.page);
+        await screenshot(dark.page, 'panel-dark-desktop');
+        await dark.context.close();
+
+        const phone = await visitors.newVisitor(PHONE);
+        await phone.page.goto(`${world.allowedPage}/`);
+        const phoneFrame = await openPanel(phone.page);
+        expect(await (await phoneFrame.frameElement()).boundingBox()).toMatchObject({ x: 0, y: 0, ...PHONE });
+        await screenshot(phone.page, 'panel-dark-390');
+        await world.updateSettings({ theme: 'light' });
+        await phone.page.reload();
+        await openPanel(phone.page);
+        await screenshot(phone.page, 'panel-light-390');
+        await phone.context.close();
+      },
+      STEP_TIMEOUT_MS * 2,
+    );
+
+    it(
+      'shows the business’s limit message when a visitor’s limit trips, never an error dump',
+      async () => {
+        await world.updateSettings({
+          limitMessage: 'You are going fast! Please wait a minute.',
+          limits: {
+            perVisitor: { requests: 1, windowSeconds: 600 },
+            perIp: { requests: 1000, windowSeconds: 600 },
+            perDay: 5000,
+          },
+        });
+        const visitor = await visitors.newVisitor();
+        await visitor.page.goto(`${world.allowedPage}/`);
+        const frame = await openPanel(visitor.page);
+        const field = frame.getByRole('textbox', { name: 'Message' });
+        await field.fill('First question');
+        await frame.getByRole('button', { name: 'Send' }).click();
+        await expect.poll(() => replies(frame).count(), { timeout: 15_000 }).toBe(1);
+        await expect.poll(() => frame.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+        await field.fill('Second question');
+        await frame.getByRole('button', { name: 'Send' }).click();
+        await expect
+          .poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 })
+          .toBe('You are going fast! Please wait a minute.');
+        await visitor.context.close();
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it('made no request to any origin but the server and the host page', () => {
+      const allowed = new Set([world.serverUrl, world.allowedPage, world.refusedPage]);
+      expect([...visitors.requestOrigins].filter((origin) => !allowed.has(origin))).toEqual([]);
+    });
+  },
+);
