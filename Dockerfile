@@ -20,9 +20,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
 COPY packages/contracts/package.json packages/contracts/
-# The dashboard is built by the root postinstall, so its sources (and the contracts it reads) come first.
+# The dashboard and the website widget are built by the root postinstall, so their sources (and the
+# contracts they read) come first.
 COPY packages/contracts/ packages/contracts/
 COPY apps/web/ apps/web/
+COPY apps/widget/ apps/widget/
 # Exactly the locked versions. Runtime dependencies only: tsx (which runs the TypeScript sources) is one of them.
 RUN npm ci --omit=dev --no-audit --no-fund \
   && npm cache clean --force
