@@ -15,11 +15,12 @@ export function startPreview(view: PanelView): void {
   const show = (config: WidgetPublicConfig) => {
     view.configure(config);
     view.startOver();
-    view.append(userMessage(SAMPLE_QUESTION));
+    // A new conversation's welcome and starter questions, then a sample exchange below them (appended to
+    // the log directly: a real conversation's first message would take the starter questions away).
     const reply = replyMessage({ onRate: async () => true });
     reply.update(SAMPLE_REPLY);
     reply.complete('preview', [{ id: 'preview', title: 'Opening hours', snippet: '' }], null);
-    view.append(reply.element);
+    view.log.append(userMessage(SAMPLE_QUESTION), reply.element);
   };
   show(PREVIEW_DEFAULTS);
   window.addEventListener('message', (event) => {

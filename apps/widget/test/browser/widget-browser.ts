@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type ElementHandle,
+  type Frame,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 import { ROOT } from '../../../server/test/helpers/server-process.ts';
 import { clickLauncher, findLauncher, panelFrame } from './widget-helpers.ts';
@@ -14,10 +21,10 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
-/** A screenshot kept as test-results/screenshots/widget-<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** A screenshot of a page (or of one element) kept as test-results/screenshots/widget-<name>.png. */
+export async function screenshot(target: Page | ElementHandle, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `widget-${name}.png`), animations: 'disabled' });
+  await target.screenshot({ path: join(SCREENSHOTS, `widget-${name}.png`), animations: 'disabled' });
 }
 
 export async function launchVisitors() {

@@ -12,7 +12,7 @@ import {
   send,
 } from './widget-browser.ts';
 import { callPollyBot, findLauncher, panelFrame } from './widget-helpers.ts';
-import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
+import { ADMIN_TOKEN, startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 
 // The widget for the other visitors, in Debian's Chromium (widget.test.ts follows one visitor's visit): a
 // page whose origin is not on the key's list, a second visitor, a verified visitor, a page with hostile
@@ -211,6 +211,72 @@ describe.skipIf(!hasChromium)(
           .poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 })
           .toBe('You are going fast! Please wait a minute.');
         await visitor.context.close();
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'renders the dashboard’s live preview from the settings the dashboard posts, calling no API',
+      async () => {
+        const { context, page } = await visitors.newVisitor();
+        const setup = await context.request.post(`${world.serverUrl}/api/auth/setup`, {
+          data: {
+            setupToken: ADMIN_TOKEN,
+            email: 'owner@example.com',
+            name: 'Olive Owner',
+            password: 'correct horse battery',
+          },
+        });
+        expect(setup.status()).toBe(201);
+        const { csrfToken } = (await setup.json()).data;
+        const chatbot = await context.request.post(`${world.serverUrl}/api/v1/chatbots`, {
+          data: { name: 'Preview bot' },
+          headers: { 'x-csrf-token': csrfToken },
+        });
+        expect(chatbot.status()).toBe(201);
+        const chatbotId = (await chatbot.json()).data.id;
+        const panelRequests: string[] = [];
+        page.on('request', (request) => {
+          if (request.frame().url().includes('/widget/preview')) panelRequests.push(request.url());
+        });
+        // A page of the dashboard's origin frames the preview, as the Deploy page does.
+        await page.goto(`${world.serverUrl}/`);
+        await page.evaluate((src) => {
+          const frame = document.createElement('iframe');
+          frame.id = 'preview';
+          frame.title = 'Widget preview';
+          frame.src = src;
+          frame.style.width = '380px';
+          frame.style.height = '640px';
+          document.body.append(frame);
+        }, `/widget/preview?chatbotId=${chatbotId}`);
+        await expect
+          .poll(() => page.frames().find((frame) => frame.url().includes('/widget/preview')))
+          .toBeTruthy();
+        const preview = page.frames().find((frame) => frame.url().includes('/widget/preview'));
+        if (!preview) throw new Error('no preview frame');
+        await preview.getByRole('textbox', { name: 'Message' }).waitFor();
+        await page.evaluate(() => {
+          const frame = document.getElementById('preview') as HTMLIFrameElement;
+          frame.contentWindow?.postMessage(
+            {
+              title: 'Preview title',
+              welcomeMessage: 'Welcome from the form',
+              starterQuestions: ['Any deals?'],
+              accentColor: '#0f766e',
+              theme: 'dark',
+              avatarUrl: null,
+            },
+            location.origin,
+          );
+        });
+        await expect.poll(() => preview.getByRole('heading', { name: 'Preview title' }).count()).toBe(1);
+        expect(await preview.getByText('Welcome from the form').count()).toBe(1);
+        expect(await preview.getByRole('button', { name: 'Any deals?' }).count()).toBe(1);
+        expect(await preview.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+        expect(panelRequests.filter((url) => url.includes('/api/'))).toEqual([]);
+        await screenshot(await preview.frameElement(), 'preview');
+        await context.close();
       },
       STEP_TIMEOUT_MS,
     );

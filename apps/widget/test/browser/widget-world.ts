@@ -13,7 +13,8 @@ import { callApi, startHostSite, waitFor } from './widget-helpers.ts';
 // with a fake OpenAI upstream, a workspace made through the operator API, a chatbot with one knowledge
 // source to cite, a publishable key for the host site's http://localhost origin, and that site itself.
 
-const ADMIN_TOKEN = 'operator-token-for-the-widget-suite';
+/** The operator token, which also serves as the first-run setup token of the dashboard. */
+export const ADMIN_TOKEN = 'operator-token-for-the-widget-suite';
 
 export async function startWidgetWorld(defaultReply: string) {
   const fake = await startFakeOpenAi();
