@@ -1,5 +1,7 @@
+import { DEFAULT_WIDGET_SETTINGS } from '@pollybot/contracts';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../../server/src/db/connect.ts';
 import {
   CHROMIUM,
   DESKTOP,
@@ -210,6 +212,44 @@ describe.skipIf(!hasChromium)(
         await expect
           .poll(() => frame.getByRole('alert').textContent(), { timeout: 15_000 })
           .toBe('You are going fast! Please wait a minute.');
+        await visitor.context.close();
+        await world.updateSettings({ limits: DEFAULT_WIDGET_SETTINGS.limits });
+      },
+      STEP_TIMEOUT_MS,
+    );
+
+    it(
+      'renews an expired visitor session on its own and sends the message, the visitor noticing nothing',
+      async () => {
+        const visitor = await visitors.newVisitor();
+        const sessionsStarted: string[] = [];
+        visitor.page.on('request', (request) => {
+          if (request.method() === 'POST' && request.url().endsWith('/api/widget/v1/sessions')) {
+            sessionsStarted.push(request.url());
+          }
+        });
+        await visitor.page.goto(`${world.allowedPage}/`);
+        const frame = await openPanel(visitor.page);
+        await expect.poll(() => frame.getByText(WELCOME).count()).toBe(1);
+        expect(sessionsStarted).toHaveLength(1);
+        // An hour passes: every visitor session of the chatbot has expired.
+        const database = connectDatabase(world.databaseUrl);
+        try {
+          await database.db
+            .updateTable('visitor_sessions')
+            .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+            .execute();
+        } finally {
+          await database.close();
+        }
+        world.fake.queue({ text: 'Still here for you.' });
+        await send(frame, 'Are you still there?');
+        await expect
+          .poll(() => replies(frame).first().textContent(), { timeout: 15_000 })
+          .toContain('Still here for you.');
+        expect(await frame.getByRole('alert').isVisible()).toBe(false);
+        // The chat request was refused (401 VISITOR_SESSION_INVALID), a new session started, the message sent.
+        expect(sessionsStarted).toHaveLength(2);
         await visitor.context.close();
       },
       STEP_TIMEOUT_MS,

@@ -20,9 +20,10 @@ export async function startWidgetWorld(defaultReply: string) {
   const fake = await startFakeOpenAi();
   fake.defaultReply = { text: defaultReply, interTokenDelayMs: 5 };
   const databaseDirectory = mkdtempSync(join(tmpdir(), 'pollybot-widget-'));
+  const databaseUrl = `sqlite:${join(databaseDirectory, 'db.sqlite')}`;
   const serverUrl = await waitForBaseUrl(
     startServer({
-      DATABASE_URL: `sqlite:${join(databaseDirectory, 'db.sqlite')}`,
+      DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
       OPENAI_BASE_URL: fake.baseUrl,
       OPENAI_API_KEY: 'sk-test',
@@ -83,6 +84,8 @@ export async function startWidgetWorld(defaultReply: string) {
   return {
     fake,
     serverUrl,
+    /** The server's SQLite database, for a test that makes time pass (an expired session). */
+    databaseUrl,
     chatbotId,
     key,
     allowedPage,
