@@ -316,6 +316,35 @@ describe('the visitor’s conversations', () => {
     expect(conversation.text + stream.text + feedback.text).not.toContain('Private');
   });
 
+  it('gives a session of one chatbot nothing of another chatbot’s conversations, even in the same workspace', async () => {
+    const { key, apiKey } = await widget.setUp();
+    const other = await server.createChatbot(apiKey, { model: 'openai/gpt-test' });
+    const otherKey = await server
+      .api(apiKey)
+      .post(`/api/v1/chatbots/${other.id}/publishable-keys`, { allowedOrigins: ['http://localhost:5173'] });
+    const elsewhere = await widget.session(otherKey.body.data.key);
+    const chat = await widget.chat(elsewhere.token, { message: 'Other bot' });
+    const session = await widget.session(key);
+
+    const read = await widget.get(
+      `/api/widget/v1/conversations/${chat.body.data.conversationId}`,
+      session.token,
+    );
+    const stream = await widget.get(
+      `/api/widget/v1/messages/${chat.body.data.messageId}/stream`,
+      session.token,
+    );
+    const send = await widget.chat(session.token, {
+      message: 'Hi',
+      conversationId: chat.body.data.conversationId,
+    });
+
+    expect(read.status).toBe(404);
+    expect(stream.status).toBe(404);
+    expect(send.status).toBe(404);
+    expect(send.body.code).toBe('CONVERSATION_NOT_FOUND');
+  });
+
   it('stores thumbs up and down on the visitor’s reply, and null clears it; a user message cannot be rated', async () => {
     const { key } = await widget.setUp();
     const session = await widget.session(key);
