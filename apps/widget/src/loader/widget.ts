@@ -149,10 +149,16 @@ function start(tag: HTMLScriptElement): void {
       const config = body.data;
       const host = document.createElement('div');
       host.id = 'pollybot-widget';
-      host.setAttribute(
-        'style',
-        'all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important',
-      );
+      // Inline and important, so no page rule can hide or move the host; set through the CSSOM, which a
+      // page's CSP allows (a style attribute written as markup it may refuse).
+      for (const [property, value] of [
+        ['all', 'initial'],
+        ['display', 'block'],
+        ['position', 'fixed'],
+        ['z-index', '2147483647'],
+      ]) {
+        host.style.setProperty(property as string, value as string, 'important');
+      }
       root = host.attachShadow({ mode: 'closed' });
       const css = launcherStyle(config.accentColor, config.position === 'bottom-left' ? 'left' : 'right');
       const sheet = new CSSStyleSheet();
@@ -167,10 +173,15 @@ function start(tag: HTMLScriptElement): void {
       button.addEventListener('click', () => setOpen(!isOpen));
       container.append(button);
       root.append(container);
-      document.body.append(host);
-      ready = true;
-      emit('ready');
-      for (const command of pending.splice(0)) run(command);
+      const show = () => {
+        document.body.append(host);
+        ready = true;
+        emit('ready');
+        for (const command of pending.splice(0)) run(command);
+      };
+      // A script in <head> may have its answer before the body exists.
+      if (document.body) show();
+      else document.addEventListener('DOMContentLoaded', show, { once: true });
     })
     .catch(() =>
       console.warn('PollyBot: this page may not show the widget (is its origin allowed for the key?)'),

@@ -21,8 +21,18 @@ export async function callApi(baseUrl: string, method: string, path: string, tok
   return { status: response.status, body: (await response.json().catch(() => null)) as any };
 }
 
-/** The host pages a site would serve: the snippet, and variants with the queue stub or hostile CSS. */
-function hostPage(options: { serverUrl: string; key: string; hostileCss?: boolean }): string {
+const NONCE = 'host-page-nonce';
+
+/**
+ * The host pages a site would serve: the queue stub and the snippet; with hostile CSS; or under a strict
+ * Content-Security-Policy (its inline script allowed by a nonce) that records every violation it reports.
+ */
+function hostPage(options: {
+  serverUrl: string;
+  key: string;
+  hostileCss?: boolean;
+  strictCsp?: boolean;
+}): string {
   const hostile = options.hostileCss
     ? `<style>
 * { font-size: 72px !important; line-height: 4 !important; letter-spacing: 12px !important; color: red !important; }
@@ -35,7 +45,11 @@ button, iframe { display: none !important; width: 2px !important; }
 <html lang="en"><head><meta charset="utf-8"><title>Acme Bikes</title>${hostile}</head>
 <body>
 <h1>Acme Bikes</h1><div class="content"><p>Our shop page.</p><button type="button">A page button</button></div>
-<script>
+<script${options.strictCsp ? ` nonce="${NONCE}"` : ''}>
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (event) {
+  cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
+});
 window.PollyBot = window.PollyBot || function () { (PollyBot.q = PollyBot.q || []).push(arguments); };
 window.widgetEvents = [];
 PollyBot('on', 'ready', function () { widgetEvents.push({ type: 'ready' }); });
@@ -47,19 +61,32 @@ PollyBot('on', 'message', function (message) { widgetEvents.push({ type: 'messag
 </body></html>`;
 }
 
-/** A customer's site on loopback: `/` is the page with the snippet (its key read per request), `/hostile` the same with hostile CSS. */
+/**
+ * A customer's site on loopback: `/` is the page with the snippet (its key read per request), `/hostile`
+ * the same with hostile CSS, `/strict` the same under a strict CSP that allows only the PollyBot server.
+ */
 export async function startHostSite(
   serverUrl: string,
   key: () => string,
 ): Promise<{ port: number; server: Server }> {
   const server = createServer((request, response) => {
     const hostileCss = request.url === '/hostile';
-    if (request.url !== '/' && !hostileCss) {
+    const strictCsp = request.url === '/strict';
+    if (request.url !== '/' && !hostileCss && !strictCsp) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(hostPage({ serverUrl, key: key(), hostileCss }));
+    response.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      ...(strictCsp
+        ? {
+            'content-security-policy':
+              `default-src 'none'; script-src 'nonce-${NONCE}' ${serverUrl}; connect-src ${serverUrl}; ` +
+              `frame-src ${serverUrl}; style-src 'self'; img-src 'self'`,
+          }
+        : {}),
+    });
+    response.end(hostPage({ serverUrl, key: key(), hostileCss, strictCsp }));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -167,6 +167,18 @@ describe.skipIf(!hasChromium)(
         ).toBe('15px');
         await hostile.context.close();
 
+        // A site with a strict CSP that allows only the PollyBot server: the widget works, and breaks no rule.
+        const strict = await visitors.newVisitor();
+        await strict.page.goto(`${world.allowedPage}/strict`);
+        await expect
+          .poll(() => findLauncher(strict.page), { timeout: 15_000 })
+          .toMatchObject({ width: 56, height: 56 });
+        await openPanel(strict.page);
+        expect(
+          await strict.page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+        ).toEqual([]);
+        await strict.context.close();
+
         await world.updateSettings({ theme: 'dark' });
         const dark = await visitors.newVisitor();
         await dark.page.goto(`${world.allowedPage}/`);
