@@ -17,6 +17,9 @@ const REPLY = 'On **Saturdays** we open at 10am.\n\n- Workshop: 10am to 4pm\n- S
 const HOSTILE_REPLY =
   'Careful <img src="x" onerror="document.title=\'pwned\'"> and [a trap](javascript:alert(1)) and ' +
   '[the manual](https://example.com/manual) <script>document.title="pwned"</script>';
+const RICH_REPLY =
+  '| Day | Opens |\n| --- | --- |\n| Saturday | 10am |\n\n```sh\ncurl https://example.com/hours\n```\n\n' +
+  '1. *first*\n2. ~~second~~';
 const STEP_TIMEOUT_MS = 60_000;
 
 describe.skipIf(!hasChromium)(
@@ -157,6 +160,18 @@ describe.skipIf(!hasChromium)(
         expect(await frame.evaluate(() => document.title)).toBe('Acme Bikes');
         expect(await page.title()).toBe('Acme Bikes');
         expect(visitors.dialogs).toEqual([]);
+
+        // The Markdown a visitor should see: a table, a code block with its copy button, lists, emphasis.
+        world.fake.queue({ text: RICH_REPLY });
+        await frame.getByRole('textbox', { name: 'Message' }).fill('Show me a table');
+        await frame.getByRole('button', { name: 'Send' }).click();
+        const rich = replies(frame).nth(3);
+        await expect.poll(() => rich.locator('.actions').count(), { timeout: 15_000 }).toBe(1);
+        expect(await rich.getByRole('table').getByRole('cell', { name: '10am' }).count()).toBe(1);
+        expect(await rich.locator('pre code').textContent()).toBe('curl https://example.com/hours\n');
+        expect(await rich.getByRole('button', { name: 'Copy code' }).count()).toBe(1);
+        expect(await rich.locator('ol > li em').textContent()).toBe('first');
+        expect(await rich.locator('ol > li del').textContent()).toBe('second');
       },
       STEP_TIMEOUT_MS,
     );
