@@ -39,6 +39,7 @@ function start(tag: HTMLScriptElement): void {
   let root: ShadowRoot | undefined;
   let frame: HTMLIFrameElement | undefined;
   let panelReady = false;
+  let title = 'Chat';
   // The visitor's token, kept here only for a panel whose own storage the browser blocks (see the panel).
   const storedName = `pollybot:visitor:${key}`;
   const keptToken = (value?: string | null) => {
@@ -88,7 +89,7 @@ function start(tag: HTMLScriptElement): void {
     const element = document.createElement('iframe');
     const query = new URLSearchParams({ key, origin: location.origin });
     element.src = `${server}/widget/frame?${query}`;
-    element.title = 'Chat';
+    element.title = title;
     element.setAttribute('allow', 'clipboard-write');
     shadow.firstElementChild?.append(element);
     return element;
@@ -147,6 +148,7 @@ function start(tag: HTMLScriptElement): void {
     .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
     .then((body: { data: WidgetPublicConfig }) => {
       const config = body.data;
+      title = config.title;
       const host = document.createElement('div');
       host.id = 'pollybot-widget';
       // Inline and important, so no page rule can hide or move the host; set through the CSSOM, which a
