@@ -53,6 +53,20 @@ export type ChatTurnRequest = {
   message: string;
   conversationId?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** What a door may shape of the prompt (the OpenAI-compatible one): see `TurnPromptOptions`. */
+  prompt?: TurnPromptOptions | undefined;
+};
+
+/**
+ * A turn's prompt as its request shapes it, within the chatbot's limits: the earlier messages the model sees
+ * (instead of the stored ones, for a turn without a conversation id), text appended to the chatbot's
+ * instructions (never replacing them), and a lower temperature or token limit than the chatbot's own.
+ */
+export type TurnPromptOptions = {
+  history?: { role: 'user' | 'assistant'; content: string }[] | undefined;
+  appendedInstructions?: string | undefined;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
 };
 
 /** How a turn ended: the reply (complete, or cut short by the client) or a provider failure. */
@@ -99,7 +113,7 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
   const conversationId = request.conversationId ?? ids();
   const history = request.conversationId
     ? await listRecentMessages(db, conversationId, deps.historyMessages)
-    : [];
+    : (request.prompt?.history ?? []);
   const userMessageId = ids();
   const messageId = ids();
   const now = clock.now();
@@ -211,20 +225,25 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
         leaseMs: deps.replyLeaseMs,
         onLost: () => lost.abort(),
       });
+      const { appendedInstructions } = request.prompt ?? {};
+      const instructions = appendedInstructions
+        ? `${chatbot.instructions}\n\n${appendedInstructions}`
+        : chatbot.instructions;
       const generated = await (async () => {
         const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
         const outcome = await deps.models.generate({
           model: chatbot.model,
           prompt: {
             chatbotName: chatbot.name,
-            instructions: knowledge
-              ? buildKnowledgeInstructions(chatbot.instructions, knowledge)
-              : chatbot.instructions,
+            instructions: knowledge ? buildKnowledgeInstructions(instructions, knowledge) : instructions,
             history: dropLeadingReplies(history),
             message: request.message,
             knowledge,
           },
-          settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
+          settings: {
+            temperature: request.prompt?.temperature ?? chatbot.temperature,
+            maxTokens: Math.min(request.prompt?.maxTokens ?? chatbot.max_tokens, chatbot.max_tokens),
+          },
           signal,
           onDelta: (text) => {
             if (text.length === 0) return;
