@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sumLedger } from '../../src/db/credits.repository.ts';
+import { deferred } from '../helpers/deferred.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import { postCompletion, readDataLines, readJson } from '../helpers/openai-door.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { eventually, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 // The OpenAI-compatible door on the wire: what a client reads, byte for byte, over the real chat pipeline with
 // the fake provider behind it.
@@ -337,5 +338,31 @@ describe('POST /api/openai/v1/chat/completions with stream: true', () => {
       error: { message: expect.any(String), type: 'server_error', param: null, code: 'provider_error' },
     });
     expect((await server.api(apiKey).get('/api/v1/workspace')).body.data.credits).toBe(before);
+  });
+
+  it('generates, stores and charges the whole reply when the client leaves mid-stream', async () => {
+    const bot = await createBot();
+    const held = deferred();
+    fake.queue({ text: 'one two three four', pauseAfterChunks: { count: 1, until: held.promise } });
+    const controller = new AbortController();
+
+    const response = await fetch(`${server.baseUrl}/api/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: bot.id, messages: [{ role: 'user', content: 'Count' }], stream: true }),
+      signal: controller.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes('one')) seen += new TextDecoder().decode((await reader.read()).value);
+    const conversationId = response.headers.get('x-pollybot-conversation-id') as string;
+    const messageId = (readDataLines(seen.slice(0, seen.lastIndexOf('\n\n') + 2))[0] as { id: string }).id;
+    controller.abort();
+    held.resolve();
+
+    const path = `/api/v1/chatbots/${bot.id}/conversations/${conversationId}/messages/${messageId}`;
+    await eventually(async () => (await server.api(apiKey).get(path)).body.data.status === 'complete');
+    const stored = await server.api(apiKey).get(path);
+    expect(stored.body.data).toMatchObject({ content: 'one two three four', usage: { credits: 1 } });
   });
 });
