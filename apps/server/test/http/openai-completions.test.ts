@@ -136,6 +136,23 @@ describe('POST /api/openai/v1/chat/completions as JSON', () => {
     ]);
   });
 
+  it('gives a chatbot without instructions the request’s system text under its heading alone', async () => {
+    const bot = await createBot({ instructions: '' });
+
+    await postCompletion(server.baseUrl, apiKey, {
+      model: bot.id,
+      messages: [
+        { role: 'system', content: 'Answer in French.' },
+        { role: 'user', content: 'Hello' },
+      ],
+    });
+
+    expect(fake.requests[0]?.body.messages[0]).toEqual({
+      role: 'system',
+      content: '## Additional instructions from the API request\n\nAnswer in French.',
+    });
+  });
+
   it('honours temperature, and max_tokens or max_completion_tokens only up to the chatbot’s own limit', async () => {
     const bot = await createBot({ temperature: 0.7, maxTokens: 100 });
     const send = (fields: Record<string, unknown>) =>

@@ -60,7 +60,7 @@ export type ChatTurnRequest = {
 /**
  * A turn's prompt as its request shapes it, within the chatbot's limits: the earlier messages the model sees
  * (instead of the stored ones, for a turn without a conversation id), text appended to the chatbot's
- * instructions (never replacing them), and a lower temperature or token limit than the chatbot's own.
+ * instructions (never replacing them), a temperature of its own, and a token limit up to the chatbot's.
  */
 export type TurnPromptOptions = {
   history?: { role: 'user' | 'assistant'; content: string }[] | undefined;
@@ -226,9 +226,7 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
         onLost: () => lost.abort(),
       });
       const { appendedInstructions } = request.prompt ?? {};
-      const instructions = appendedInstructions
-        ? `${chatbot.instructions}\n\n${appendedInstructions}`
-        : chatbot.instructions;
+      const instructions = [chatbot.instructions, appendedInstructions].filter(Boolean).join('\n\n');
       const generated = await (async () => {
         const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
         const outcome = await deps.models.generate({
