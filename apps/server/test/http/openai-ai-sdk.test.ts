@@ -97,6 +97,29 @@ describe('@ai-sdk/openai-compatible against /api/openai/v1', () => {
     ]);
   });
 
+  it('streamText: a failure after the first chunk reaches the stream as an error part, after the text so far', async () => {
+    const bot = await createBot();
+    fake.queue({ text: 'one two three four', failAfterChunks: { count: 2, how: 'error-chunk' } });
+    const errors: unknown[] = [];
+
+    const result = streamText({
+      model: pollybot.chatModel(bot.id),
+      prompt: 'Count',
+      maxRetries: 0,
+      onError: ({ error }) => void errors.push(error),
+    });
+    let text = '';
+    const types: string[] = [];
+    for await (const part of result.fullStream) {
+      types.push(part.type);
+      if (part.type === 'text-delta') text += part.text;
+    }
+
+    expect(text).toBe('one two ');
+    expect(types).toContain('error');
+    expect(errors).toHaveLength(1);
+  });
+
   it('generateText: an unknown chatbot is an APICallError with status 404', async () => {
     const failure = await generateText({
       model: pollybot.chatModel('no-such-chatbot'),
