@@ -6,6 +6,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } fro
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from './errors/app-error.ts';
 import type { App } from './http/app-types.ts';
+import { registerOpenAiDoor } from './http/openai/openai-door.ts';
+import { toOpenAiError } from './http/openai/openai-error.ts';
+import { OPENAI_PREFIX } from './http/openai/openai-route-schemas.ts';
 import { transformRouteSchema } from './http/openapi-transform.ts';
 import { createAdminTokenHook, createApiKeyHook } from './http/plugins/authenticate.ts';
 import { registerErrorHandlers, routeNotFound, toAppError } from './http/plugins/error-handler.ts';
@@ -181,7 +184,7 @@ export async function buildApp(services: Services): Promise<App> {
       (reply as FastifyReply)
         .header('x-request-id', request.id)
         .code(appError.status)
-        .send(appError.toEnvelope());
+        .send(request.url.startsWith(OPENAI_PREFIX) ? toOpenAiError(appError).body : appError.toEnvelope());
     },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -289,6 +292,8 @@ export async function buildApp(services: Services): Promise<App> {
   });
   registerWidgetFrameGet(app, services);
   await registerWidgetScriptGet(app, services);
+
+  await registerOpenAiDoor(app, services);
 
   await registerDashboardGet(app, services);
 

@@ -110,6 +110,10 @@ export const RESPONSE_HEADERS = {
     description:
       'The workspace’s credit balance as the response leaves (a stream: with its reply’s price held)',
   },
+  'X-PollyBot-Conversation-Id': {
+    type: 'string',
+    description: 'The stored conversation the answer belongs to (the OpenAI-compatible route)',
+  },
   'Idempotent-Replayed': {
     type: 'string',
     enum: ['true'],

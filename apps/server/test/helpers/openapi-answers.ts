@@ -80,8 +80,10 @@ export function findAnswerProblems(
     problems.push(`X-Request-Id ${requestId} was not echoed (${response.headers['x-request-id']})`);
   if (response.status === 429) {
     const retryAfter = String(response.headers['retry-after']);
-    const body = safeParse(response.text) as { retryAfter?: unknown };
-    if (!/^[1-9]\d*$/.test(retryAfter) || body.retryAfter !== Number(retryAfter))
+    const body = safeParse(response.text) as { retryAfter?: unknown; error?: unknown };
+    // The native envelope repeats it as retryAfter; OpenAI's error object (the /api/openai door) has no such field.
+    const isOpenAiError = typeof body.error === 'object' && body.error !== null;
+    if (!/^[1-9]\d*$/.test(retryAfter) || (!isOpenAiError && body.retryAfter !== Number(retryAfter)))
       problems.push(
         `429 whose Retry-After (${retryAfter}) is not the body's retryAfter (${body.retryAfter})`,
       );

@@ -81,12 +81,15 @@ describe('Idempotency-Key on POST .../chat', () => {
     const before = openai.requests.length;
 
     const otherBody = await send({ message: 'Second question' }, key);
+    // `stream` is part of the body: a repeat that asks for the other form is another request.
+    const otherForm = await send({ message: 'First question', stream: true }, key);
     const otherChatbot = await server
       .api(apiKey)
       .post(`/api/v1/chatbots/${other.id}/chat`, { message: 'First question' }, { 'idempotency-key': key });
 
     expect(otherBody.status).toBe(422);
     expect(otherBody.body).toMatchObject({ success: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(otherForm.status).toBe(422);
     expect(otherChatbot.status).toBe(422);
     expect(openai.requests.length).toBe(before);
     expect(await sumLedger(server.services.db, workspaceId)).toBe(19);

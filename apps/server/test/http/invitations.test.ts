@@ -110,12 +110,14 @@ describe('the operator’s invitation of a first owner', () => {
     expect(users).toEqual([]);
   });
 
-  it('answers 404 WORKSPACE_NOT_FOUND for an unknown workspace', async () => {
-    expectFailure(
-      await admin.post('/api/admin/workspaces/no-such-workspace/invitations', { email: 'x@example.com' }),
-      404,
-      'WORKSPACE_NOT_FOUND',
-    );
+  it('answers 404 WORKSPACE_NOT_FOUND for an unknown workspace, even one no id can be', async () => {
+    for (const id of ['no-such-workspace', 'x'.repeat(65), 'not%20an%20id']) {
+      expectFailure(
+        await admin.post(`/api/admin/workspaces/${id}/invitations`, { email: 'x@example.com' }),
+        404,
+        'WORKSPACE_NOT_FOUND',
+      );
+    }
   });
 });
 

@@ -137,6 +137,7 @@ function existingIds(method: string, path: string, name: string): string[] {
   if (path.startsWith('/api/v1/members/')) return [...victims.members, fixtures.ownerId];
   switch (name) {
     case 'chatbotId':
+    case 'model':
       return [fixtures.chatbotId];
     case 'id':
       return removes && path === '/api/v1/chatbots/{id}'
@@ -244,6 +245,7 @@ async function credentialHeaders(credentials: Credentials, path: string): Promis
 function bodyHints(): Hints {
   return {
     conversationId: [fixtures.conversationId],
+    model: [fixtures.chatbotId],
     email: [fixtures.ownerEmail],
     password: [TEST_PASSWORD],
     token: fixtures.victims.invitations,

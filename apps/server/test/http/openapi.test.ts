@@ -89,6 +89,16 @@ const VISITOR_ROUTE: [number, string][] = [
   [403, 'ORIGIN_NOT_ALLOWED'],
 ];
 
+/** The OpenAI-compatible routes: OpenAI's codes for the same failures. */
+const OPENAI_ROUTE: [number, string][] = [
+  [400, 'invalid_value'],
+  [401, 'invalid_api_key'],
+  [413, 'payload_too_large'],
+  [415, 'unsupported_media_type'],
+  [500, 'internal_error'],
+  [503, 'service_unavailable'],
+];
+
 /** Every failure each route can answer, as the contract (sections 3, 6 and 7) and docs/dashboard-api.md list them. */
 const EXPECTED_ERRORS: Record<string, [number, string][]> = {
   'GET /api/v1/workspace': API_KEY_ROUTE,
@@ -112,6 +122,21 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [504, 'AI_PROVIDER_TIMEOUT'],
   ],
   'GET /api/v1/chatbots/{}/conversations': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  // The OpenAI-compatible door answers OpenAI's error object, named by OpenAI's codes (docs/openai-compatible.md).
+  'GET /api/openai/v1/models': OPENAI_ROUTE,
+  'GET /api/openai/v1/models/{}': [...OPENAI_ROUTE, [404, 'model_not_found']],
+  'POST /api/openai/v1/chat/completions': [
+    ...OPENAI_ROUTE,
+    [400, 'unsupported_parameter'],
+    [400, 'unsupported_value'],
+    [402, 'insufficient_quota'],
+    [403, 'model_inactive'],
+    [404, 'model_not_found'],
+    [404, 'conversation_not_found'],
+    [429, 'rate_limit_exceeded'],
+    [502, 'provider_error'],
+    [504, 'provider_timeout'],
+  ],
   'GET /api/v1/chatbots/{}/conversations/{}': [
     ...API_KEY_ROUTE,
     [404, 'CHATBOT_NOT_FOUND'],
@@ -310,6 +335,21 @@ describe('GET /openapi.json', () => {
         if (Number(status) < 400) continue;
         const schema = (response.content?.['application/json'] as { schema?: Record<string, unknown> })
           ?.schema;
+        if (route.includes(' /api/openai/')) {
+          // OpenAI's error object, as its clients read it.
+          expect(schema, `${route} ${status}`).toMatchObject({
+            type: 'object',
+            properties: {
+              error: {
+                type: 'object',
+                properties: { message: { type: 'string' }, type: { type: 'string' } },
+                required: expect.arrayContaining(['message', 'type', 'param', 'code']),
+              },
+            },
+            required: ['error'],
+          });
+          continue;
+        }
         expect(schema, `${route} ${status}`).toMatchObject({
           type: 'object',
           properties: { success: { enum: [false] }, error: { type: 'string' }, code: { type: 'string' } },
@@ -328,7 +368,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(routes.get('GET /healthz')?.responses ?? {})).toContain('200');
   });
 
-  it('marks API routes with their scheme: workspace key or session cookie, session alone, operator token', async () => {
+  it('marks API routes with their scheme: workspace key or session cookie, session alone, operator token, key alone', async () => {
     const document = (await readDocument()) as OpenApiDocument & {
       components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
       paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
@@ -356,11 +396,13 @@ describe('GET /openapi.json', () => {
           ? [{ visitorSession: [] }]
           : path.startsWith('/api/admin/')
             ? [{ adminToken: [] }]
-            : forPeople.has(path) || path === '/api/auth/session'
-              ? [{ session: [] }]
-              : signingIn.has(path) || path.startsWith('/api/auth/')
-                ? undefined
-                : [{ apiKey: [] }, { session: [] }];
+            : path.startsWith('/api/openai/')
+              ? [{ apiKey: [] }]
+              : forPeople.has(path) || path === '/api/auth/session'
+                ? [{ session: [] }]
+                : signingIn.has(path) || path.startsWith('/api/auth/')
+                  ? undefined
+                  : [{ apiKey: [] }, { session: [] }];
       for (const operation of Object.values(operations)) expect(operation.security, path).toEqual(expected);
     }
   });

@@ -227,6 +227,8 @@ const isPublicPath = (path: string) =>
   path.startsWith('/api/auth/') ||
   // The widget's public API (a publishable key or a visitor session; widget-*.test.ts) and its files.
   path.startsWith('/api/widget/') ||
+  // The OpenAI-compatible door answers in OpenAI's error shape; its refusals are openai-errors.test.ts's.
+  path.startsWith('/api/openai/') ||
   path === '/widget.js' ||
   path.startsWith('/widget/') ||
   ['/openapi.json', '/healthz', '/readyz', '/*', '*'].includes(path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_PLACEHOLDER, buildSnippets, chatUrl } from './snippets.ts';
+import { API_KEY_PLACEHOLDER, buildOpenAiSnippets, buildSnippets, chatUrl } from './snippets.ts';
 
 describe('buildSnippets', () => {
   const snippets = buildSnippets({ origin: 'http://127.0.0.1:3000/', chatbotId: 'cb_123' });
@@ -45,5 +45,27 @@ describe('buildSnippets', () => {
 
   it('encodes the chatbot id in the URL', () => {
     expect(chatUrl('http://h', 'a/b')).toBe('http://h/api/v1/chatbots/a%2Fb/chat');
+  });
+});
+
+describe('buildOpenAiSnippets', () => {
+  it('configures the openai SDKs with the OpenAI-compatible base URL, the key and the chatbot id as the model', () => {
+    const [javascript, python] = buildOpenAiSnippets({
+      origin: 'http://127.0.0.1:3000/',
+      chatbotId: 'cb_123',
+    });
+
+    expect(javascript?.language).toBe('openai-javascript');
+    expect(javascript?.code).toContain("import OpenAI from 'openai';");
+    expect(javascript?.code).toContain(
+      `new OpenAI({ baseURL: 'http://127.0.0.1:3000/api/openai/v1', apiKey: '${API_KEY_PLACEHOLDER}' })`,
+    );
+    expect(javascript?.code).toContain("model: 'cb_123',");
+    expect(python?.language).toBe('openai-python');
+    expect(python?.code).toContain('from openai import OpenAI');
+    expect(python?.code).toContain(
+      `OpenAI(base_url="http://127.0.0.1:3000/api/openai/v1", api_key="${API_KEY_PLACEHOLDER}")`,
+    );
+    expect(python?.code).toContain('model="cb_123",');
   });
 });

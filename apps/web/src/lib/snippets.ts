@@ -6,7 +6,9 @@ export type SnippetLanguage =
   | 'javascript'
   | 'javascript-stream'
   | 'python'
-  | 'python-stream';
+  | 'python-stream'
+  | 'openai-javascript'
+  | 'openai-python';
 
 export interface Snippet {
   language: SnippetLanguage;
@@ -159,5 +161,52 @@ with requests.post(
     { language: 'javascript-stream', label: 'JavaScript (streaming)', code: javascriptStream },
     { language: 'python', label: 'Python', code: python },
     { language: 'python-stream', label: 'Python (streaming)', code: pythonStream },
+  ];
+}
+
+/** The OpenAI-compatible base URL of a server: what an OpenAI client is configured with. */
+export function openAiBaseUrl(origin: string): string {
+  return `${origin.replace(/\/+$/, '')}/api/openai/v1`;
+}
+
+/** The chatbot through the official `openai` SDKs (JavaScript and Python), as an OpenAI-compatible model. */
+export function buildOpenAiSnippets(input: SnippetInput): Snippet[] {
+  const baseUrl = openAiBaseUrl(input.origin);
+  const key = input.apiKey ?? API_KEY_PLACEHOLDER;
+  const message = input.message ?? 'Hello, how can you help me?';
+
+  const javascript = `// npm install openai. The base URL is PollyBot's, the API key a workspace key, the model a chatbot's id.
+import OpenAI from 'openai';
+
+const client = new OpenAI({ baseURL: ${quote(baseUrl)}, apiKey: ${quote(key)} });
+
+const completion = await client.chat.completions.create({
+  model: ${quote(input.chatbotId)},
+  messages: [{ role: 'user', content: ${quote(message)} }],
+});
+console.log(completion.choices[0].message.content);
+
+// Streaming: add stream: true, then
+// for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? '');`;
+
+  const python = `# pip install openai. The base URL is PollyBot's, the API key a workspace key, the model a chatbot's id.
+from openai import OpenAI
+
+client = OpenAI(base_url=${pythonQuote(baseUrl)}, api_key=${pythonQuote(key)})
+
+completion = client.chat.completions.create(
+    model=${pythonQuote(input.chatbotId)},
+    messages=[{"role": "user", "content": ${pythonQuote(message)}}],
+)
+print(completion.choices[0].message.content)
+
+# Streaming: add stream=True, then
+# for chunk in stream:
+#     if chunk.choices:
+#         print(chunk.choices[0].delta.content or "", end="")`;
+
+  return [
+    { language: 'openai-javascript', label: 'OpenAI SDK (JavaScript)', code: javascript },
+    { language: 'openai-python', label: 'OpenAI SDK (Python)', code: python },
   ];
 }

@@ -8,19 +8,31 @@ import { Card, PageHeader } from '../components/layout.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { navigate } from '../hooks/use-route.ts';
 import { href } from '../lib/route.ts';
-import { API_KEY_PLACEHOLDER, buildSnippets, chatUrl, type SnippetLanguage } from '../lib/snippets.ts';
+import {
+  API_KEY_PLACEHOLDER,
+  buildOpenAiSnippets,
+  buildSnippets,
+  chatUrl,
+  openAiBaseUrl,
+  type SnippetLanguage,
+} from '../lib/snippets.ts';
 import { NewChatbotLink } from './new-chatbot-link.tsx';
 import '../styles/tabs.css';
 import './getting-started-page.css';
 
-/** Ready-to-paste code that calls a chatbot: curl, JavaScript and Python, streaming or not. */
+/** Ready-to-paste code that calls a chatbot: curl, JavaScript and Python, streaming or not, and the OpenAI SDKs. */
 export function GettingStartedPage({ chatbotId }: { chatbotId?: string }) {
   const chatbots = useResource((signal) => listAllChatbots(signal), []);
   const [language, setLanguage] = useState<SnippetLanguage>('curl');
   const list = chatbots.data ?? [];
   const chatbot = list.find((item) => item.id === chatbotId) ?? list[0];
   const origin = window.location.origin;
-  const snippets = chatbot ? buildSnippets({ origin, chatbotId: chatbot.id }) : [];
+  const snippets = chatbot
+    ? [
+        ...buildSnippets({ origin, chatbotId: chatbot.id }),
+        ...buildOpenAiSnippets({ origin, chatbotId: chatbot.id }),
+      ]
+    : [];
   const snippet = snippets.find((item) => item.language === language) ?? snippets[0];
 
   return (
@@ -79,7 +91,11 @@ export function GettingStartedPage({ chatbotId }: { chatbotId?: string }) {
                     ))}
                   </select>
                 </label>
-                <span className="mono small muted break">POST {chatUrl(origin, chatbot.id)}</span>
+                <span className="mono small muted break">
+                  {snippet.language.startsWith('openai-')
+                    ? `Base URL ${openAiBaseUrl(origin)}, model ${chatbot.id}`
+                    : `POST ${chatUrl(origin, chatbot.id)}`}
+                </span>
               </div>
               <div className="tabs" role="tablist" aria-label="Language">
                 {snippets.map((item) => (

@@ -455,6 +455,10 @@ describe.skipIf(!hasChromium)(
         await expect.poll(() => code.textContent()).toContain(`/api/v1/chatbots/${chatbotId}/chat`);
         expect(await code.textContent()).toContain(`curl -s '${baseUrl}/api/v1/chatbots/${chatbotId}/chat'`);
         await screenshot('getting-started');
+        await main.getByRole('tab', { name: 'OpenAI SDK (Python)' }).click();
+        await expect.poll(() => code.textContent()).toContain(`base_url="${baseUrl}/api/openai/v1"`);
+        expect(await code.textContent()).toContain(`model="${chatbotId}"`);
+        await screenshot('getting-started-openai');
       },
       STEP_TIMEOUT_MS,
     );

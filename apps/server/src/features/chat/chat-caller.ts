@@ -1,10 +1,9 @@
 /**
- * Who sends a chat turn, as its door established it. Each door adds its kind: a website widget's visitor
- * (scoped to one chatbot by its public id) or an OpenAI-compatible request (a workspace key) fit here
- * without the pipeline changing beyond `workspaceOf`.
+ * Who sends a chat turn, as its door established it: a workspace key (the native and OpenAI-compatible
+ * routes), a dashboard session, or a website widget's visitor (one chatbot, their own conversations).
  */
 export type ChatCaller =
-  /** An API client with a workspace key (the native route, later the OpenAI-compatible one). */
+  /** An API client with a workspace key (the native route and the OpenAI-compatible one). */
   | { kind: 'workspace-key'; workspaceId: string; apiKeyId: string }
   /** A person signed in to the dashboard (its playground), acting in their workspace. */
   | { kind: 'session'; workspaceId: string; userId: string }

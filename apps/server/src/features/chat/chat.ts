@@ -16,7 +16,7 @@ import {
 import { createMessageLookup } from './message-lookup.ts';
 import { BEFORE_START } from './reply-events.ts';
 import { type ReplyStream, streamLiveTurn } from './reply-stream.ts';
-import { startChatTurn, type TurnDeps } from './send-message.ts';
+import { startChatTurn, type TurnDeps, type TurnPromptOptions } from './send-message.ts';
 
 type ChatDeps = TurnDeps & {
   /** A chatbot of the workspace for the chat path (cached: every turn reads it). */
@@ -135,7 +135,7 @@ export function createChat(deps: ChatDeps) {
    */
   async function send(
     admission: ChatAdmission,
-    body: ChatRequest,
+    body: ChatRequest & { prompt?: TurnPromptOptions },
     options: SendOptions,
   ): Promise<ChatOutcome> {
     const { chatbot, caller } = admission;
@@ -162,6 +162,7 @@ export function createChat(deps: ChatDeps) {
       conversationId: body.conversationId,
       metadata: caller.kind === 'visitor' ? visitorMetadataOf(caller) : body.metadata,
       owner: conversationOwnerOf(caller),
+      prompt: body.prompt,
     }).catch(async (error: unknown) => {
       // Refused before any reply existed (404, 402): nothing to replay, so a retry with the key runs anew.
       if (claim) await releaseIdempotencyKey(db, claim).catch(() => {});

@@ -58,6 +58,20 @@ export type ChatTurnRequest = {
    * and a new one is stored as theirs, from the widget. Undefined for the API's callers.
    */
   owner?: { visitorId: string } | undefined;
+  /** What a door may shape of the prompt (the OpenAI-compatible one): see `TurnPromptOptions`. */
+  prompt?: TurnPromptOptions | undefined;
+};
+
+/**
+ * A turn's prompt as its request shapes it, within the chatbot's limits: the earlier messages the model sees
+ * (instead of the stored ones, for a turn without a conversation id), text appended to the chatbot's
+ * instructions (never replacing them), a temperature of its own, and a token limit up to the chatbot's.
+ */
+export type TurnPromptOptions = {
+  history?: { role: 'user' | 'assistant'; content: string }[] | undefined;
+  appendedInstructions?: string | undefined;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
 };
 
 /** How a turn ended: the reply (complete, or cut short by the client) or a provider failure. */
@@ -106,7 +120,7 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
   const conversationId = request.conversationId ?? ids();
   const history = request.conversationId
     ? await listRecentMessages(db, conversationId, deps.historyMessages)
-    : [];
+    : (request.prompt?.history ?? []);
   const userMessageId = ids();
   const messageId = ids();
   const now = clock.now();
@@ -219,20 +233,23 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
         leaseMs: deps.replyLeaseMs,
         onLost: () => lost.abort(),
       });
+      const { appendedInstructions } = request.prompt ?? {};
+      const instructions = [chatbot.instructions, appendedInstructions].filter(Boolean).join('\n\n');
       const generated = await (async () => {
         const knowledge = await findChatKnowledge(deps.knowledge, chatbot, request.message);
         const outcome = await deps.models.generate({
           model: chatbot.model,
           prompt: {
             chatbotName: chatbot.name,
-            instructions: knowledge
-              ? buildKnowledgeInstructions(chatbot.instructions, knowledge)
-              : chatbot.instructions,
+            instructions: knowledge ? buildKnowledgeInstructions(instructions, knowledge) : instructions,
             history: dropLeadingReplies(history),
             message: request.message,
             knowledge,
           },
-          settings: { temperature: chatbot.temperature, maxTokens: chatbot.max_tokens },
+          settings: {
+            temperature: request.prompt?.temperature ?? chatbot.temperature,
+            maxTokens: Math.min(request.prompt?.maxTokens ?? chatbot.max_tokens, chatbot.max_tokens),
+          },
           signal,
           onDelta: (text) => {
             if (text.length === 0) return;

@@ -1,7 +1,7 @@
 import {
-  idSchema,
   ownerInvitationCreatedSchema,
   ownerInvitationCreateSchema,
+  pathIdSchema,
   successEnvelope,
 } from '@pollybot/contracts';
 import { z } from 'zod';
@@ -22,7 +22,7 @@ export function registerAdminInvitationsCreate(app: App, services: Services): vo
           'once. 409 WORKSPACE_HAS_OWNER once the workspace has an owner (who invites everyone else); the first owner invitation accepted voids the other pending ones.',
         tags: ['admin'],
         security: adminSecurity,
-        params: z.object({ id: idSchema }),
+        params: z.object({ id: pathIdSchema }),
         body: ownerInvitationCreateSchema,
         response: {
           201: successEnvelope(ownerInvitationCreatedSchema),
