@@ -55,7 +55,14 @@ import { registerMessagesGet } from './http/routes/messages.get.ts';
 import { registerMessagesCancelCreate } from './http/routes/messages-cancel.create.ts';
 import { registerMessagesStreamGet } from './http/routes/messages-stream.get.ts';
 import { registerModelsList } from './http/routes/models.list.ts';
+import { registerPublishableKeysCreate } from './http/routes/publishable-keys.create.ts';
+import { registerPublishableKeysDelete } from './http/routes/publishable-keys.delete.ts';
+import { registerPublishableKeysList } from './http/routes/publishable-keys.list.ts';
+import { registerPublishableKeysUpdate } from './http/routes/publishable-keys.update.ts';
 import { registerUsageGet } from './http/routes/usage.get.ts';
+import { registerWidgetIdentitySecretCreate } from './http/routes/widget-identity-secret.create.ts';
+import { registerWidgetSettingsGet } from './http/routes/widget-settings.get.ts';
+import { registerWidgetSettingsUpdate } from './http/routes/widget-settings.update.ts';
 import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
 import type { Services } from './services.ts';
 
@@ -90,6 +97,13 @@ const workspaceRoutes = [
   registerInvitationsList,
   registerInvitationsDelete,
   registerMembersDelete,
+  registerPublishableKeysCreate,
+  registerPublishableKeysList,
+  registerPublishableKeysUpdate,
+  registerPublishableKeysDelete,
+  registerWidgetSettingsGet,
+  registerWidgetSettingsUpdate,
+  registerWidgetIdentitySecretCreate,
 ];
 
 /** Signing in and out: no API key, the session cookie at most. */

@@ -21,6 +21,7 @@ import * as generatingRepliesIndex from './migrations/0006-generating-replies-in
 import * as accountSafety from './migrations/0007-account-safety.ts';
 import * as knowledgeLimits from './migrations/0008-knowledge-limits.ts';
 import * as replyLeases from './migrations/0009-reply-leases.ts';
+import * as widget from './migrations/0010-widget.ts';
 import { type AtomicWrite, createTransactionWrite, createWriteBatch } from './write-batch.ts';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
@@ -46,6 +47,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-account-safety': accountSafety,
   '0008-knowledge-limits': knowledgeLimits,
   '0009-reply-leases': replyLeases,
+  '0010-widget': widget,
 };
 
 const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

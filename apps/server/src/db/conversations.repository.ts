@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { ConversationRow, Database, MessageRow, NewMessageRow } from './database.ts';
+import type { ConversationRow, Database, MessageRow, NewConversationRow, NewMessageRow } from './database.ts';
 import { fetchPage, type Page, type PageOptions } from './page.ts';
 
-export async function insertConversation(db: Kysely<Database>, row: ConversationRow): Promise<void> {
+export async function insertConversation(db: Kysely<Database>, row: NewConversationRow): Promise<void> {
   await db.insertInto('conversations').values(row).execute();
 }
 

@@ -47,10 +47,16 @@ type ChatbotTable = {
   updated_at: string;
 };
 
+/** The door a conversation came through: the API (and the dashboard), or the website widget. */
+export type ConversationChannel = 'api' | 'widget';
+
 type ConversationTable = {
   id: string;
   workspace_id: string;
   chatbot_id: string;
+  channel: Generated<ConversationChannel>;
+  /** The widget's visitor whose conversation it is; null for the API's. */
+  visitor_id: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -83,6 +89,8 @@ export type MessageTable = {
   lease_expires_at: string | null;
   /** The credit reservation holding a reply's price while it is generated; null for a free reply. */
   reservation_id: string | null;
+  /** A widget visitor's thumbs up or down on a reply. */
+  feedback: Generated<'up' | 'down' | null>;
   created_at: string;
 };
 
@@ -242,6 +250,57 @@ type KnowledgeFileTable = {
   data: Uint8Array;
 };
 
+/** A chatbot's publishable key: public by design (it is in the page's HTML), so stored as it is. */
+type PublishableKeyTable = {
+  id: string;
+  workspace_id: string;
+  chatbot_id: string;
+  name: string | null;
+  key: string;
+  /** JSON array of origins (`new URL(o).origin`); empty refuses every site. */
+  allowed_origins: string;
+  created_at: string;
+  revoked_at: string | null;
+  created_by: string | null;
+};
+
+/** A chatbot's widget settings (a missing row means the defaults) and its identity secret. */
+type ChatbotWidgetTable = {
+  chatbot_id: string;
+  /** JSON of WidgetSettings. */
+  settings: string;
+  /** The HS256 secret visitors' JWTs are verified with: kept as it is, since verifying needs it. */
+  identity_secret: string | null;
+  identity_secret_created_at: string | null;
+  updated_at: string;
+};
+
+type WidgetVisitorTable = {
+  id: string;
+  workspace_id: string;
+  chatbot_id: string;
+  /** SHA-256 of the long-lived visitor token the widget keeps. */
+  token_hash: string;
+  /** The verified JWT's `sub`; unique per chatbot. */
+  external_user_id: string | null;
+  name: string | null;
+  email: string | null;
+  created_at: string;
+  last_seen_at: string;
+};
+
+type VisitorSessionTable = {
+  /** SHA-256 of the session's bearer token. */
+  token_hash: string;
+  visitor_id: string;
+  chatbot_id: string;
+  workspace_id: string;
+  publishable_key_id: string;
+  origin: string;
+  expires_at: string;
+  created_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -260,6 +319,10 @@ export type Database = {
   knowledge_ingestion_turns: KnowledgeIngestionTurnTable;
   idempotency_keys: IdempotencyKeyTable;
   setup_tokens: SetupTokenTable;
+  publishable_keys: PublishableKeyTable;
+  chatbot_widgets: ChatbotWidgetTable;
+  widget_visitors: WidgetVisitorTable;
+  visitor_sessions: VisitorSessionTable;
 };
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
@@ -269,6 +332,7 @@ export type ChatbotRow = Selectable<ChatbotTable>;
 export type NewChatbotRow = Insertable<ChatbotTable>;
 export type ChatbotRowUpdate = Updateable<ChatbotTable>;
 export type ConversationRow = Selectable<ConversationTable>;
+export type NewConversationRow = Insertable<ConversationTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type NewMessageRow = Insertable<MessageTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>;
@@ -277,3 +341,7 @@ export type UserRow = Selectable<UserTable>;
 export type MembershipRow = Selectable<MembershipTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type InvitationRow = Selectable<InvitationTable>;
+export type PublishableKeyRow = Selectable<PublishableKeyTable>;
+export type ChatbotWidgetRow = Selectable<ChatbotWidgetTable>;
+export type WidgetVisitorRow = Selectable<WidgetVisitorTable>;
+export type VisitorSessionRow = Selectable<VisitorSessionTable>;

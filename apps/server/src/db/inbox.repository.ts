@@ -20,6 +20,11 @@ export type InboxRow = {
   chatbot_name: string;
   created_at: string;
   updated_at: string;
+  channel: 'api' | 'widget';
+  visitor_id: string | null;
+  visitor_external_user_id: string | null;
+  visitor_name: string | null;
+  visitor_email: string | null;
 };
 
 /** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
@@ -37,7 +42,19 @@ export function listInboxConversations(
   let query = db
     .selectFrom('conversations as c')
     .innerJoin('chatbots as b', 'b.id', 'c.chatbot_id')
-    .select(['c.id', 'c.chatbot_id', 'b.name as chatbot_name', 'c.created_at', 'c.updated_at'])
+    .leftJoin('widget_visitors as v', 'v.id', 'c.visitor_id')
+    .select([
+      'c.id',
+      'c.chatbot_id',
+      'b.name as chatbot_name',
+      'c.created_at',
+      'c.updated_at',
+      'c.channel',
+      'c.visitor_id',
+      'v.external_user_id as visitor_external_user_id',
+      'v.name as visitor_name',
+      'v.email as visitor_email',
+    ])
     .where('c.workspace_id', '=', workspaceId);
   if (filters.chatbotId) query = query.where('c.chatbot_id', '=', filters.chatbotId);
   if (filters.from) query = query.where('c.updated_at', '>=', filters.from);

@@ -1,3 +1,5 @@
+import { WIDGET_ERROR_CODES } from '@pollybot/contracts';
+
 /** Every error code the API can answer with: its HTTP status and its safe, human sentence. */
 export const errorCatalog = {
   INVALID_API_KEY: { status: 401, message: 'Invalid or inactive API key' },
@@ -48,9 +50,37 @@ export const errorCatalog = {
     status: 422,
     message: 'This Idempotency-Key was already used for a different request; use a new key for a new request',
   },
+  PUBLISHABLE_KEY_NOT_FOUND: { status: 404, message: 'Publishable key not found or revoked' },
+  PUBLISHABLE_KEY_LIMIT_REACHED: {
+    status: 409,
+    message: 'This chatbot has 20 live publishable keys already; revoke one first',
+  },
+  PUBLISHABLE_KEY_INVALID: { status: 401, message: 'Invalid or revoked publishable key' },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: 'This site is not on the publishable key’s list of allowed origins',
+  },
+  VISITOR_SESSION_INVALID: {
+    status: 401,
+    message: 'Invalid or expired visitor session; start a new one',
+  },
+  IDENTITY_REQUIRED: { status: 401, message: 'This chatbot requires a verified visitor identity token' },
+  IDENTITY_INVALID: {
+    status: 401,
+    message: 'The identity token is invalid (signature, algorithm or claims)',
+  },
+  IDENTITY_EXPIRED: {
+    status: 401,
+    message: 'The identity token has expired or lives longer than 24 hours; sign a new one',
+  },
+  IDENTITY_WRONG_CHATBOT: { status: 401, message: 'The identity token was signed for another chatbot' },
+  WIDGET_LIMIT_EXCEEDED: { status: 429, message: 'Too many messages; retry after the window resets' },
   NOT_FOUND: { status: 404, message: 'Route not found' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The server is shutting down or not ready' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
+
+// The contract's widget codes are all in the catalog: this fails to compile when one is missing.
+WIDGET_ERROR_CODES satisfies readonly ErrorCode[];

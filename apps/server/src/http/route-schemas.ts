@@ -138,6 +138,9 @@ export const conversationParamsSchema = chatbotParamsSchema.extend({ conversatio
 /** `/chatbots/{id}/knowledge/{sourceId}`. */
 export const knowledgeSourceParamsSchema = chatbotParamsSchema.extend({ sourceId: pathIdSchema });
 
+/** `/chatbots/{id}/publishable-keys/{keyId}`. */
+export const publishableKeyParamsSchema = chatbotParamsSchema.extend({ keyId: pathIdSchema });
+
 /** A message of a chatbot's conversation: the path of the message routes (read, stream, cancel). */
 export const messageParamsSchema = conversationParamsSchema.extend({ messageId: pathIdSchema });
 export type MessageParams = z.infer<typeof messageParamsSchema>;

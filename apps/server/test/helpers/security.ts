@@ -16,7 +16,8 @@ type ResourceKind =
   | 'apiKey'
   | 'member'
   | 'invitation'
-  | 'knowledgeSource';
+  | 'knowledgeSource'
+  | 'publishableKey';
 
 export type ResourceIds = Record<ResourceKind, string>;
 
@@ -71,12 +72,13 @@ const NOT_FOUND_CODE = {
   knowledgeSource: 'KNOWLEDGE_SOURCE_NOT_FOUND',
   message: 'MESSAGE_NOT_FOUND',
   reply: 'MESSAGE_NOT_FOUND',
+  publishableKey: 'PUBLISHABLE_KEY_NOT_FOUND',
 } as const satisfies Record<ResourceKind, keyof typeof errorCatalog>;
 
 // Conversations and knowledge sources live in their chatbot, messages in their conversation: another
 // workspace's chatbot comes with its own.
 const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
-  chatbot: ['chatbot', 'conversation', 'message', 'reply', 'knowledgeSource'],
+  chatbot: ['chatbot', 'conversation', 'message', 'reply', 'knowledgeSource', 'publishableKey'],
   conversation: ['conversation', 'message', 'reply'],
   message: ['message'],
   reply: ['reply'],
@@ -84,6 +86,7 @@ const CONTAINED: Record<ResourceKind, ResourceKind[]> = {
   member: ['member'],
   invitation: ['invitation'],
   knowledgeSource: ['knowledgeSource'],
+  publishableKey: ['publishableKey'],
 };
 
 const INVALID_API_KEY_BODY = {
@@ -196,6 +199,10 @@ export function createSecurityChecks(server: TestServer) {
       content: 'We open at nine.',
     });
     expect(source.status, source.text).toBe(201);
+    const publishable = await client.post(`/api/v1/chatbots/${chatbot.id}/publishable-keys`, {
+      allowedOrigins: ['https://shop.example.com'],
+    });
+    expect(publishable.status, publishable.text).toBe(201);
     // Ingestion runs in the background: wait for it, so the checks' database snapshots hold still.
     await eventually(async () => {
       const read = await client.get(`/api/v1/chatbots/${chatbot.id}/knowledge/${source.body.data.id}`);
@@ -245,6 +252,7 @@ export function createSecurityChecks(server: TestServer) {
         member: member.userId,
         invitation: invitation.body.data.id,
         knowledgeSource: source.body.data.id,
+        publishableKey: publishable.body.data.id,
       },
     };
   };

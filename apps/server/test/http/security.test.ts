@@ -120,6 +120,46 @@ const apiRoutes: AuthenticatedRoute[] = [
     params: { id: 'chatbot', sourceId: 'knowledgeSource' },
     successStatus: 202,
   },
+  {
+    method: 'POST',
+    path: '/api/v1/chatbots/:id/publishable-keys',
+    params: { id: 'chatbot' },
+    body: () => ({ allowedOrigins: ['https://www.example.com'] }),
+    successStatus: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/chatbots/:id/publishable-keys',
+    params: { id: 'chatbot' },
+    successStatus: 200,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/chatbots/:id/publishable-keys/:keyId',
+    params: { id: 'chatbot', keyId: 'publishableKey' },
+    body: () => ({ allowedOrigins: ['https://www.example.com'] }),
+    successStatus: 200,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/chatbots/:id/publishable-keys/:keyId',
+    params: { id: 'chatbot', keyId: 'publishableKey' },
+    successStatus: 200,
+  },
+  { method: 'GET', path: '/api/v1/chatbots/:id/widget', params: { id: 'chatbot' }, successStatus: 200 },
+  {
+    method: 'PUT',
+    path: '/api/v1/chatbots/:id/widget',
+    params: { id: 'chatbot' },
+    body: () => ({ title: 'Ask us' }),
+    successStatus: 200,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/chatbots/:id/widget/identity-secret',
+    params: { id: 'chatbot' },
+    successStatus: 201,
+  },
   { method: 'GET', path: '/api/v1/models', successStatus: 200 },
   { method: 'GET', path: '/api/v1/conversations', successStatus: 200 },
   { method: 'GET', path: '/api/v1/usage', successStatus: 200 },
@@ -185,6 +225,10 @@ const isPublicPath = (path: string) =>
   path === '/docs' ||
   path.startsWith('/docs/') ||
   path.startsWith('/api/auth/') ||
+  // The widget's public API (a publishable key or a visitor session; widget-*.test.ts) and its files.
+  path.startsWith('/api/widget/') ||
+  path === '/widget.js' ||
+  path.startsWith('/widget/') ||
   ['/openapi.json', '/healthz', '/readyz', '/*', '*'].includes(path);
 
 /** The table's routes in comparable form; a GET route also stands for the HEAD route Fastify adds to it. */

@@ -62,6 +62,16 @@ export async function listInbox(db: Kysely<Database>, workspaceId: string, query
         createdAt: row.created_at,
         updatedAt: row.updated_at,
         messageCount: counts.get(row.id) ?? 0,
+        channel: row.channel,
+        visitor: row.visitor_id
+          ? {
+              id: row.visitor_id,
+              verified: row.visitor_external_user_id !== null,
+              userId: row.visitor_external_user_id,
+              name: row.visitor_name,
+              email: row.visitor_email,
+            }
+          : null,
         lastMessage: message
           ? { role: message.role, content: message.content, createdAt: message.created_at }
           : null,
