@@ -69,3 +69,26 @@ export function updateWidgetSettings(
 export function rotateIdentitySecret(chatbotId: string): Promise<IdentitySecret> {
   return api('POST', chatbotPath(chatbotId, 'widget', 'identity-secret'), identitySecretSchema);
 }
+
+/** The widget's panel in preview mode for the chatbot, served by PollyBot for the Deploy page to frame. */
+export function widgetPreviewPath(chatbotId: string): string {
+  return `/widget/preview?chatbotId=${encodeURIComponent(chatbotId)}`;
+}
+
+/**
+ * Whether the server lets this page frame the preview: it serves it (the widget is built) with a policy whose
+ * `frame-ancestors` is `'self'`. Asked with HEAD, so a server without the widget's build costs no frame that
+ * the browser would refuse.
+ */
+export async function canFrameWidgetPreview(chatbotId: string, signal?: AbortSignal): Promise<boolean> {
+  const response = await fetch(widgetPreviewPath(chatbotId), {
+    method: 'HEAD',
+    credentials: 'same-origin',
+    signal,
+  }).catch((cause: unknown) => {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    return undefined;
+  });
+  if (!response?.ok) return false;
+  return /(^|;)\s*frame-ancestors\s[^;]*'self'/.test(response.headers.get('content-security-policy') ?? '');
+}

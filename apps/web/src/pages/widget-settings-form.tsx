@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { WidgetConfig, WidgetSettings } from '../api/types.ts';
-import { updateWidgetSettings } from '../api/widget.ts';
+import { canFrameWidgetPreview, updateWidgetSettings, widgetPreviewPath } from '../api/widget.ts';
 import { Button } from '../components/button.tsx';
-import { Callout } from '../components/feedback.tsx';
+import { Callout, Skeleton } from '../components/feedback.tsx';
 import { useToast } from '../components/toast.tsx';
 import { useFormSubmit } from '../hooks/use-form-submit.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import {
   previewSettings,
   settingsToValues,
@@ -92,9 +93,11 @@ export function WidgetSettingsForm({
 
 /**
  * The widget's panel as visitors will see it: PollyBot's own preview page in a frame, sent the form's
- * current settings on every change, and only to this origin.
+ * current settings on every change, and only to this origin. A server that cannot serve it (the widget is
+ * not built) gets a note instead of a frame the browser would refuse.
  */
 function WidgetPreview({ chatbotId, settings }: { chatbotId: string; settings: WidgetSettings }) {
+  const isAvailable = useResource((signal) => canFrameWidgetPreview(chatbotId, signal), [chatbotId]);
   const frame = useRef<HTMLIFrameElement>(null);
   // The settings as text, so that an unchanged form posts nothing again.
   const message = JSON.stringify(settings);
@@ -108,13 +111,26 @@ function WidgetPreview({ chatbotId, settings }: { chatbotId: string; settings: W
         <span className="field__label">Live preview</span>
         <span className="muted small">Sample messages, with your unsaved changes</span>
       </div>
-      <iframe
-        ref={frame}
-        className="deploy__preview-frame"
-        title="Widget preview"
-        src={`/widget/preview?chatbotId=${encodeURIComponent(chatbotId)}`}
-        onLoad={post}
-      />
+      {isAvailable.data ? (
+        <iframe
+          ref={frame}
+          className="deploy__preview-frame"
+          title="Widget preview"
+          src={widgetPreviewPath(chatbotId)}
+          onLoad={post}
+        />
+      ) : (
+        <div className="deploy__preview-frame deploy__preview-note" role="status">
+          {isAvailable.isLoading ? (
+            <Skeleton width="60%" />
+          ) : (
+            <p className="muted small">
+              The preview shows once this server has the widget’s build (<code>npm run build</code>). Your
+              settings are saved either way.
+            </p>
+          )}
+        </div>
+      )}
     </aside>
   );
 }

@@ -1,0 +1,225 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { ROOT } from '../../../server/test/helpers/server-process.ts';
+
+// The Deploy steps of the dashboard suite (dashboard.test.ts), run in its browser after the chatbot was
+// made: a publishable key created for a site (after a line that is not an origin was pointed out), the
+// embed snippet that carries it, the widget's title saved, an identity secret shown once, the page at a
+// phone's width, and the key revoked.
+
+/** What the dashboard suite has set up by the time these steps run. */
+export interface DeploySession {
+  page: Page;
+  baseUrl: string;
+  chatbotId: string;
+  chatbotName: string;
+  screenshotDirectory: string;
+  screenshot: (name: string) => Promise<void>;
+  openFromSidebar: (label: string) => Promise<void>;
+}
+
+const SITE = 'http://localhost:5173';
+/** Whether the server can serve the widget's panel, and so the Deploy page's live preview. */
+const hasWidgetBuild = () => existsSync(join(ROOT, 'apps', 'widget', 'dist', 'frame.html'));
+const WIDGET_TITLE = 'Acme help desk';
+const PHONE = { width: 390, height: 844 };
+
+interface KeyView {
+  key: string;
+  allowedOrigins: string[];
+  revokedAt: string | null;
+}
+
+/** Registers the Deploy steps, in order, inside the calling `describe`. */
+export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs: number): void {
+  const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+  const embedCard = (page: Page) =>
+    page.getByRole('main').locator('section.card').filter({ hasText: 'Embed on your site' });
+
+  /** The chatbot's publishable keys and widget settings, as the API answers them. */
+  function readApi(page: Page, chatbotId: string) {
+    return page.evaluate(async (id) => {
+      const keys = await (await fetch(`/api/v1/chatbots/${id}/publishable-keys`)).json();
+      const widget = await (await fetch(`/api/v1/chatbots/${id}/widget`)).json();
+      return {
+        keys: keys.data as KeyView[],
+        widget: widget.data as { settings: { title: string }; hasIdentitySecret: boolean },
+      };
+    }, chatbotId);
+  }
+
+  it(
+    'creates a publishable key for a site on the Deploy page, and shows the snippet that embeds it',
+    async () => {
+      const { page, baseUrl, chatbotId, chatbotName, screenshot, openFromSidebar } = session();
+      await openFromSidebar('Chatbots');
+      await heading(page, 'Chatbots').waitFor();
+      await page
+        .getByRole('row')
+        .filter({ hasText: chatbotName })
+        .getByRole('link', { name: `Deploy ${chatbotName} on a website` })
+        .click();
+      await heading(page, 'Deploy').waitFor();
+      expect(page.url()).toBe(`${baseUrl}/#/chatbots/${chatbotId}/deploy`);
+
+      const embed = embedCard(page);
+      await embed.getByRole('heading', { name: 'Create a publishable key' }).waitFor();
+      const origins = embed.getByLabel('Allowed origins');
+      // A line that is not an origin is pointed out before anything is sent.
+      await origins.fill('localhost:5173');
+      await embed.getByRole('button', { name: 'Create publishable key' }).click();
+      await embed.getByText('Line 1 (localhost:5173): Add the scheme: https://localhost:5173').waitFor();
+      expect((await readApi(page, chatbotId)).keys).toEqual([]);
+
+      await origins.fill(`${SITE}/`);
+      await embed.getByRole('button', { name: 'Create publishable key' }).click();
+      await page.getByRole('status').filter({ hasText: 'Publishable key created' }).waitFor();
+      const code = embed.locator('code');
+      await expect.poll(() => code.textContent()).toContain('data-chatbot="pk-chatbot_');
+      const [key] = (await readApi(page, chatbotId)).keys;
+      expect(key?.allowedOrigins).toEqual([SITE]);
+      expect(key?.key).toMatch(/^pk-chatbot_[0-9A-Za-z]{32}$/);
+      const snippet = `<script src="${baseUrl}/widget.js" data-chatbot="${key?.key}" async></script>`;
+      expect(await code.textContent()).toBe(snippet);
+      await embed.getByRole('button', { name: 'Copy' }).click();
+      await embed.getByRole('button', { name: 'Copied' }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
+
+      const row = page
+        .getByRole('table', { name: 'Publishable keys' })
+        .getByRole('row')
+        .filter({ hasText: SITE });
+      await row.getByText('Active').waitFor();
+      expect(await row.getByText(key?.key ?? '-').count()).toBe(1);
+      await screenshot('deploy');
+    },
+    stepTimeoutMs,
+  );
+
+  it(
+    'saves the widget’s title, seen first in the live preview (when the widget is built), kept after a reload',
+    async () => {
+      const { page, chatbotId } = session();
+      const title = page.getByLabel('Title', { exact: true });
+      expect(await title.inputValue()).toBe('Chat with us');
+      await title.fill(WIDGET_TITLE);
+      await page.getByLabel('Messages per day').fill('0');
+      await page.getByRole('button', { name: 'Save widget' }).click();
+      await page.getByText('Between 1 and 10,000,000.').waitFor();
+      await page.getByLabel('Messages per day').fill('500');
+      if (hasWidgetBuild()) {
+        // The live preview shows the unsaved title: the page posted it to the panel in its frame.
+        await page.frameLocator('iframe[title="Widget preview"]').getByText(WIDGET_TITLE).first().waitFor();
+      }
+      await page.getByRole('button', { name: 'Save widget' }).click();
+      await page.getByRole('status').filter({ hasText: 'Widget saved' }).waitFor();
+      expect((await readApi(page, chatbotId)).widget.settings.title).toBe(WIDGET_TITLE);
+
+      await page.reload();
+      await heading(page, 'Deploy').waitFor();
+      await expect.poll(() => page.getByLabel('Title', { exact: true }).inputValue()).toBe(WIDGET_TITLE);
+      expect(await page.getByLabel('Messages per day').inputValue()).toBe('500');
+      // The preview frames PollyBot's own preview page for this chatbot, or says why it cannot.
+      const preview = page.getByRole('complementary', { name: 'Widget preview' });
+      if (hasWidgetBuild()) {
+        expect(await preview.locator('iframe').getAttribute('src')).toBe(
+          `/widget/preview?chatbotId=${encodeURIComponent(chatbotId)}`,
+        );
+      } else {
+        await preview.getByText('The preview shows once this server has the widget’s build').waitFor();
+        expect(await preview.locator('iframe').count()).toBe(0);
+      }
+    },
+    stepTimeoutMs,
+  );
+
+  it(
+    'generates an identity secret shown once, then offers to rotate it',
+    async () => {
+      const { page, chatbotId, screenshot } = session();
+      const card = page
+        .getByRole('main')
+        .locator('section.card')
+        .filter({ hasText: 'Identity verification' });
+      await card.getByRole('button', { name: 'Generate secret' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Your identity secret' });
+      const field = dialog.getByRole('textbox', { name: 'Identity secret' });
+      await field.waitFor();
+      const secret = await field.inputValue();
+      expect(secret.length).toBeGreaterThanOrEqual(32);
+      await dialog.getByText('Copy it now: it is shown only once').waitFor();
+      await screenshot('deploy-identity-secret');
+      await dialog.getByRole('button', { name: 'I have stored it safely' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await card.getByRole('button', { name: 'Rotate secret' }).waitFor();
+      await card.getByText('Secret set').waitFor();
+      expect((await readApi(page, chatbotId)).widget.hasIdentitySecret).toBe(true);
+      // Shown once: neither the page nor the API has it any more.
+      expect(await page.content()).not.toContain(secret);
+      expect(JSON.stringify(await readApi(page, chatbotId))).not.toContain(secret);
+    },
+    stepTimeoutMs,
+  );
+
+  it(
+    'fits a phone’s width, then revokes the key, which brings back the first step',
+    async () => {
+      const { page, chatbotId, screenshotDirectory } = session();
+      const viewport = page.viewportSize();
+      await page.setViewportSize(PHONE);
+      try {
+        await heading(page, 'Deploy').waitFor();
+        // Nothing reaches past the screen's right edge (named by tag and class, should one do).
+        await expect
+          .poll(() =>
+            page.evaluate((width) => {
+              const isPastEdge = (element: Element) => element.getBoundingClientRect().right > width + 0.5;
+              // An element inside a scrolling box that itself fits scrolls there, as a wide table may.
+              const isScrolledWithin = (element: Element) => {
+                for (let box = element.parentElement; box; box = box.parentElement) {
+                  if (getComputedStyle(box).overflowX !== 'visible' && !isPastEdge(box)) return true;
+                }
+                return false;
+              };
+              const wide = Array.from(document.querySelectorAll('body *')).filter(
+                (element) => isPastEdge(element) && !isScrolledWithin(element),
+              );
+              // Only the outermost: a child of a wide element says nothing more.
+              return wide
+                .filter((element) => !wide.includes(element.parentElement as Element))
+                .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+            }, PHONE.width),
+          )
+          .toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          PHONE.width,
+        );
+        await page.screenshot({
+          path: join(screenshotDirectory, 'deploy-390px.png'),
+          fullPage: true,
+          animations: 'disabled',
+        });
+      } finally {
+        if (viewport) await page.setViewportSize(viewport);
+      }
+
+      const row = page
+        .getByRole('table', { name: 'Publishable keys' })
+        .getByRole('row')
+        .filter({ hasText: SITE });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Revoke this publishable key?' });
+      await confirm.getByRole('button', { name: 'Revoke key' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await row.getByText('Revoked').waitFor();
+      expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+      await embedCard(page).getByRole('heading', { name: 'Create a publishable key' }).waitFor();
+      const [key] = (await readApi(page, chatbotId)).keys;
+      expect(key?.revokedAt).not.toBeNull();
+    },
+    stepTimeoutMs,
+  );
+}
