@@ -34,10 +34,7 @@ export function DeployIdentity({
       setSecret(created);
       onRotated();
     },
-    explainFailure: (error) => {
-      toast.error('Could not make a secret', error);
-      return {};
-    },
+    failureTitle: 'Could not make a secret',
   });
   const rotate = async () => {
     const created = await rotateIdentitySecret(chatbotId).catch((error: unknown) => {

@@ -35,19 +35,23 @@ export function KeyOriginsForm({
   onCancel?: () => void;
 }) {
   const [text, setText] = useState(publishableKey ? formatOrigins(publishableKey.allowedOrigins) : '');
-  const form = useFormSubmit<'allowedOrigins', PublishableKey>({
+  const [name, setName] = useState('');
+  const form = useFormSubmit<'allowedOrigins' | 'name', PublishableKey>({
     validate: () => {
       const error = describeOriginErrors(parseOrigins(text));
-      return error ? { allowedOrigins: error } : {};
+      if (error) return { allowedOrigins: error };
+      if (name.trim().length > 200) return { name: 'Keep the name under 200 characters.' };
+      return {};
     },
     submit: () => {
       const { origins } = parseOrigins(text);
       return publishableKey
         ? updatePublishableKey(chatbotId, publishableKey.id, origins)
-        : createPublishableKey(chatbotId, { allowedOrigins: origins });
+        : createPublishableKey(chatbotId, { allowedOrigins: origins, name: name.trim() || undefined });
     },
     onSuccess: onDone,
-    fieldOf: (path) => (path.startsWith('allowedOrigins') ? 'allowedOrigins' : undefined),
+    fieldOf: (path) =>
+      path.startsWith('allowedOrigins') ? 'allowedOrigins' : path === 'name' ? 'name' : undefined,
     messageField: 'allowedOrigins',
     failureTitle: publishableKey ? 'Could not change the sites' : 'Could not create the key',
   });
@@ -79,6 +83,27 @@ export function KeyOriginsForm({
           />
         )}
       </Field>
+      {publishableKey ? null : (
+        <Field
+          label="Name"
+          optional
+          error={form.errors.name}
+          hint="Only you see it: where the key is used, e.g. “Main site”."
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              value={name}
+              maxLength={200}
+              onChange={(event) => {
+                setName(event.target.value);
+                form.clearError('name');
+              }}
+            />
+          )}
+        </Field>
+      )}
       {form.formError ? <p className="field__error">{form.formError}</p> : null}
       {submit}
     </form>

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,16 +25,48 @@ const SITE = 'http://localhost:5173';
 /** Whether the server can serve the widget's panel, and so the Deploy page's live preview. */
 const hasWidgetBuild = () => existsSync(join(ROOT, 'apps', 'widget', 'dist', 'frame.html'));
 const WIDGET_TITLE = 'Acme help desk';
+const KEY_NAME = 'Docs site';
 const PHONE = { width: 390, height: 844 };
 
 interface KeyView {
   key: string;
+  name: string | null;
   allowedOrigins: string[];
   revokedAt: string | null;
 }
 
+/** An HS256 JWT, as a business's server signs one for its visitor (jose does the same in the docs). */
+function signIdentityToken(secret: string, claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/** A visitor of SITE as the widget's panel is one: a session for the key, then one message, on loopback. */
+async function chatAsVisitor(
+  baseUrl: string,
+  body: { key: string; identityToken?: string },
+  message: string,
+): Promise<void> {
+  const headers = { 'content-type': 'application/json', origin: SITE };
+  const started = await fetch(`${baseUrl}/api/widget/v1/sessions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ ...body, origin: SITE }),
+  });
+  expect(started.status).toBe(201);
+  const { token } = ((await started.json()) as { data: { token: string } }).data;
+  const sent = await fetch(`${baseUrl}/api/widget/v1/chat`, {
+    method: 'POST',
+    headers: { ...headers, authorization: `Bearer ${token}` },
+    body: JSON.stringify({ message, stream: false }),
+  });
+  expect(sent.status).toBe(200);
+}
+
 /** Registers the Deploy steps, in order, inside the calling `describe`. */
 export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs: number): void {
+  let identitySecret = '';
   const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
   const embedCard = (page: Page) =>
     page.getByRole('main').locator('section.card').filter({ hasText: 'Embed on your site' });
@@ -74,12 +107,14 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
       expect((await readApi(page, chatbotId)).keys).toEqual([]);
 
       await origins.fill(`${SITE}/`);
+      await embed.getByLabel('Name').fill(KEY_NAME);
       await embed.getByRole('button', { name: 'Create publishable key' }).click();
       await page.getByRole('status').filter({ hasText: 'Publishable key created' }).waitFor();
       const code = embed.locator('code');
       await expect.poll(() => code.textContent()).toContain('data-chatbot="pk-chatbot_');
       const [key] = (await readApi(page, chatbotId)).keys;
       expect(key?.allowedOrigins).toEqual([SITE]);
+      expect(key?.name).toBe(KEY_NAME);
       expect(key?.key).toMatch(/^pk-chatbot_[0-9A-Za-z]{32}$/);
       const snippet = `<script src="${baseUrl}/widget.js" data-chatbot="${key?.key}" async></script>`;
       expect(await code.textContent()).toBe(snippet);
@@ -93,6 +128,7 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
         .filter({ hasText: SITE });
       await row.getByText('Active').waitFor();
       expect(await row.getByText(key?.key ?? '-').count()).toBe(1);
+      expect(await row.getByText(KEY_NAME).count()).toBe(1);
       await screenshot('deploy');
     },
     stepTimeoutMs,
@@ -148,6 +184,7 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
       const field = dialog.getByRole('textbox', { name: 'Identity secret' });
       await field.waitFor();
       const secret = await field.inputValue();
+      identitySecret = secret;
       expect(secret.length).toBeGreaterThanOrEqual(32);
       await dialog.getByText('Copy it now: it is shown only once').waitFor();
       await screenshot('deploy-identity-secret');
@@ -160,6 +197,50 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
       // Shown once: neither the page nor the API has it any more.
       expect(await page.content()).not.toContain(secret);
       expect(JSON.stringify(await readApi(page, chatbotId))).not.toContain(secret);
+    },
+    stepTimeoutMs,
+  );
+
+  it(
+    'marks the widget’s conversations in the inbox, naming the visitor whose identity the site verified',
+    async () => {
+      const { page, baseUrl, chatbotId, screenshot, openFromSidebar } = session();
+      await page.getByRole('button', { name: 'Optional', exact: true }).click();
+      await page.getByRole('button', { name: 'Save widget' }).click();
+      await page.getByRole('status').filter({ hasText: 'Widget saved' }).waitFor();
+      const [key] = (await readApi(page, chatbotId)).keys;
+      const identityToken = signIdentityToken(identitySecret, {
+        sub: 'user-42',
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        aud: chatbotId,
+        exp: Math.floor(Date.now() / 1000) + 3600,
+      });
+      await chatAsVisitor(baseUrl, { key: key?.key ?? '', identityToken }, 'Where is my order?');
+      await chatAsVisitor(baseUrl, { key: key?.key ?? '' }, 'Do you ship abroad?');
+
+      await openFromSidebar('Conversations');
+      await heading(page, 'Conversations').waitFor();
+      // Both end with the assistant's reply; the visitor tells them apart.
+      const rows = page.locator('.inbox').getByRole('link');
+      const verified = rows.filter({ hasText: 'Ada Lovelace' });
+      const anonymous = rows.filter({ hasText: 'Anonymous visitor' });
+      await verified.waitFor();
+      expect(await verified.locator('.inbox__top').textContent()).toContain(
+        'WidgetAda Lovelace (ada@example.com · user-42)verified',
+      );
+      expect(await anonymous.locator('.inbox__top').textContent()).toContain('WidgetAnonymous visitor');
+      expect(await anonymous.getByText('verified', { exact: true }).count()).toBe(0);
+      // Only those two are from the widget: the playground's conversations are not marked.
+      expect(
+        await page
+          .locator('.inbox .badge')
+          .filter({ hasText: /^Widget$/ })
+          .count(),
+      ).toBe(2);
+      await screenshot('conversations-widget');
+      await page.goBack();
+      await heading(page, 'Deploy').waitFor();
     },
     stepTimeoutMs,
   );
