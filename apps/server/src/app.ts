@@ -60,10 +60,21 @@ import { registerPublishableKeysDelete } from './http/routes/publishable-keys.de
 import { registerPublishableKeysList } from './http/routes/publishable-keys.list.ts';
 import { registerPublishableKeysUpdate } from './http/routes/publishable-keys.update.ts';
 import { registerUsageGet } from './http/routes/usage.get.ts';
+import { registerWidgetChatCreate } from './http/routes/widget-chat.create.ts';
+import { registerWidgetConfigGet } from './http/routes/widget-config.get.ts';
+import { registerWidgetConversationsGet } from './http/routes/widget-conversations.get.ts';
+import { registerWidgetConversationsList } from './http/routes/widget-conversations.list.ts';
+import { registerWidgetFeedbackCreate } from './http/routes/widget-feedback.create.ts';
+import { registerWidgetFrameGet } from './http/routes/widget-frame.get.ts';
 import { registerWidgetIdentitySecretCreate } from './http/routes/widget-identity-secret.create.ts';
+import { registerWidgetMessagesStreamGet } from './http/routes/widget-messages-stream.get.ts';
+import { registerWidgetPreflightOptions } from './http/routes/widget-preflight.options.ts';
+import { registerWidgetScriptGet } from './http/routes/widget-script.get.ts';
+import { registerWidgetSessionsCreate } from './http/routes/widget-sessions.create.ts';
 import { registerWidgetSettingsGet } from './http/routes/widget-settings.get.ts';
 import { registerWidgetSettingsUpdate } from './http/routes/widget-settings.update.ts';
 import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
+import { setVaryOrigin } from './http/widget-cors.ts';
 import type { Services } from './services.ts';
 
 const workspaceRoutes = [
@@ -104,6 +115,18 @@ const workspaceRoutes = [
   registerWidgetSettingsGet,
   registerWidgetSettingsUpdate,
   registerWidgetIdentitySecretCreate,
+];
+
+/** The website widget's public API: a publishable key, then a visitor session. */
+const widgetRoutes = [
+  registerWidgetPreflightOptions,
+  registerWidgetConfigGet,
+  registerWidgetSessionsCreate,
+  registerWidgetChatCreate,
+  registerWidgetConversationsList,
+  registerWidgetConversationsGet,
+  registerWidgetMessagesStreamGet,
+  registerWidgetFeedbackCreate,
 ];
 
 /** Signing in and out: no API key, the session cookie at most. */
@@ -207,6 +230,11 @@ export async function buildApp(services: Services): Promise<App> {
               'send the session’s csrfToken as X-CSRF-Token.',
           },
           adminToken: { type: 'http', scheme: 'bearer', description: 'POLLYBOT_ADMIN_TOKEN' },
+          visitorSession: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A website widget visitor’s session token (POST /api/widget/v1/sessions), vs_...',
+          },
         },
       },
     },
@@ -254,6 +282,13 @@ export async function buildApp(services: Services): Promise<App> {
     );
     for (const register of adminRoutes) register(scope, services);
   });
+
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (_request, reply) => setVaryOrigin(reply));
+    for (const register of widgetRoutes) register(scope, services);
+  });
+  registerWidgetFrameGet(app, services);
+  await registerWidgetScriptGet(app, services);
 
   await registerDashboardGet(app, services);
 

@@ -34,6 +34,8 @@ const trustProxySchema = z
 
 /** Where the dashboard's build lands (apps/web/dist), next to this server's sources. */
 const BUILT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** Where the website widget's build lands (apps/widget/dist). */
+const BUILT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -72,6 +74,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TRUST_PROXY: trustProxySchema.default(false),
   POLLYBOT_DASHBOARD_DIR: z.string().min(1).default(BUILT_DASHBOARD_DIR),
+  POLLYBOT_WIDGET_DIR: z.string().min(1).default(BUILT_WIDGET_DIR),
   POLLYBOT_EMBEDDING_MODEL: z
     .string()
     .regex(
@@ -130,6 +133,8 @@ export type Config = {
   trustProxy: boolean | number | string[];
   /** The dashboard's built files, served at `/`. */
   dashboardDir: string;
+  /** The website widget's built files: /widget.js, /widget/assets/*, and the panel's frame.html. */
+  widgetDir: string;
   knowledge: {
     /** `<provider>/<model>` of the embedding model for vector search; undefined for full-text search alone. */
     embeddingModel: string | undefined;
@@ -203,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     trustProxy: values.TRUST_PROXY,
     dashboardDir: values.POLLYBOT_DASHBOARD_DIR,
+    widgetDir: values.POLLYBOT_WIDGET_DIR,
     knowledge: {
       embeddingModel: values.POLLYBOT_EMBEDDING_MODEL,
       maxFileBytes: values.POLLYBOT_KNOWLEDGE_MAX_FILE_MB * 1024 * 1024,

@@ -36,6 +36,8 @@ export type TurnOpening = {
   conversationId: string;
   /** A new conversation is created; an existing one has its `updated_at` moved on. */
   isNewConversation: boolean;
+  /** A new conversation's widget visitor: it is then stored as the widget's (`channel = 'widget'`). */
+  visitorId?: string | undefined;
   now: string;
   /** The user's message and the reply's row (`generating`). */
   messages: [NewMessageRow, NewMessageRow];
@@ -89,6 +91,8 @@ export async function openTurn(database: DatabaseHandle, opening: TurnOpening): 
           id: opening.conversationId,
           workspace_id: workspaceId,
           chatbot_id: opening.chatbotId,
+          channel: opening.visitorId ? 'widget' : 'api',
+          visitor_id: opening.visitorId ?? null,
           created_at: now,
           updated_at: now,
         });
@@ -221,8 +225,9 @@ async function openTurnInOneStatement(db: Kysely<Database>, opening: TurnOpening
       )`
     : sql`gate as (select credits from workspaces where id = ${text(workspaceId)})`;
   const conversation = opening.isNewConversation
-    ? sql`insert into conversations (id, workspace_id, chatbot_id, created_at, updated_at)
-        select ${text(opening.conversationId)}, ${text(workspaceId)}, ${text(opening.chatbotId)}, ${text(now)},
+    ? sql`insert into conversations (id, workspace_id, chatbot_id, channel, visitor_id, created_at, updated_at)
+        select ${text(opening.conversationId)}, ${text(workspaceId)}, ${text(opening.chatbotId)},
+          ${text(opening.visitorId ? 'widget' : 'api')}, ${text(opening.visitorId ?? null)}, ${text(now)},
           ${text(now)}
         from gate`
     : sql`update conversations set updated_at = ${text(now)} from gate

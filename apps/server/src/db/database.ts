@@ -48,7 +48,7 @@ type ChatbotTable = {
 };
 
 /** The door a conversation came through: the API (and the dashboard), or the website widget. */
-export type ConversationChannel = 'api' | 'widget';
+type ConversationChannel = 'api' | 'widget';
 
 type ConversationTable = {
   id: string;

@@ -55,19 +55,6 @@ export function findLivePublishableKeyByKey(
     .executeTakeFirst();
 }
 
-/** A live key by its id (a session's key, checked on every request). */
-export function findLivePublishableKeyById(
-  db: Kysely<Database>,
-  id: string,
-): Promise<PublishableKeyRow | undefined> {
-  return db
-    .selectFrom('publishable_keys')
-    .selectAll()
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-}
-
 /** Replaces a live key's origins; answers false when there is no such live key. */
 export async function updatePublishableKeyOrigins(
   db: Kysely<Database>,

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { validationError } from '../errors/validation-error.ts';
 import type { ChatCaller } from '../features/chat/chat-caller.ts';
 import type { MessageAddress } from '../features/chat/message-lookup.ts';
+import { BEFORE_START, parseReplyPosition, type ReplyPosition } from '../features/chat/reply-events.ts';
 import type { MessageParams } from './route-schemas.ts';
 import { idempotencyKeySchema } from './route-schemas.ts';
 
@@ -24,4 +25,20 @@ export function readIdempotencyKey(request: FastifyRequest): string | undefined 
 /** The message a route's path names. */
 export function toMessageAddress(params: MessageParams): MessageAddress {
   return { chatbotId: params.id, conversationId: params.conversationId, messageId: params.messageId };
+}
+
+export const NOT_AN_EVENT = 'is not the id of an event of this stream';
+
+/** Which the client named its position with: the Last-Event-ID header, else `?after=`. */
+export function resumeField(header: unknown): string {
+  return typeof header === 'string' && header.length > 0 ? 'headers.last-event-id' : 'querystring.after';
+}
+
+/** Where the client stands: the Last-Event-ID header, else `?after=`, else before the start. */
+export function readResumePosition(header: unknown, after: string | undefined): ReplyPosition {
+  const id = typeof header === 'string' && header.length > 0 ? header : after;
+  if (id === undefined) return BEFORE_START;
+  const position = parseReplyPosition(id);
+  if (position !== undefined) return position;
+  throw validationError(resumeField(header), NOT_AN_EVENT);
 }

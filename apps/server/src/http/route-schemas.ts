@@ -39,6 +39,12 @@ export const workspaceSecurity: Record<string, string[]>[] = [{ apiKey: [] }, { 
 /** Routes for people only: the session cookie. */
 export const sessionSecurity: Record<string, string[]>[] = [{ session: [] }];
 export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }];
+/** The widget API after `/sessions`: a visitor session's bearer token. */
+export const visitorSecurity: Record<string, string[]>[] = [{ visitorSession: [] }];
+/** Every widget route behind a visitor session: a bad or expired session, a request from another page. */
+export const VISITOR_ERRORS: ErrorCode[] = ['VISITOR_SESSION_INVALID', 'ORIGIN_NOT_ALLOWED'];
+/** The widget API's bodies are small: a message of 4,000 characters and its fields fit in 16 KB. */
+export const WIDGET_BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * A response documented under several media types (each with its schema), as Fastify and @fastify/swagger read
@@ -144,3 +150,16 @@ export const publishableKeyParamsSchema = chatbotParamsSchema.extend({ keyId: pa
 /** A message of a chatbot's conversation: the path of the message routes (read, stream, cancel). */
 export const messageParamsSchema = conversationParamsSchema.extend({ messageId: pathIdSchema });
 export type MessageParams = z.infer<typeof messageParamsSchema>;
+
+/** `?after=`: where a reconnecting client stands, for clients that cannot send Last-Event-ID. */
+export const resumeQuerySchema = z.object({
+  after: z
+    .string()
+    .max(32)
+    .optional()
+    // Checked by readResumePosition (after Last-Event-ID), documented here.
+    .meta({
+      description: 'The id of the last event received, for clients that cannot send Last-Event-ID',
+      pattern: replyEventIdSchema.toJSONSchema().pattern,
+    }),
+});

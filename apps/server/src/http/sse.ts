@@ -6,10 +6,16 @@ import type { ReplyStream } from '../features/chat/reply-stream.ts';
 import { toAppError } from './plugins/error-handler.ts';
 
 /**
- * Frames one Server-Sent Event with its id; data is JSON on a single line, as the contract shows. Only an
- * event of the contract's `chatStreamEventSchema` can be written (a ReplyEvent is one).
+ * One event as written: a reply's event of the contract's `chatStreamEventSchema`, or a door's own form of it
+ * (the widget's, whose `done` carries no usage and whose `error` says the business's message).
  */
-export function formatSseEvent({ id, event, data }: ChatStreamEventWithId): string {
+type SseFrame = ChatStreamEventWithId | { id: string; event: 'done' | 'error'; data: object };
+
+/** How a door rewrites a reply's events for its clients; unset, they go out as they are. */
+export type ReplyEventMapper = (event: ReplyEvent) => SseFrame;
+
+/** Frames one Server-Sent Event with its id; data is JSON on a single line, as the contract shows. */
+export function formatSseEvent({ id, event, data }: SseFrame): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -26,6 +32,7 @@ class SseStream {
   constructor(
     private readonly reply: FastifyReply,
     private readonly heartbeatMs: number,
+    private readonly mapEvent: ReplyEventMapper | undefined,
   ) {}
 
   get isOpen(): boolean {
@@ -49,7 +56,7 @@ class SseStream {
 
   /** Sends one of a reply's events with its id; the terminal one (done or error) ends the response. */
   send(event: ReplyEvent): void {
-    this.write(formatSseEvent(event));
+    this.write(formatSseEvent(this.mapEvent ? this.mapEvent(event) : event));
     if (isTerminal(event)) this.close();
   }
 
@@ -96,9 +103,9 @@ export function abortOnClose(reply: FastifyReply): AbortSignal {
 export async function relayReplyStream(
   reply: FastifyReply,
   stream: ReplyStream,
-  options: { heartbeatMs: number; log: FastifyBaseLogger },
+  options: { heartbeatMs: number; log: FastifyBaseLogger; mapEvent?: ReplyEventMapper | undefined },
 ): Promise<FastifyReply> {
-  const sse = new SseStream(reply, options.heartbeatMs);
+  const sse = new SseStream(reply, options.heartbeatMs, options.mapEvent);
   if (stream.kind === 'replay') {
     sse.open();
     for await (const event of stream.events) sse.send(event);

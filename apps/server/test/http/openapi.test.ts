@@ -82,6 +82,12 @@ const ADMIN_ROUTE: [number, string][] = [
 ];
 /** Signing in: no credentials needed. */
 const AUTH_ROUTE: [number, string][] = API_KEY_ROUTE.filter(([, code]) => code !== 'INVALID_API_KEY');
+/** The widget API behind a visitor session. */
+const VISITOR_ROUTE: [number, string][] = [
+  ...AUTH_ROUTE,
+  [401, 'VISITOR_SESSION_INVALID'],
+  [403, 'ORIGIN_NOT_ALLOWED'],
+];
 
 /** Every failure each route can answer, as the contract (sections 3, 6 and 7) and docs/dashboard-api.md list them. */
 const EXPECTED_ERRORS: Record<string, [number, string][]> = {
@@ -180,6 +186,32 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
   'GET /api/v1/chatbots/{}/widget': [...API_KEY_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'PUT /api/v1/chatbots/{}/widget': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
   'POST /api/v1/chatbots/{}/widget/identity-secret': [...CHANGE_ROUTE, [404, 'CHATBOT_NOT_FOUND']],
+  'GET /api/widget/v1/config': [...AUTH_ROUTE, [401, 'PUBLISHABLE_KEY_INVALID'], [403, 'ORIGIN_NOT_ALLOWED']],
+  'POST /api/widget/v1/sessions': [
+    ...AUTH_ROUTE,
+    [401, 'PUBLISHABLE_KEY_INVALID'],
+    [403, 'ORIGIN_NOT_ALLOWED'],
+    [403, 'CHATBOT_INACTIVE'],
+    [401, 'IDENTITY_REQUIRED'],
+    [401, 'IDENTITY_INVALID'],
+    [401, 'IDENTITY_EXPIRED'],
+    [401, 'IDENTITY_WRONG_CHATBOT'],
+    [429, 'WIDGET_LIMIT_EXCEEDED'],
+  ],
+  'POST /api/widget/v1/chat': [
+    ...VISITOR_ROUTE,
+    [429, 'WIDGET_LIMIT_EXCEEDED'],
+    [429, 'RATE_LIMIT_EXCEEDED'],
+    [403, 'CHATBOT_INACTIVE'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+    [402, 'INSUFFICIENT_CREDITS'],
+    [502, 'AI_PROVIDER_ERROR'],
+    [504, 'AI_PROVIDER_TIMEOUT'],
+  ],
+  'GET /api/widget/v1/conversations': VISITOR_ROUTE,
+  'GET /api/widget/v1/conversations/{}': [...VISITOR_ROUTE, [404, 'CONVERSATION_NOT_FOUND']],
+  'GET /api/widget/v1/messages/{}/stream': [...VISITOR_ROUTE, [404, 'MESSAGE_NOT_FOUND']],
+  'POST /api/widget/v1/messages/{}/feedback': [...VISITOR_ROUTE, [404, 'MESSAGE_NOT_FOUND']],
   'GET /api/auth/state': AUTH_ROUTE,
   'POST /api/auth/setup': [...AUTH_ROUTE, [409, 'SETUP_ALREADY_DONE'], [401, 'SETUP_TOKEN_INVALID']],
   'POST /api/auth/login': [...AUTH_ROUTE, [401, 'INVALID_CREDENTIALS'], [429, 'RATE_LIMIT_EXCEEDED']],
@@ -219,7 +251,10 @@ describe('GET /openapi.json', () => {
         !route.startsWith('HEAD ') &&
         !/^\w+ \/docs(\/|$)/.test(route) &&
         route !== 'GET /openapi.json' &&
-        route !== 'GET /*',
+        route !== 'GET /*' &&
+        // The widget's files and frame, and the widget API's CORS preflights.
+        !/^GET \/widget(\.js$|\/)/.test(route) &&
+        route !== 'OPTIONS /api/widget/v1/*',
     );
 
     expect(served.length).toBeGreaterThanOrEqual(18);
@@ -311,15 +346,21 @@ describe('GET /openapi.json', () => {
       '/api/v1/invitations/{invitationId}',
     ]);
     const signingIn = new Set(['/api/auth/state', '/api/auth/setup', '/api/auth/login', '/api/auth/logout']);
+    // The widget's public API: a publishable key in the query or body, then a visitor session's bearer token.
+    const withPublishableKey = new Set(['/api/widget/v1/config', '/api/widget/v1/sessions']);
     for (const [path, operations] of Object.entries(document.paths)) {
       if (!path.startsWith('/api/')) continue;
-      const expected = path.startsWith('/api/admin/')
-        ? [{ adminToken: [] }]
-        : forPeople.has(path) || path === '/api/auth/session'
-          ? [{ session: [] }]
-          : signingIn.has(path) || path.startsWith('/api/auth/')
-            ? undefined
-            : [{ apiKey: [] }, { session: [] }];
+      const expected = withPublishableKey.has(path)
+        ? undefined
+        : path.startsWith('/api/widget/')
+          ? [{ visitorSession: [] }]
+          : path.startsWith('/api/admin/')
+            ? [{ adminToken: [] }]
+            : forPeople.has(path) || path === '/api/auth/session'
+              ? [{ session: [] }]
+              : signingIn.has(path) || path.startsWith('/api/auth/')
+                ? undefined
+                : [{ apiKey: [] }, { session: [] }];
       for (const operation of Object.values(operations)) expect(operation.security, path).toEqual(expected);
     }
   });

@@ -4,7 +4,7 @@ import { readCreditBalance } from '../../db/workspaces.repository.ts';
 import { AppError, appErrorFromEnvelope } from '../../errors/app-error.ts';
 import { consumeRateLimit } from '../rate-limits/consume-rate-limit.ts';
 import type { RateLimitDecision, RateLimiter } from '../rate-limits/rate-limiter.ts';
-import { type ChatCaller, workspaceOf } from './chat-caller.ts';
+import { type ChatCaller, conversationOwnerOf, visitorMetadataOf, workspaceOf } from './chat-caller.ts';
 import { awaitReplyEnd, followReply, type ReplayTarget } from './follow-reply.ts';
 import type { Generations } from './generations.ts';
 import {
@@ -73,7 +73,9 @@ export function createChat(deps: ChatDeps) {
    */
   async function admit(caller: ChatCaller, chatbotId: string): Promise<AdmitOutcome> {
     try {
-      const chatbot = await deps.findChatbot(workspaceOf(caller), chatbotId);
+      // A visitor reaches the one chatbot their session is for; any other is as if it did not exist.
+      const isOtherChatbot = caller.kind === 'visitor' && caller.chatbotId !== chatbotId;
+      const chatbot = isOtherChatbot ? undefined : await deps.findChatbot(workspaceOf(caller), chatbotId);
       if (!chatbot) return { kind: 'refused', error: new AppError('CHATBOT_NOT_FOUND') };
       if (chatbot.status !== 'active') return { kind: 'refused', error: new AppError('CHATBOT_INACTIVE') };
       const { decision, refusal } = await consumeRateLimit(deps, `chatbot:${chatbot.id}`, {
@@ -138,8 +140,9 @@ export function createChat(deps: ChatDeps) {
   ): Promise<ChatOutcome> {
     const { chatbot, caller } = admission;
     const wantsStream = body.stream ?? chatbot.streaming === 1;
+    // A visitor has no Idempotency-Key: their door never passes one.
     const idempotency =
-      options.idempotencyKey === undefined
+      options.idempotencyKey === undefined || caller.kind === 'visitor'
         ? undefined
         : await claimIdempotencyKey(
             { db, clock: deps.clock, ids: deps.ids },
@@ -157,7 +160,8 @@ export function createChat(deps: ChatDeps) {
       chatbot,
       message: body.message,
       conversationId: body.conversationId,
-      metadata: body.metadata,
+      metadata: caller.kind === 'visitor' ? visitorMetadataOf(caller) : body.metadata,
+      owner: conversationOwnerOf(caller),
     }).catch(async (error: unknown) => {
       // Refused before any reply existed (404, 402): nothing to replay, so a retry with the key runs anew.
       if (claim) await releaseIdempotencyKey(db, claim).catch(() => {});

@@ -20,9 +20,13 @@ export type MessageAddress = { chatbotId: string; conversationId: string; messag
 export function createMessageLookup(deps: MessageLookupDeps) {
   /** The chatbot's message, or CHATBOT_NOT_FOUND / CONVERSATION_NOT_FOUND / MESSAGE_NOT_FOUND. */
   async function findStoredMessage(caller: ChatCaller, address: MessageAddress): Promise<MessageRow> {
+    if (caller.kind === 'visitor' && caller.chatbotId !== address.chatbotId)
+      throw new AppError('CHATBOT_NOT_FOUND');
     const chatbot = await getChatbot(deps, workspaceOf(caller), address.chatbotId);
     const conversation = await findConversation(deps.db, chatbot.id, address.conversationId);
-    if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
+    // A visitor reaches only their own conversations; another's is as if it did not exist.
+    const isOthers = caller.kind === 'visitor' && conversation?.visitor_id !== caller.visitorId;
+    if (!conversation || isOthers) throw new AppError('CONVERSATION_NOT_FOUND');
     const message = await findMessage(deps.db, chatbot.id, address.conversationId, address.messageId);
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
     return message;

@@ -53,6 +53,11 @@ export type ChatTurnRequest = {
   message: string;
   conversationId?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /**
+   * A widget visitor: the conversation must be theirs (else CONVERSATION_NOT_FOUND, as if it did not exist),
+   * and a new one is stored as theirs, from the widget. Undefined for the API's callers.
+   */
+  owner?: { visitorId: string } | undefined;
 };
 
 /** How a turn ended: the reply (complete, or cut short by the client) or a provider failure. */
@@ -93,6 +98,8 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
   if (request.conversationId) {
     const conversation = await findConversation(db, chatbot.id, request.conversationId);
     if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
+    if (request.owner && conversation.visitor_id !== request.owner.visitorId)
+      throw new AppError('CONVERSATION_NOT_FOUND');
   }
 
   const price = priceOfModel(deps.modelPrices, chatbot.model);
@@ -127,6 +134,7 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
     chatbotId: chatbot.id,
     conversationId,
     isNewConversation: !request.conversationId,
+    visitorId: request.owner?.visitorId,
     now: createdAt,
     messages: [
       {

@@ -19,7 +19,7 @@ import { generatePublishableKey } from './widget-secrets.ts';
 type KeyDeps = { db: Kysely<Database>; clock: Clock; ids: IdGenerator };
 
 /** Origins as a browser sends them in `Origin`: scheme, host and port only, lower-case, without duplicates. */
-export function normalizeOrigins(origins: readonly string[]): string[] {
+function normalizeOrigins(origins: readonly string[]): string[] {
   return [...new Set(origins.map((origin) => new URL(origin).origin))];
 }
 
@@ -29,7 +29,7 @@ export function readAllowedOrigins(row: Pick<PublishableKeyRow, 'allowed_origins
   return Array.isArray(parsed) ? parsed.filter((origin): origin is string => typeof origin === 'string') : [];
 }
 
-export function toPublishableKeyView(row: PublishableKeyRow): PublishableKey {
+function toPublishableKeyView(row: PublishableKeyRow): PublishableKey {
   return {
     id: row.id,
     chatbotId: row.chatbot_id,

@@ -8,7 +8,7 @@ import { routeNotFound } from '../plugins/error-handler.ts';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../plugins/security-headers.ts';
 
 /** Paths the dashboard never answers: they keep their own routes, or the API's 404 envelope. */
-const RESERVED = /^\/(?:api(?:\/|$)|docs|openapi\.json$|healthz$|readyz$)/;
+const RESERVED = /^\/(?:api(?:\/|$)|widget(?:\/|\.js$)|docs|openapi\.json$|healthz$|readyz$)/;
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en">

@@ -1,47 +1,25 @@
-import { chatStreamEventSchema, replyEventIdSchema } from '@pollybot/contracts';
+import { chatStreamEventSchema } from '@pollybot/contracts';
 import { z } from 'zod';
 import { validationError } from '../../errors/validation-error.ts';
-import { BEFORE_START, parseReplyPosition, type ReplyPosition } from '../../features/chat/reply-events.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app-types.ts';
-import { readChatCaller, toMessageAddress } from '../chat-request.ts';
+import {
+  NOT_AN_EVENT,
+  readChatCaller,
+  readResumePosition,
+  resumeField,
+  toMessageAddress,
+} from '../chat-request.ts';
 import {
   API_KEY_ERRORS,
   errorResponses,
   lastEventIdHeaders,
   mediaResponse,
   messageParamsSchema,
+  resumeQuerySchema,
   workspaceSecurity,
 } from '../route-schemas.ts';
 import { abortOnClose, relayReplyStream } from '../sse.ts';
-
-const querySchema = z.object({
-  after: z
-    .string()
-    .max(32)
-    .optional()
-    // Checked by readResumePosition (after Last-Event-ID), documented here.
-    .meta({
-      description: 'The id of the last event received, for clients that cannot send Last-Event-ID',
-      pattern: replyEventIdSchema.toJSONSchema().pattern,
-    }),
-});
-
-const NOT_AN_EVENT = 'is not the id of an event of this stream';
-
-/** Which the client named its position with: the Last-Event-ID header, else `?after=`. */
-function resumeField(header: unknown): string {
-  return typeof header === 'string' && header.length > 0 ? 'headers.last-event-id' : 'querystring.after';
-}
-
-/** Where the client stands: the Last-Event-ID header, else `?after=`, else before the start. */
-function readResumePosition(header: unknown, after: string | undefined): ReplyPosition {
-  const id = typeof header === 'string' && header.length > 0 ? header : after;
-  if (id === undefined) return BEFORE_START;
-  const position = parseReplyPosition(id);
-  if (position !== undefined) return position;
-  throw validationError(resumeField(header), NOT_AN_EVENT);
-}
 
 export function registerMessagesStreamGet(app: App, services: Services): void {
   app.get(
@@ -59,7 +37,7 @@ export function registerMessagesStreamGet(app: App, services: Services): void {
         tags: ['conversations'],
         security: workspaceSecurity,
         params: messageParamsSchema,
-        querystring: querySchema,
+        querystring: resumeQuerySchema,
         documentedHeaders: lastEventIdHeaders,
         response: {
           200: mediaResponse('A text/event-stream of the reply’s events, each with its `id:`', {
