@@ -179,6 +179,8 @@ describe('GET /api/v1/conversations (the inbox)', () => {
       createdAt: '2025-03-05T09:00:00.000Z',
       updatedAt: '2025-03-07T09:00:00.000Z',
       messageCount: 4,
+      channel: 'api',
+      visitor: null,
       lastMessage: { role: 'assistant', content: expect.any(String), createdAt: '2025-03-07T09:00:00.000Z' },
     });
   });

@@ -244,9 +244,8 @@ describe('the widget’s files and frame', () => {
       `${server.baseUrl}/widget/frame?key=pk-chatbot_0123456789abcdef0123456789abcdef&origin=${SITE}`,
     );
 
-    expect(foreign.status).toBe(403);
-    expect(unknown.status).toBe(401);
     for (const response of [foreign, unknown]) {
+      expect(response.status).toBe(403);
       expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(response.headers.get('x-frame-options')).toBe('DENY');
     }

@@ -73,7 +73,7 @@ export async function rateWidgetReply(
   rating: 'up' | 'down' | null,
 ) {
   const message = await findVisitorMessage(deps.db, visitor.chatbotId, visitor.visitorId, messageId);
-  if (!message || message.role !== 'assistant') throw new AppError('MESSAGE_NOT_FOUND');
+  if (message?.role !== 'assistant') throw new AppError('MESSAGE_NOT_FOUND');
   await setMessageFeedback(deps.db, message.id, rating);
   return toWidgetMessage({ ...message, feedback: rating });
 }

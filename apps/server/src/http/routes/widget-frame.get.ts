@@ -54,8 +54,15 @@ export function registerWidgetFrameGet(app: App, services: Services): void {
     '/widget/frame',
     { schema: { hide: true, querystring: frameQuerySchema } },
     async (request, reply) => {
-      const { allowedOrigins } = await findKeyAndChatbot(services, request.query.key);
-      if (!isOriginAllowed(allowedOrigins, request.query.origin)) throw new AppError('ORIGIN_NOT_ALLOWED');
+      // One refusal for both: a page that may not frame the panel learns nothing about the key.
+      const found = await findKeyAndChatbot(services, request.query.key).catch(() => undefined);
+      if (!found || !isOriginAllowed(found.allowedOrigins, request.query.origin)) {
+        throw new AppError('ORIGIN_NOT_ALLOWED', {
+          message:
+            'This page may not show the widget: its key is unknown or revoked, or the page is not on its list',
+        });
+      }
+      const { allowedOrigins } = found;
       return sendFrame(root, reply, allowedOrigins.join(' '), routeNotFound(request));
     },
   );
