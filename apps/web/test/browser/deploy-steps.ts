@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { ROOT } from '../../../server/test/helpers/server-process.ts';
+import { findSidewaysOverflow } from './page-width.ts';
 
 // The Deploy steps of the dashboard suite (dashboard.test.ts), run in its browser after the chatbot was
 // made: a publishable key created for a site (after a line that is not an origin was pointed out), the
@@ -273,7 +274,16 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
           fullPage: true,
           animations: 'disabled',
         });
+        // Dark mode is the tokens' dark values: the page keeps fitting, and is kept as an artifact too.
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await expect.poll(() => page.evaluate(findSidewaysOverflow, PHONE.width)).toEqual([]);
+        await page.screenshot({
+          path: join(screenshotDirectory, 'deploy-390px-dark.png'),
+          fullPage: true,
+          animations: 'disabled',
+        });
       } finally {
+        await page.emulateMedia({ colorScheme: null });
         if (viewport) await page.setViewportSize(viewport);
       }
 
@@ -293,52 +303,4 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
     },
     stepTimeoutMs,
   );
-}
-
-/**
- * Run in the page: nothing when the page does not scroll sideways at `width`; else what makes it scroll:
- * an element or a text drawn past the edge outside any box that scrolls it, or failing that the path of
- * elements whose hiding ends the scroll.
- */
-function findSidewaysOverflow(width: number): string[] {
-  if (document.documentElement.scrollWidth <= width) return [];
-  const isScrolledWithin = (element: Element | null) => {
-    for (let box = element; box && box !== document.body; box = box.parentElement) {
-      const style = getComputedStyle(box);
-      if (style.overflowX !== 'visible' && box.getBoundingClientRect().right <= width) return true;
-    }
-    return false;
-  };
-  const name = (element: Element | null) =>
-    element ? `${element.tagName.toLowerCase()}.${element.className}` : '?';
-  const found: string[] = [];
-  for (const element of Array.from(document.querySelectorAll('body *'))) {
-    if (element.getBoundingClientRect().right > width + 0.5 && !isScrolledWithin(element.parentElement))
-      found.push(name(element));
-  }
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    if (range.getBoundingClientRect().right > width + 0.5 && !isScrolledWithin(node.parentElement))
-      found.push(`text in ${name(node.parentElement)}: ${node.textContent?.slice(0, 40)}`);
-  }
-  if (found.length > 0) return found;
-  // Nothing drawn past the edge: follow down the elements whose hiding ends the sideways scroll.
-  const path: string[] = [];
-  let parent: Element = document.body;
-  for (;;) {
-    const culprit = Array.from(parent.children).find((child) => {
-      const element = child as HTMLElement;
-      const display = element.style.display;
-      element.style.display = 'none';
-      const fits = document.documentElement.scrollWidth <= width;
-      element.style.display = display;
-      return fits;
-    });
-    if (!culprit) break;
-    path.push(name(culprit));
-    parent = culprit;
-  }
-  return [`scrollWidth ${document.documentElement.scrollWidth}: ${path.join(' > ')}`];
 }
