@@ -89,6 +89,13 @@ export async function canFrameWidgetPreview(chatbotId: string, signal?: AbortSig
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     return undefined;
   });
-  if (!response?.ok) return false;
-  return /(^|;)\s*frame-ancestors\s[^;]*'self'/.test(response.headers.get('content-security-policy') ?? '');
+  return Boolean(response?.ok) && allowsSelfFraming(response?.headers.get('content-security-policy') ?? '');
+}
+
+/** Whether a Content-Security-Policy lets pages of the same origin frame the response. */
+export function allowsSelfFraming(policy: string): boolean {
+  return policy
+    .split(';')
+    .map((directive) => directive.trim().split(/\s+/))
+    .some(([name, ...sources]) => name?.toLowerCase() === 'frame-ancestors' && sources.includes("'self'"));
 }
