@@ -234,6 +234,19 @@ describe('what a visitor reads when the chatbot cannot answer', () => {
     });
   });
 
+  it('answers a chatbot made inactive during the session with 403 CHATBOT_INACTIVE and the offline message', async () => {
+    const { key, apiKey, chatbot } = await widget.setUp({
+      settings: { offlineMessage: 'Closed for today.' },
+    });
+    const session = await widget.session(key);
+    await server.api(apiKey).patch(`/api/v1/chatbots/${chatbot.id}`, { status: 'inactive' });
+
+    const response = await widget.chat(session.token, { message: 'Hello?' });
+
+    expect(response.status).toBe(403);
+    expect(response.body).toEqual({ success: false, error: 'Closed for today.', code: 'CHATBOT_INACTIVE' });
+  });
+
   it('answers the chatbot’s own rate limit with the limit message', async () => {
     const { key } = await widget.setUp({
       chatbot: { rateLimit: { requests: 1, windowSeconds: 60 } },
