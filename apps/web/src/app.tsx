@@ -16,6 +16,7 @@ import { ChatbotFormPage } from './pages/chatbot-form-page.tsx';
 import { ChatbotsPage } from './pages/chatbots-page.tsx';
 import { ConversationPage } from './pages/conversation-page.tsx';
 import { ConversationsPage } from './pages/conversations-page.tsx';
+import { DeployPage } from './pages/deploy-page.tsx';
 import { GettingStartedPage } from './pages/getting-started-page.tsx';
 import { KnowledgePage } from './pages/knowledge-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
@@ -156,6 +157,7 @@ function RoutedPage({ route }: { route: Route }) {
     case 'chatbots':
       if (first === 'new') return <ChatbotFormPage />;
       if (first && second === 'knowledge') return <KnowledgePage key={first} chatbotId={first} />;
+      if (first && second === 'deploy') return <DeployPage key={first} chatbotId={first} />;
       if (first) return <ChatbotFormPage key={first} chatbotId={first} />;
       return <ChatbotsPage />;
     case 'playground':

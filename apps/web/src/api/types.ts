@@ -4,6 +4,7 @@ import type {
   authStateSchema,
   chatbotSchema,
   conversationSchema,
+  identitySecretSchema,
   inboxConversationSchema,
   invitationCreatedSchema,
   invitationSchema,
@@ -13,6 +14,7 @@ import type {
   messageSchema,
   modelCatalogSchema,
   usageReportSchema,
+  widgetConfigSchema,
   workspaceRoleSchema,
   workspaceSchema,
 } from '@pollybot/contracts';
@@ -28,9 +30,12 @@ export type {
   CreateKnowledgeSource,
   KNOWLEDGE_FILE_EXTENSIONS,
   KnowledgeSource,
+  PublishableKey,
+  PublishableKeyCreate,
   ReplySource,
   Session,
   Usage,
+  WidgetSettings,
 } from '@pollybot/contracts';
 
 export type Chatbot = z.infer<typeof chatbotSchema>;
@@ -49,3 +54,5 @@ export type Member = z.infer<typeof memberSchema>;
 export type Invitation = z.infer<typeof invitationCreatedSchema>;
 export type PendingInvitation = z.infer<typeof invitationSchema>;
 export type MemberRemoved = z.infer<typeof memberRemovedSchema>;
+export type WidgetConfig = z.infer<typeof widgetConfigSchema>;
+export type IdentitySecret = z.infer<typeof identitySecretSchema>;

@@ -25,6 +25,7 @@ import {
 import { ChatbotFields } from './chatbot-fields.tsx';
 import { ChatbotNotFound } from './chatbot-not-found.tsx';
 import { DeleteChatbotDialog } from './delete-chatbot-dialog.tsx';
+import '../styles/save-bar.css';
 import './chatbot-form-page.css';
 
 interface Loaded {
@@ -151,6 +152,9 @@ function ChatbotForm({ catalog, chatbot, back }: Loaded & { back: { href: string
             <>
               <LinkButton href={href(`/chatbots/${current.id}/knowledge`)} icon="book">
                 Knowledge
+              </LinkButton>
+              <LinkButton href={href(`/chatbots/${current.id}/deploy`)} icon="globe">
+                Deploy
               </LinkButton>
               <LinkButton href={href('/getting-started', { chatbot: current.id })} icon="code">
                 Get code

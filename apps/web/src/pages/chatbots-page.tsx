@@ -87,6 +87,12 @@ export function ChatbotsPage() {
                 label={`Knowledge of ${chatbot.name}`}
               />
               <IconLink
+                icon="globe"
+                href={href(`/chatbots/${chatbot.id}/deploy`)}
+                title="Deploy on a website"
+                label={`Deploy ${chatbot.name} on a website`}
+              />
+              <IconLink
                 icon="code"
                 className="hide-sm"
                 href={href('/getting-started', { chatbot: chatbot.id })}

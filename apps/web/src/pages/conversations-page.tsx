@@ -16,6 +16,7 @@ import {
   type InboxFilters,
   inboxQuery,
 } from '../lib/inbox-filters.ts';
+import { describeVisitor } from '../lib/inbox-visitor.ts';
 import { href } from '../lib/route.ts';
 import './conversations-page.css';
 
@@ -139,8 +140,8 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
                 </LinkButton>
               }
             >
-              Conversations appear here as soon as someone sends a chatbot a message, through the API or the
-              playground.
+              Conversations appear here as soon as someone sends a chatbot a message, through the API, the
+              playground or the website widget.
             </EmptyState>
           )
         }
@@ -160,6 +161,7 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
                   <div className="inbox__main">
                     <div className="inbox__top">
                       <Badge tone="accent">{conversation.chatbotName}</Badge>
+                      <WidgetMarker conversation={conversation} />
                       <span className="muted small">{pluralize(conversation.messageCount, 'message')}</span>
                     </div>
                     <p className="inbox__preview">
@@ -191,6 +193,22 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
           </ul>
         ) : null}
       </ListCard>
+    </>
+  );
+}
+
+/** "Widget" on a conversation from the website widget, with the visitor's identity when it was verified. */
+function WidgetMarker({ conversation }: { conversation: InboxConversation }) {
+  const visitor = describeVisitor(conversation);
+  if (!visitor) return null;
+  return (
+    <>
+      <Badge tone="info">Widget</Badge>
+      <span className="inbox__visitor small">
+        <Icon name={visitor.isVerified ? 'shield' : 'user'} size={13} />
+        <span className="break">{visitor.label}</span>
+        {visitor.isVerified ? <Badge tone="success">verified</Badge> : null}
+      </span>
     </>
   );
 }

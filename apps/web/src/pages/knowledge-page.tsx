@@ -101,6 +101,9 @@ export function KnowledgePage({ chatbotId }: { chatbotId: string }) {
         }
         actions={
           <>
+            <LinkButton href={href(`/chatbots/${chatbotId}/deploy`)} icon="globe">
+              Deploy
+            </LinkButton>
             <LinkButton href={href('/playground', { chatbot: chatbotId })} icon="message">
               Open playground
             </LinkButton>
