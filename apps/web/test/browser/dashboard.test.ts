@@ -19,11 +19,11 @@ import { registerKnowledgeSteps } from './knowledge-steps.ts';
 
 // The dashboard as a person uses it: the built app served by the real server process, driven through
 // Debian's Chromium with real clicks and typing. The only fake is the AI provider, on loopback.
-// Every page visited is kept as a full-page screenshot in test-results/screenshots.
+// Every page visited is kept as a full-page screenshot in test-results/screenshots/dashboard (its own folder, emptied at its start).
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots', 'dashboard');
 const DASHBOARD_INDEX = join(ROOT, 'apps', 'web', 'dist', 'index.html');
 const WIDGET_PACKAGE = join(ROOT, 'apps', 'widget', 'package.json');
 const WIDGET_FRAME = join(ROOT, 'apps', 'widget', 'dist', 'frame.html');

@@ -19,9 +19,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots', 'widget');
 
-/** A screenshot of a page (or of one element) kept as test-results/screenshots/widget-<name>.png. */
+/** A screenshot of a page (or of one element) kept as test-results/screenshots/widget/widget-<name>.png. */
 export async function screenshot(target: Page | ElementHandle, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await target.screenshot({ path: join(SCREENSHOTS, `widget-${name}.png`), animations: 'disabled' });
