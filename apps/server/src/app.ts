@@ -77,7 +77,7 @@ import { registerWidgetSessionsCreate } from './http/routes/widget-sessions.crea
 import { registerWidgetSettingsGet } from './http/routes/widget-settings.get.ts';
 import { registerWidgetSettingsUpdate } from './http/routes/widget-settings.update.ts';
 import { registerWorkspaceGet } from './http/routes/workspace.get.ts';
-import { setVaryOrigin } from './http/widget-cors.ts';
+import { exposeWidgetRefusal, setVaryOrigin } from './http/widget-cors.ts';
 import type { Services } from './services.ts';
 
 const workspaceRoutes = [
@@ -288,6 +288,7 @@ export async function buildApp(services: Services): Promise<App> {
 
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (_request, reply) => setVaryOrigin(reply));
+    scope.addHook('onError', exposeWidgetRefusal);
     for (const register of widgetRoutes) register(scope, services);
   });
   registerWidgetFrameGet(app, services);

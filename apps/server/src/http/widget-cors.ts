@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
 
 // CORS of the widget API (/api/widget/v1): the panel is served by this server, so its requests are same-origin
 // and need nothing; a host page calling the API itself is answered readable only when its origin is on the
@@ -42,4 +42,22 @@ export function setPreflightHeaders(reply: FastifyReply, origin: string): void {
 /** Every widget API response varies with the Origin it was asked from. */
 export function setVaryOrigin(reply: FastifyReply): void {
   reply.header('vary', 'Origin');
+}
+
+/**
+ * A widget API refusal, before the error handler answers it: its code is logged (info), and one that says
+ * nothing about a key's list is made readable by the asking origin. PUBLISHABLE_KEY_INVALID (an unknown or
+ * revoked key has no list to protect) tells the host page's loader the real reason instead of a CORS error;
+ * ORIGIN_NOT_ALLOWED stays unreadable, which is its point.
+ */
+export async function exposeWidgetRefusal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: Error,
+): Promise<void> {
+  if (!isAppError(error)) return;
+  request.log.info({ code: error.code }, 'widget request refused');
+  const origin = readForeignOrigin(request);
+  if (error.code === 'PUBLISHABLE_KEY_INVALID' && origin !== undefined)
+    reply.header('access-control-allow-origin', origin);
 }

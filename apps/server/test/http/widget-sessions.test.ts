@@ -156,6 +156,42 @@ describe('CORS of the widget API', () => {
     expect(config.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('lets the asking origin read a PUBLISHABLE_KEY_INVALID refusal (an unknown or revoked key has no list), and logs its code', async () => {
+    const { key, keyId, apiKey, chatbot } = await widget.setUp();
+    await server.api(apiKey).delete(`/api/v1/chatbots/${chatbot.id}/publishable-keys/${keyId}`);
+    const elsewhere = 'https://anywhere.example';
+
+    const revoked = await server.api().get(`/api/widget/v1/config?key=${key}`, { origin: elsewhere });
+    const unknown = await server
+      .api()
+      .get('/api/widget/v1/config?key=pk-chatbot_0123456789abcdef0123456789abcdef', { origin: SITE });
+    const session = await widget.startSession({ key }, { origin: SITE });
+
+    for (const [response, origin] of [
+      [revoked, elsewhere],
+      [unknown, SITE],
+      [session, SITE],
+    ] as const) {
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe('PUBLISHABLE_KEY_INVALID');
+      expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(response.headers.get('vary')).toContain('Origin');
+    }
+    const logged = server.logLines.map((line) => JSON.parse(line));
+    expect(logged.some((entry) => entry.level === 30 && entry.code === 'PUBLISHABLE_KEY_INVALID')).toBe(true);
+  });
+
+  it('keeps an ORIGIN_NOT_ALLOWED refusal unreadable, and logs its code', async () => {
+    const { key } = await widget.setUp();
+
+    const refused = await widget.startSession({ key }, { origin: 'https://evil.example' });
+
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    const logged = server.logLines.map((line) => JSON.parse(line));
+    expect(logged.some((entry) => entry.level === 30 && entry.code === 'ORIGIN_NOT_ALLOWED')).toBe(true);
+  });
+
   it('needs nothing for the panel’s own requests (the server’s origin)', async () => {
     const { key } = await widget.setUp();
 
