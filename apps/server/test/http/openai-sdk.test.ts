@@ -179,6 +179,9 @@ describe('the openai package’s typed errors', () => {
       const failure = await ask(client, model).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(NotFoundError);
       expect(failure).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+      // The sentence says what a model is here and where the list is.
+      expect((failure as NotFoundError).message).toContain('A model is the id of one of your chatbots');
+      expect((failure as NotFoundError).message).toContain('GET /api/openai/v1/models');
     }
     expect(fake.requests).toHaveLength(0);
   });

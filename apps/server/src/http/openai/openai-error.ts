@@ -77,7 +77,9 @@ export function unsupported(
 /** OpenAI's 404 for a model the key cannot use: here a chatbot unknown to the key's workspace, or inactive. */
 export function modelNotFound(model: string): AppError {
   return new AppError('CHATBOT_NOT_FOUND', {
-    message: `The model '${model}' does not exist or you do not have access to it.`,
+    message:
+      `The model '${model}' does not exist or you do not have access to it. ` +
+      'A model is the id of one of your chatbots (active, in the key’s workspace): GET /api/openai/v1/models lists them.',
   });
 }
 
