@@ -13,25 +13,24 @@ export const MAX_ALLOWED_ORIGINS = 20;
 export const MAX_PUBLISHABLE_KEYS = 20;
 
 /**
- * An origin as a browser sends it: `https://shop.example.com`, `http://localhost:8080`. No path, query,
- * fragment, credentials or wildcard; http(s) only. The server stores it as `new URL(origin).origin`.
+ * What a browser reduces to an origin: scheme (http or https), host and an optional port, with a default port
+ * (`http://localhost:80`), a trailing slash and any case allowed. No path, query, fragment, credentials or
+ * wildcard. The server stores it as `new URL(value).origin` (`http://localhost`).
  */
+const ORIGIN_SHAPE = /^https?:\/\/[^/?#@*\\\s]+\/?$/i;
+
 export const allowedOriginSchema = z
   .string()
   .max(300)
   .refine((value) => {
+    if (!ORIGIN_SHAPE.test(value)) return false;
     try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        url.origin === value.replace(/\/$/, '').toLowerCase() &&
-        !value.includes('*')
-      );
+      return new URL(value).origin !== 'null';
     } catch {
       return false;
     }
-  }, 'must be an origin such as https://www.example.com (scheme, host and optional port; no path or wildcard)')
-  .meta({ examples: ['https://www.example.com'] });
+  }, 'must be an origin such as https://www.example.com (scheme, host and optional port; no path, query, credentials or wildcard)')
+  .meta({ examples: ['https://www.example.com', 'http://localhost:8080'] });
 
 export const publishableKeyCreateSchema = z
   .object({
