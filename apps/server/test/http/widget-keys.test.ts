@@ -69,13 +69,49 @@ describe('publishable keys', () => {
     expect(patched.body.data.allowedOrigins).toEqual(['https://a.example']);
   });
 
-  it('refuses origins with a path or a wildcard', async () => {
+  it('accepts what a browser reduces to an origin (default ports, a trailing slash, any case) and stores that origin', async () => {
+    const bot = await server.createChatbot(apiKey);
+    const created = await server.api(apiKey).post(`/api/v1/chatbots/${bot.id}/publishable-keys`, {
+      allowedOrigins: [
+        'http://localhost:80',
+        'https://www.example.com:443/',
+        'HTTP://127.0.0.1:5173/',
+        'http://[::1]:8080',
+        'https://Shop.Example.com:8443',
+      ],
+    });
+
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.data.allowedOrigins).toEqual([
+      'http://localhost',
+      'https://www.example.com',
+      'http://127.0.0.1:5173',
+      'http://[::1]:8080',
+      'https://shop.example.com:8443',
+    ]);
+    const patched = await server
+      .api(apiKey)
+      .patch(`/api/v1/chatbots/${bot.id}/publishable-keys/${created.body.data.id}`, {
+        allowedOrigins: ['http://localhost:80/'],
+      });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.data.allowedOrigins).toEqual(['http://localhost']);
+  });
+
+  it('refuses origins with a path, query, fragment, credentials or a wildcard', async () => {
     const bot = await server.createChatbot(apiKey);
     for (const origin of [
       'https://a.example/shop',
       'https://*.example.com',
       'ftp://a.example',
       'a.example',
+      'https://a.example/?x=1',
+      'https://a.example?x=1',
+      'https://a.example#top',
+      'https://user:pw@a.example',
+      'https://a.example\\shop',
+      'https://a.example//',
+      ' https://a.example',
     ]) {
       const response = await server
         .api(apiKey)

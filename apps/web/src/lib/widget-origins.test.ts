@@ -65,6 +65,34 @@ describe('parseOrigins', () => {
     );
   });
 
+  it('suggests http:// for a loopback host written without a scheme, https:// for any other', () => {
+    const parsed = parseOrigins(
+      [
+        'localhost:5173',
+        '127.0.0.1',
+        '[::1]:8080',
+        '//LOCALHOST/',
+        'shop.example.com',
+        'localhost.example.com',
+      ].join('\n'),
+    );
+    expect(parsed.errors.map((error) => error.message)).toEqual([
+      'Add the scheme: http://localhost:5173',
+      'Add the scheme: http://127.0.0.1',
+      'Add the scheme: http://[::1]:8080',
+      'Add the scheme: http://LOCALHOST/',
+      'Add the scheme: https://shop.example.com',
+      'Add the scheme: https://localhost.example.com',
+    ]);
+  });
+
+  it('accepts a default port and a trailing slash, as the server does, and keeps the origin', () => {
+    expect(parseOrigins('http://localhost:80\nhttps://www.example.com:443/').origins).toEqual([
+      'http://localhost',
+      'https://www.example.com',
+    ]);
+  });
+
   it(`refuses more than ${MAX_ALLOWED_ORIGINS} origins, counting a repeated one once`, () => {
     const lines = Array.from({ length: MAX_ALLOWED_ORIGINS }, (_, index) => `https://site${index}.example`);
     expect(parseOrigins([...lines, lines[0]].join('\n')).tooMany).toBeUndefined();

@@ -18,11 +18,18 @@ interface ParsedOrigins {
   tooMany?: string;
 }
 
+/** Whether an address written without a scheme names this computer (served over plain http in development). */
+function isLoopback(address: string): boolean {
+  const host = address.toLowerCase().match(/^(\[[^\]]*\]|[^:/?#]*)/)?.[1];
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
 /** Why one trimmed, non-empty line is not an origin, or its origin. */
 function readOrigin(text: string): { origin: string } | { message: string } {
   if (text.includes('*')) return { message: 'Wildcards are not accepted: list each site on its own line.' };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return { message: `Add the scheme: https://${text.replace(/^\/+/, '')}` };
+    const rest = text.replace(/^\/+/, '');
+    return { message: `Add the scheme: ${isLoopback(rest) ? 'http' : 'https'}://${rest}` };
   }
   let url: URL;
   try {

@@ -105,7 +105,7 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
       // A line that is not an origin is pointed out before anything is sent.
       await origins.fill('localhost:5173');
       await embed.getByRole('button', { name: 'Create publishable key' }).click();
-      await embed.getByText('Line 1 (localhost:5173): Add the scheme: https://localhost:5173').waitFor();
+      await embed.getByText('Line 1 (localhost:5173): Add the scheme: http://localhost:5173').waitFor();
       expect((await readApi(page, chatbotId)).keys).toEqual([]);
 
       await origins.fill(`${SITE}/`);
