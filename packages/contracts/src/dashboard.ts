@@ -48,6 +48,20 @@ export const inboxQuerySchema = z.object({
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
 
+/** Where a conversation started: the API (a key or the playground) or the website widget. */
+export const conversationChannelSchema = z.enum(['api', 'widget']);
+
+/** The widget's visitor of a widget conversation: verified when the business signed their identity. */
+export const conversationVisitorSchema = z
+  .object({
+    id: z.string(),
+    verified: z.boolean(),
+    userId: z.string().nullable(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+  })
+  .nullable();
+
 export const inboxConversationSchema = z.object({
   id: z.string(),
   chatbotId: z.string(),
@@ -55,18 +69,8 @@ export const inboxConversationSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messageCount: z.number().int(),
-  /** Where the conversation started: the API (a key or the playground) or the website widget. */
-  channel: z.enum(['api', 'widget']),
-  /** The widget's visitor, for a widget conversation: verified when the business signed their identity. */
-  visitor: z
-    .object({
-      id: z.string(),
-      verified: z.boolean(),
-      userId: z.string().nullable(),
-      name: z.string().nullable(),
-      email: z.string().nullable(),
-    })
-    .nullable(),
+  channel: conversationChannelSchema,
+  visitor: conversationVisitorSchema,
   lastMessage: z
     .object({ role: z.enum(['user', 'assistant']), content: z.string(), createdAt: z.string() })
     .nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, listLimitSchema, NOT_BLANK, storable } from './common.ts';
+import { conversationChannelSchema, conversationVisitorSchema } from './dashboard.ts';
 import { replySourceSchema } from './knowledge.ts';
 
 export * from './accounts.ts';
@@ -209,6 +210,8 @@ export const messageSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
   status: z.enum(['generating', 'complete', 'incomplete', 'failed']),
   usage: usageSchema.nullable(),
+  /** A visitor's thumbs on an assistant reply in the widget; null when unrated (and for user messages). */
+  feedback: z.enum(['up', 'down']).nullable(),
   createdAt: z.string(),
 });
 
@@ -219,7 +222,12 @@ export const conversationSummarySchema = z.object({
   updatedAt: z.string(),
 });
 
-export const conversationSchema = conversationSummarySchema.extend({ messages: z.array(messageSchema) });
+/** A conversation's page: where it started (`channel`), its widget visitor (null for the API), its messages. */
+export const conversationSchema = conversationSummarySchema.extend({
+  channel: conversationChannelSchema,
+  visitor: conversationVisitorSchema,
+  messages: z.array(messageSchema),
+});
 
 /** A conversation's messages come a page at a time, oldest first: at most this many, this many by default. */
 export const MAX_MESSAGES_PAGE = 500;
