@@ -12,6 +12,11 @@ export async function insertWidgetVisitor(db: Kysely<Database>, row: WidgetVisit
   await db.insertInto('widget_visitors').values(row).execute();
 }
 
+/** A visitor by id, for showing who a widget conversation is with. */
+export function findWidgetVisitor(db: Kysely<Database>, id: string): Promise<WidgetVisitorRow | undefined> {
+  return db.selectFrom('widget_visitors').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** A visitor of the chatbot by the hash of their visitor token. */
 export function findVisitorByTokenHash(
   db: Kysely<Database>,

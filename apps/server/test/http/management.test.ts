@@ -443,6 +443,8 @@ describe('conversations', () => {
     expect(conversation).toEqual({
       id: first.conversationId,
       chatbotId: bot.id,
+      channel: 'api',
+      visitor: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -458,7 +460,12 @@ describe('conversations', () => {
     expect(messages[3].id).toBe(second.body.data.messageId);
     const times = messages.map((message: { createdAt: string }) => Date.parse(message.createdAt));
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(messages[3]).toMatchObject({ status: 'complete', metadata: null, usage: { credits: 1 } });
+    expect(messages[3]).toMatchObject({
+      status: 'complete',
+      metadata: null,
+      usage: { credits: 1 },
+      feedback: null,
+    });
   });
 
   it('reads a 10,000-message conversation a page at a time, oldest first, 100 by default and at most 500', async () => {

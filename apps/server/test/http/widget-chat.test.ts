@@ -346,7 +346,7 @@ describe('the visitor’s conversations', () => {
   });
 
   it('stores thumbs up and down on the visitor’s reply, and null clears it; a user message cannot be rated', async () => {
-    const { key } = await widget.setUp();
+    const { key, apiKey, chatbot } = await widget.setUp();
     const session = await widget.session(key);
     const chat = await widget.chat(session.token, { message: 'Rate me' });
     const { conversationId, messageId } = chat.body.data;
@@ -358,6 +358,19 @@ describe('the visitor’s conversations', () => {
     expect(up.body.data).toMatchObject({ id: messageId, feedback: 'up' });
     const read = await widget.get(`/api/widget/v1/conversations/${conversationId}`, session.token);
     expect(read.body.data.messages[1].feedback).toBe('up');
+    // The business sees the rating on the conversation's page, with the conversation's channel and visitor.
+    const managed = await server
+      .api(apiKey)
+      .get(`/api/v1/chatbots/${chatbot.id}/conversations/${conversationId}`);
+    expect(managed.status, managed.text).toBe(200);
+    expect(managed.body.data).toMatchObject({
+      channel: 'widget',
+      visitor: { id: session.visitor.id, verified: false, userId: null, name: null, email: null },
+    });
+    expect(managed.body.data.messages.map((message: { feedback: unknown }) => message.feedback)).toEqual([
+      null,
+      'up',
+    ]);
     const cleared = await widget.post(`/api/widget/v1/messages/${messageId}/feedback`, session.token, {
       rating: null,
     });

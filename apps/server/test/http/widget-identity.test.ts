@@ -67,6 +67,17 @@ describe('verified visitors', () => {
       name: 'Ada Lovelace',
       email: 'ada@example.com',
     });
+    // The conversation's own page names its channel and visitor as the inbox does.
+    expect(read.body.data).toMatchObject({
+      channel: 'widget',
+      visitor: {
+        id: session.visitor.id,
+        verified: true,
+        userId: 'customer-42',
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+      },
+    });
   });
 
   it('refuses each bad identity token with its code', async () => {

@@ -17,9 +17,11 @@ import {
 import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { useToast } from '../components/toast.tsx';
+import { WidgetMarker } from '../components/widget-marker.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { navigate } from '../hooks/use-route.ts';
 import { formatCredits, formatDateTime, formatJson, pluralize } from '../lib/format.ts';
+import { describeFeedback } from '../lib/message-feedback.ts';
 import { href } from '../lib/route.ts';
 import './conversation-page.css';
 
@@ -149,6 +151,7 @@ export function ConversationPage({
         title={chatbot ? `Conversation with ${chatbot.name}` : 'Conversation'}
         description={
           <span className="meta-row">
+            <WidgetMarker conversation={conversation} />
             <span className="mono">{conversation.id}</span>
             <span>Started {formatDateTime(conversation.createdAt)}</span>
             <span>{messageCount}</span>
@@ -205,6 +208,7 @@ export function ConversationPage({
 
 function TranscriptMessage({ message }: { message: Message }) {
   const metadataFields = message.metadata === null ? 0 : Object.keys(message.metadata).length;
+  const feedback = describeFeedback(message);
   return (
     <li className={`transcript__item transcript__item--${message.role}`}>
       <div className={`bubble-avatar bubble-avatar--${message.role}`} aria-hidden="true">
@@ -221,6 +225,11 @@ function TranscriptMessage({ message }: { message: Message }) {
               <Badge tone={STATUS_TONES[message.status]}>{message.status}</Badge>
             </span>
           )}
+          {feedback ? (
+            <span className="transcript__feedback" title={feedback.hint}>
+              <Badge tone={feedback.tone}>{feedback.label}</Badge>
+            </span>
+          ) : null}
           <time className="muted small" dateTime={message.createdAt}>
             {formatDateTime(message.createdAt)}
           </time>

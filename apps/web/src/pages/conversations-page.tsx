@@ -7,6 +7,7 @@ import { Badge, EmptyState, Skeleton } from '../components/feedback.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
 import { ListCard } from '../components/table.tsx';
+import { WidgetMarker } from '../components/widget-marker.tsx';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
 import { formatDateTime, formatRelativeTime, pluralize, truncate } from '../lib/format.ts';
 import {
@@ -16,7 +17,6 @@ import {
   type InboxFilters,
   inboxQuery,
 } from '../lib/inbox-filters.ts';
-import { describeVisitor } from '../lib/inbox-visitor.ts';
 import { href } from '../lib/route.ts';
 import './conversations-page.css';
 
@@ -193,22 +193,6 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
           </ul>
         ) : null}
       </ListCard>
-    </>
-  );
-}
-
-/** "Widget" on a conversation from the website widget, with the visitor's identity when it was verified. */
-function WidgetMarker({ conversation }: { conversation: InboxConversation }) {
-  const visitor = describeVisitor(conversation);
-  if (!visitor) return null;
-  return (
-    <>
-      <Badge tone="info">Widget</Badge>
-      <span className="inbox__visitor small">
-        <Icon name={visitor.isVerified ? 'shield' : 'user'} size={13} />
-        <span className="break">{visitor.label}</span>
-        {visitor.isVerified ? <Badge tone="success">verified</Badge> : null}
-      </span>
     </>
   );
 }

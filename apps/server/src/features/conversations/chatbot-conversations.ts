@@ -7,8 +7,9 @@ import {
 } from '../../db/conversations.repository.ts';
 import type { Database } from '../../db/database.ts';
 import type { Page, PageOptions } from '../../db/page.ts';
+import { findWidgetVisitor } from '../../db/widget-visitors.repository.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { toConversationSummary, toMessageView } from './conversation-view.ts';
+import { toConversationSummary, toConversationVisitor, toMessageView } from './conversation-view.ts';
 
 type Deps = { db: Kysely<Database> };
 
@@ -32,8 +33,16 @@ export async function getConversationPage(
   const conversation = await findConversation(deps.db, chatbotId, conversationId);
   if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
   const page = await listMessagesPage(deps.db, conversation.id, options);
+  const visitor = conversation.visitor_id
+    ? await findWidgetVisitor(deps.db, conversation.visitor_id)
+    : undefined;
   return {
-    conversation: { ...toConversationSummary(conversation), messages: page.items.map(toMessageView) },
+    conversation: {
+      ...toConversationSummary(conversation),
+      channel: conversation.channel,
+      visitor: toConversationVisitor(visitor),
+      messages: page.items.map(toMessageView),
+    },
     nextCursor: page.nextCursor,
   };
 }

@@ -1,4 +1,4 @@
-import type { ConversationRow, MessageRow } from '../../db/database.ts';
+import type { ConversationRow, MessageRow, WidgetVisitorRow } from '../../db/database.ts';
 
 export function toConversationSummary(row: ConversationRow) {
   return { id: row.id, chatbotId: row.chatbot_id, createdAt: row.created_at, updatedAt: row.updated_at };
@@ -19,6 +19,19 @@ export function toMessageView(row: MessageRow) {
           credits: row.credits ?? 0,
         }
       : null,
+    feedback: row.feedback ?? null,
     createdAt: row.created_at,
+  };
+}
+
+/** A widget conversation's visitor as the inbox and the conversation's page show them; null for the API. */
+export function toConversationVisitor(visitor: WidgetVisitorRow | undefined) {
+  if (!visitor) return null;
+  return {
+    id: visitor.id,
+    verified: visitor.external_user_id !== null,
+    userId: visitor.external_user_id,
+    name: visitor.name,
+    email: visitor.email,
   };
 }
