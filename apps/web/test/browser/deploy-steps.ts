@@ -49,6 +49,7 @@ async function chatAsVisitor(
   baseUrl: string,
   body: { key: string; identityToken?: string },
   message: string,
+  rating?: 'up' | 'down',
 ): Promise<void> {
   const headers = { 'content-type': 'application/json', origin: SITE };
   const started = await fetch(`${baseUrl}/api/widget/v1/sessions`, {
@@ -64,6 +65,14 @@ async function chatAsVisitor(
     body: JSON.stringify({ message, stream: false }),
   });
   expect(sent.status).toBe(200);
+  if (!rating) return;
+  const { messageId } = ((await sent.json()) as { data: { messageId: string } }).data;
+  const rated = await fetch(`${baseUrl}/api/widget/v1/messages/${messageId}/feedback`, {
+    method: 'POST',
+    headers: { ...headers, authorization: `Bearer ${token}` },
+    body: JSON.stringify({ rating }),
+  });
+  expect(rated.status).toBe(200);
 }
 
 /** Registers the Deploy steps, in order, inside the calling `describe`. */
@@ -231,7 +240,7 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
         aud: chatbotId,
         exp: Math.floor(Date.now() / 1000) + 3600,
       });
-      await chatAsVisitor(baseUrl, { key: key?.key ?? '', identityToken }, 'Where is my order?');
+      await chatAsVisitor(baseUrl, { key: key?.key ?? '', identityToken }, 'Where is my order?', 'up');
       await chatAsVisitor(baseUrl, { key: key?.key ?? '' }, 'Do you ship abroad?');
 
       await openFromSidebar('Conversations');
@@ -254,6 +263,20 @@ export function registerDeploySteps(session: () => DeploySession, stepTimeoutMs:
           .count(),
       ).toBe(2);
       await screenshot('conversations-widget');
+      // The conversation's page shows the same marker, and the visitor's thumbs on the reply.
+      await verified.click();
+      const header = page.locator('.page-header');
+      await header.getByText('Ada Lovelace (ada@example.com · user-42)').waitFor();
+      expect(
+        await header
+          .locator('.badge')
+          .filter({ hasText: /^Widget$/ })
+          .count(),
+      ).toBe(1);
+      await page.locator('.transcript__feedback').filter({ hasText: 'Helpful' }).waitFor();
+      await screenshot('conversation-widget');
+      await page.goBack();
+      await heading(page, 'Conversations').waitFor();
       await page.goBack();
       await heading(page, 'Deploy').waitFor();
     },
