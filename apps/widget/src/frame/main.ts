@@ -50,6 +50,7 @@ function handle(message: LoaderToPanel): void {
       origin: hostOrigin,
       view,
       keptByPage: message.reset ? null : message.visitorToken,
+      config: message.config,
       onMessage: (reply) => postToHost({ type: 'message', message: reply }),
       onVisitorToken: (visitorToken) => postToHost({ type: 'visitor', visitorToken }),
     });

@@ -11,8 +11,31 @@ export interface ReplyActions {
   onRate(messageId: string, rating: Rating): Promise<boolean>;
 }
 
-export function userMessage(text: string): HTMLElement {
-  return h('div', { class: 'message user' }, h('p', { class: 'content', dir: 'auto' }, text));
+/**
+ * A visitor's message. Sent from the composer it starts `pending` and is shown as sent only once the server
+ * accepted it; a refused one is marked "Not sent" with a "Retry" button.
+ */
+export function userMessage(text: string, state: 'pending' | 'sent' = 'sent') {
+  const element = h(
+    'div',
+    { class: 'message user', 'data-state': state },
+    h('p', { class: 'content', dir: 'auto' }, text),
+  );
+  return {
+    element,
+    sent() {
+      element.dataset.state = 'sent';
+    },
+    failed(onRetry: () => void) {
+      element.dataset.state = 'failed';
+      const retry = h('button', { type: 'button', class: 'retry' }, 'Retry');
+      retry.addEventListener('click', () => {
+        element.remove();
+        onRetry();
+      });
+      element.append(h('p', { class: 'failed' }, h('span', {}, 'Not sent'), ' ', retry));
+    },
+  };
 }
 
 /** A reply's bubble; `update` re-renders its text as it streams, `complete` adds sources and actions. */
@@ -50,19 +73,27 @@ function sourceList(sources: ReplySource[]): HTMLElement {
   return h('div', { class: 'sources' }, h('p', { class: 'sources-title' }, 'Sources'), h('ul', {}, ...items));
 }
 
-function copyButton(label: string, read: () => string): HTMLButtonElement {
+/** A copy button and, beside it, a "Copied" that is shown (and announced) for a moment after a copy. */
+function copyButton(label: string, read: () => string): HTMLElement {
   const button = h('button', { type: 'button', class: 'icon-button', 'aria-label': label, title: label });
   button.append(icon(ICONS.copy));
+  const status = h('span', { class: 'copied', role: 'status' });
+  let timer = 0;
   button.addEventListener('click', () => {
     navigator.clipboard?.writeText(read()).then(
       () => {
         button.dataset.copied = 'true';
-        button.title = 'Copied';
+        status.textContent = 'Copied';
+        clearTimeout(timer);
+        timer = window.setTimeout(() => {
+          status.textContent = '';
+          delete button.dataset.copied;
+        }, 2_000);
       },
       () => undefined,
     );
   });
-  return button;
+  return h('span', { class: 'copy' }, button, status);
 }
 
 function addCodeCopy(block: HTMLPreElement): void {

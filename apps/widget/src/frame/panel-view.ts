@@ -129,8 +129,13 @@ export function createPanelView(root: HTMLElement, callbacks: PanelCallbacks) {
       log.scrollTop = log.scrollHeight;
     },
     setBusy(busy: boolean) {
-      send.disabled = busy;
+      send.disabled = busy || field.disabled;
       log.setAttribute('aria-busy', String(busy));
+    },
+    /** A panel that cannot chat (a required identity was refused) disables its composer. */
+    setLocked(locked: boolean) {
+      field.disabled = locked;
+      send.disabled = locked;
     },
     showNotice(text: string | null) {
       notice.textContent = text ?? '';

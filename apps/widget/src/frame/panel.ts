@@ -1,3 +1,4 @@
+import type { WidgetPublicConfig } from '@pollybot/contracts';
 import type { WidgetChatMessage } from '../shared/protocol.ts';
 import {
   fetchConversation,
@@ -18,6 +19,24 @@ import type { PanelView } from './panel-view.ts';
 // still being generated, feedback, and "New conversation".
 
 const SESSION_EXPIRED = 'VISITOR_SESSION_INVALID';
+const GENERIC_FAILURE = 'Something went wrong. Please try again.';
+/**
+ * Refusals whose sentence is meant for the site's developer (the key, its origin list, the chatbot's state,
+ * the identity token): the visitor reads the business's offline message, the console the real reason.
+ */
+const DEVELOPER_CODES = new Set([
+  'PUBLISHABLE_KEY_INVALID',
+  'ORIGIN_NOT_ALLOWED',
+  'CHATBOT_INACTIVE',
+  'IDENTITY_REQUIRED',
+  'IDENTITY_INVALID',
+  'IDENTITY_EXPIRED',
+  'IDENTITY_WRONG_CHATBOT',
+]);
+const isIdentityRefusal = (error: unknown): error is WidgetApiError =>
+  error instanceof WidgetApiError && error.code.startsWith('IDENTITY_');
+
+const warn = (error: WidgetApiError) => console.warn(`PollyBot: ${error.code}: ${error.message}`);
 
 /**
  * Where the visitor's token is kept: the frame's localStorage, or, when a browser blocks storage in
@@ -55,6 +74,8 @@ export function createPanel(options: {
   view: PanelView;
   /** The visitor token the page kept (see visitorStorage), from the loader's `init`. */
   keptByPage: string | null;
+  /** The key's public config the loader fetched (null from an older loader): title and welcome at once. */
+  config: WidgetPublicConfig | null;
   onMessage(message: WidgetChatMessage): void;
   onVisitorToken(token: string | null): void;
 }) {
@@ -64,6 +85,16 @@ export function createPanel(options: {
   let identityToken: string | undefined;
   let conversationId: string | undefined;
   let busy = false;
+  let config = options.config;
+  if (config) view.configure(config);
+
+  /** What the visitor reads of a refusal; the developer's sentence goes to the console instead. */
+  const visitorSentence = (error: unknown): string => {
+    if (!(error instanceof WidgetApiError)) return GENERIC_FAILURE;
+    if (!DEVELOPER_CODES.has(error.code)) return error.message;
+    warn(error);
+    return config?.offlineMessage ?? GENERIC_FAILURE;
+  };
 
   const setBusy = (value: boolean) => {
     busy = value;
@@ -75,14 +106,23 @@ export function createPanel(options: {
       await withSession((token) => sendFeedback(token, messageId, rating));
       return true;
     } catch (error) {
-      view.showNotice(error instanceof WidgetApiError ? error.message : null);
+      view.showNotice(visitorSentence(error));
       return false;
     }
   };
 
   async function openSession(): Promise<VisitorSession> {
-    session = await startSession({ key, origin, visitorToken: visitor.read(), identityToken });
+    try {
+      session = await startSession({ key, origin, visitorToken: visitor.read(), identityToken });
+    } catch (error) {
+      // With optional identity a refused token leaves the visitor unidentified: they chat anonymously.
+      if (!isIdentityRefusal(error) || config?.identity !== 'optional' || !identityToken) throw error;
+      warn(error);
+      identityToken = undefined;
+      session = await startSession({ key, origin, visitorToken: visitor.read() });
+    }
     visitor.write(session.visitorToken);
+    config = session.config;
     return session;
   }
 
@@ -152,16 +192,29 @@ export function createPanel(options: {
     if (busy) return;
     setBusy(true);
     view.showNotice(null);
-    view.append(userMessage(text));
+    const message = userMessage(text, 'pending');
+    view.append(message.element);
+    let accepted = false;
     const request = { message: text, ...(conversationId ? { conversationId } : {}) };
     try {
       await withSession((token) =>
-        streamReply((handlers) => streamChat(token, request, handlers), undefined, text),
+        streamReply(
+          (handlers) =>
+            streamChat(token, request, {
+              ...handlers,
+              onStart(ids) {
+                accepted = true;
+                message.sent();
+                handlers.onStart(ids);
+              },
+            }),
+          undefined,
+          text,
+        ),
       );
     } catch (error) {
-      view.showNotice(
-        error instanceof WidgetApiError ? error.message : 'Something went wrong. Please try again.',
-      );
+      if (!accepted) message.failed(() => void send(text));
+      view.showNotice(visitorSentence(error));
     } finally {
       setBusy(false);
     }
@@ -171,7 +224,7 @@ export function createPanel(options: {
     view.startOver();
     for (const message of conversation.messages) {
       if (message.role === 'user') {
-        view.append(userMessage(message.content));
+        view.append(userMessage(message.content).element);
         continue;
       }
       const bubble = replyMessage({ onRate: rate });
@@ -184,7 +237,7 @@ export function createPanel(options: {
         withSession((token) =>
           streamReply((handlers) => resumeReply(token, message.id, undefined, handlers), bubble),
         )
-          .catch((error) => view.showNotice(error instanceof WidgetApiError ? error.message : null))
+          .catch((error) => view.showNotice(visitorSentence(error)))
           .finally(() => setBusy(false));
       } else {
         bubble.complete(message.id, message.sources, message.feedback);
@@ -198,15 +251,18 @@ export function createPanel(options: {
     try {
       const started = await openSession();
       view.configure(started.config);
+      view.setLocked(false);
       conversationId = started.conversationId ?? undefined;
       if (!conversationId) return view.startOver();
       const id = conversationId;
       showConversation(await withSession((token) => fetchConversation(token, id)));
     } catch (error) {
+      session = undefined;
       view.startOver();
-      view.showNotice(
-        error instanceof WidgetApiError ? error.message : 'Something went wrong. Please try again.',
-      );
+      view.showNotice(visitorSentence(error));
+      // A refused identity when the chatbot requires one: the visitor cannot chat until the page identifies
+      // them again.
+      if (isIdentityRefusal(error)) view.setLocked(true);
     }
   }
 

@@ -20,7 +20,7 @@ export function startPreview(view: PanelView): void {
     const reply = replyMessage({ onRate: async () => true });
     reply.update(SAMPLE_REPLY);
     reply.complete('preview', [{ id: 'preview', title: 'Opening hours', snippet: '' }], null);
-    view.log.append(userMessage(SAMPLE_QUESTION), reply.element);
+    view.log.append(userMessage(SAMPLE_QUESTION).element, reply.element);
   };
   show(PREVIEW_DEFAULTS);
   window.addEventListener('message', (event) => {

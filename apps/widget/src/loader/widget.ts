@@ -39,7 +39,7 @@ function start(tag: HTMLScriptElement): void {
   let root: ShadowRoot | undefined;
   let frame: HTMLIFrameElement | undefined;
   let panelReady = false;
-  let title = 'Chat';
+  let config: WidgetPublicConfig | null = null;
   // The visitor's token, kept here only for a panel whose own storage the browser blocks (see the panel).
   const storedName = `pollybot:visitor:${key}`;
   const keptToken = (value?: string | null) => {
@@ -89,7 +89,7 @@ function start(tag: HTMLScriptElement): void {
     const element = document.createElement('iframe');
     const query = new URLSearchParams({ key, origin: location.origin });
     element.src = `${server}/widget/frame?${query}`;
-    element.title = title;
+    element.title = config?.title ?? 'Chat';
     element.setAttribute('allow', 'clipboard-write');
     shadow.firstElementChild?.append(element);
     return element;
@@ -136,7 +136,7 @@ function start(tag: HTMLScriptElement): void {
     if (!isPanelMessage(message)) return;
     if (message.type === 'hello') {
       panelReady = true;
-      post({ type: 'init', identityToken, reset: resetPending, visitorToken: keptToken() });
+      post({ type: 'init', identityToken, reset: resetPending, visitorToken: keptToken(), config });
       resetPending = false;
       if (isOpen) post({ type: 'open' });
     } else if (message.type === 'close') setOpen(false, true);
@@ -144,11 +144,32 @@ function start(tag: HTMLScriptElement): void {
     else if (message.type === 'visitor') keptToken(message.visitorToken);
   });
 
+  // A refusal the page may read (an unknown or revoked key) says so; one it may not read is a CORS error,
+  // which is what a page whose origin is not on the key's list gets (as does a server out of reach).
   fetch(`${server}/api/widget/v1/config?key=${encodeURIComponent(key)}`)
-    .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-    .then((body: { data: WidgetPublicConfig }) => {
-      const config = body.data;
-      title = config.title;
+    .then(
+      async (response) => {
+        const body = (await response.json().catch(() => null)) as {
+          data?: WidgetPublicConfig;
+          code?: string;
+          error?: string;
+        } | null;
+        if (response.ok && body?.data) return body.data;
+        throw new Error(
+          body?.code === 'PUBLISHABLE_KEY_INVALID'
+            ? `the key is unknown or revoked (${key || 'no data-chatbot attribute'})`
+            : `the server refused the widget's config: ${body?.error ?? response.status} (${body?.code ?? ''})`,
+        );
+      },
+      () => {
+        throw new Error(
+          "this page's origin is not on the key's list (or the server could not be reached): " +
+            location.origin,
+        );
+      },
+    )
+    .then((loaded) => {
+      config = loaded;
       const host = document.createElement('div');
       host.id = 'pollybot-widget';
       // Inline and important, so no page rule can hide or move the host; set through the CSSOM, which a
@@ -162,7 +183,7 @@ function start(tag: HTMLScriptElement): void {
         host.style.setProperty(property as string, value as string, 'important');
       }
       root = host.attachShadow({ mode: 'closed' });
-      const css = launcherStyle(config.accentColor, config.position === 'bottom-left' ? 'left' : 'right');
+      const css = launcherStyle(loaded.accentColor, loaded.position === 'bottom-left' ? 'left' : 'right');
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
       root.adoptedStyleSheets = [sheet];
@@ -185,7 +206,5 @@ function start(tag: HTMLScriptElement): void {
       if (document.body) show();
       else document.addEventListener('DOMContentLoaded', show, { once: true });
     })
-    .catch(() =>
-      console.warn('PollyBot: this page may not show the widget (is its origin allowed for the key?)'),
-    );
+    .catch((error: Error) => console.warn(`PollyBot: the widget is not shown: ${error.message}`));
 }

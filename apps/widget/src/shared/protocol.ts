@@ -2,6 +2,8 @@
 // postMessage. Each side posts only to the other's exact origin and accepts only messages from it (the
 // loader: the server's origin and its own iframe; the panel: the host page's origin and its parent).
 
+import type { WidgetPublicConfig } from '@pollybot/contracts';
+
 /** A reply or a visitor's message, as the host page's `PollyBot('on', 'message', ...)` callbacks get it. */
 export interface WidgetChatMessage {
   role: 'user' | 'assistant';
@@ -26,6 +28,8 @@ export type LoaderToPanel =
       reset: boolean;
       /** The visitor token the page kept for a panel whose own storage is blocked; null when none. */
       visitorToken: string | null;
+      /** The key's public config the loader fetched: the panel shows its title and welcome at once. */
+      config: WidgetPublicConfig | null;
     }
   | { pollybot: 'loader'; type: 'open' }
   | { pollybot: 'loader'; type: 'identify'; identityToken: string }
