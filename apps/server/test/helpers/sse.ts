@@ -1,5 +1,10 @@
 import type { ChatStreamEventWithId } from '@pollybot/contracts';
-import { parseChatStreamEvent, readSseStream, readSseText } from '@pollybot/contracts/sse-reader';
+import {
+  parseChatStreamEvent,
+  readSseStream,
+  readSseText,
+  type SseMessage,
+} from '@pollybot/contracts/sse-reader';
 
 // Streams are read with the project's one SSE reader, and each event is checked against the contract's
 // `chatStreamEventSchema` as it is read: an event the contract does not define fails the test.
@@ -22,15 +27,25 @@ export function eventsOnly(events: ParsedSseEvent[]): SseEvent[] {
  * Reads a stream's events as they arrive until `stop` answers true for one (that one included), then
  * stops reading and closes the connection, as a client that drops it there.
  */
-export async function readSseUntil(
+export function readSseUntil(
   response: Response,
   stop: (event: SseEvent) => boolean,
   controller: AbortController,
 ): Promise<SseEvent[]> {
-  const events: SseEvent[] = [];
+  return readEventsUntil(response, parseChatStreamEvent, stop, controller);
+}
+
+/** `readSseUntil` with each event read by `parse` (a door whose events are its own, such as the widget's). */
+export async function readEventsUntil<Event>(
+  response: Response,
+  parse: (message: SseMessage) => Event,
+  stop: (event: Event) => boolean,
+  controller: AbortController,
+): Promise<Event[]> {
+  const events: Event[] = [];
   try {
     for await (const message of readSseStream(response.body as ReadableStream<Uint8Array>)) {
-      const event = parseChatStreamEvent(message);
+      const event = parse(message);
       events.push(event);
       if (stop(event)) {
         controller.abort();

@@ -1,6 +1,7 @@
 import type { WidgetSettings } from '@pollybot/contracts';
-import { readSseStream, readSseText, type SseMessage } from '@pollybot/contracts/sse-reader';
+import { readSseText, type SseMessage } from '@pollybot/contracts/sse-reader';
 import { expect } from 'vitest';
+import { readEventsUntil } from './sse.ts';
 import type { ApiResponse, TestServer } from './test-server.ts';
 
 /** The host page's site every widget test embeds the widget on, unless told otherwise. */
@@ -20,25 +21,12 @@ export function parseWidgetSse(text: string): WidgetEvent[] {
 }
 
 /** Reads a widget stream until `stop` answers true for an event, then drops the connection. */
-export async function readWidgetSseUntil(
+export function readWidgetSseUntil(
   response: Response,
   stop: (event: WidgetEvent) => boolean,
   controller: AbortController,
 ): Promise<WidgetEvent[]> {
-  const events: WidgetEvent[] = [];
-  try {
-    for await (const message of readSseStream(response.body as ReadableStream<Uint8Array>)) {
-      const event = toWidgetEvent(message);
-      events.push(event);
-      if (stop(event)) {
-        controller.abort();
-        break;
-      }
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  }
-  return events;
+  return readEventsUntil(response, toWidgetEvent, stop, controller);
 }
 
 /** The widget's clients over a test server: the management API for set-up, the public API for visitors. */
