@@ -7,17 +7,20 @@ export async function insertConversation(db: Kysely<Database>, row: NewConversat
 }
 
 /** Finds a conversation only under its own chatbot (and so its own workspace). */
+/** A conversation of the chatbot; with `visitorId`, only when it is that widget visitor's. */
 export function findConversation(
   db: Kysely<Database>,
   chatbotId: string,
   id: string,
+  visitorId?: string,
 ): Promise<ConversationRow | undefined> {
-  return db
+  let query = db
     .selectFrom('conversations')
     .selectAll()
     .where('id', '=', id)
-    .where('chatbot_id', '=', chatbotId)
-    .executeTakeFirst();
+    .where('chatbot_id', '=', chatbotId);
+  if (visitorId !== undefined) query = query.where('visitor_id', '=', visitorId);
+  return query.executeTakeFirst();
 }
 
 export async function listConversations(

@@ -130,22 +130,6 @@ export function listVisitorConversations(
   );
 }
 
-/** The visitor's conversation, or undefined when it is someone else's or does not exist. */
-export function findVisitorConversation(
-  db: Kysely<Database>,
-  chatbotId: string,
-  visitorId: string,
-  id: string,
-): Promise<ConversationRow | undefined> {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('id', '=', id)
-    .where('chatbot_id', '=', chatbotId)
-    .where('visitor_id', '=', visitorId)
-    .executeTakeFirst();
-}
-
 /** The last `limit` messages of a conversation, oldest first. */
 export async function listLastMessages(
   db: Kysely<Database>,

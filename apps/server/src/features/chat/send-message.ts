@@ -110,10 +110,13 @@ export async function startChatTurn(deps: TurnDeps, request: ChatTurnRequest): P
   const { clock, ids, chatbot } = { ...deps, chatbot: request.chatbot };
   const { db } = deps.database;
   if (request.conversationId) {
-    const conversation = await findConversation(db, chatbot.id, request.conversationId);
+    const conversation = await findConversation(
+      db,
+      chatbot.id,
+      request.conversationId,
+      request.owner?.visitorId,
+    );
     if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
-    if (request.owner && conversation.visitor_id !== request.owner.visitorId)
-      throw new AppError('CONVERSATION_NOT_FOUND');
   }
 
   const price = priceOfModel(deps.modelPrices, chatbot.model);

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import { findConversation } from '../../db/conversations.repository.ts';
 import type { Database, MessageRow } from '../../db/database.ts';
 import type { Page, PageOptions } from '../../db/page.ts';
 import {
-  findVisitorConversation,
   findVisitorMessage,
   listLastMessages,
   listVisitorConversations,
@@ -43,7 +43,7 @@ export async function listWidgetConversations(
 
 /** One of the visitor's conversations with its last 100 messages; CONVERSATION_NOT_FOUND for anyone else's. */
 export async function getWidgetConversation(deps: { db: Kysely<Database> }, visitor: Visitor, id: string) {
-  const conversation = await findVisitorConversation(deps.db, visitor.chatbotId, visitor.visitorId, id);
+  const conversation = await findConversation(deps.db, visitor.chatbotId, id, visitor.visitorId);
   if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
   const messages = await listLastMessages(deps.db, conversation.id, WIDGET_CONVERSATION_MESSAGES);
   return {
