@@ -59,10 +59,13 @@ describe('a reply whose lease lapsed while its instance lived', () => {
       await eventually(async () => (await server.api(apiKey).get(path)).body.data.content.length > 0);
 
       // The instance's renewals stop landing for longer than the lease; another instance's sweep ends the reply.
+      // The sweep reads a clock further on than any renewal the stalled instance may still write meanwhile
+      // (its lease reaches one lease past its own clock), so a renewal racing the sweep cannot hide the lapse.
       offsetMs += LEASE_MS + 1;
+      const sweepClock = { now: () => new Date(clock.now().getTime() + 5 * LEASE_MS) };
       const ended = await endLapsedReplies({
         database: server.services.database,
-        clock,
+        clock: sweepClock,
         ids: server.services.ids,
         journal: server.services.replyJournal,
       });
