@@ -13,13 +13,14 @@ export * from './knowledge.ts';
 export const MODEL_PROVIDERS = ['openai', 'anthropic', 'ollama', 'local'] as const;
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 
-const MAX_MESSAGE_CHARACTERS = 32_000;
+export const MAX_MESSAGE_CHARACTERS = 32_000;
 const MAX_METADATA_BYTES = 16 * 1024;
 const MAX_METADATA_DEPTH = 10;
 
 const utf8 = new TextEncoder();
 
-const countCharacters = (text: string): number => {
+/** A text's length as the API counts it: in characters (code points), not UTF-16 units. */
+export const countCharacters = (text: string): number => {
   let count = 0;
   for (const _ of text) count++;
   return count;

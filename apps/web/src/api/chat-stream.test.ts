@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamChat } from './chat-stream.ts';
+import { followReply, streamChat } from './chat-stream.ts';
 import { ApiError, setCsrfToken } from './client.ts';
 import type { ChatStreamEvent } from './types.ts';
 
@@ -11,6 +11,7 @@ import type { ChatStreamEvent } from './types.ts';
 let server: Server;
 let origin: string;
 const seen: Array<{ csrf?: string; body: unknown }> = [];
+const resumed: Array<string | undefined> = [];
 
 const done = {
   success: true,
@@ -29,6 +30,20 @@ beforeAll(async () => {
       raw += chunk.toString();
     });
     request.on('end', async () => {
+      if (request.method === 'GET') {
+        resumed.push(request.headers['last-event-id'] as string | undefined);
+        if (request.headers['last-event-id'] === '2-end') {
+          response.writeHead(204);
+          response.end();
+          return;
+        }
+        // The reconnection sends what follows the last event received: here, after delta 1.
+        response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        response.end(
+          `id: 2\nevent: delta\ndata: {"content":"lo!"}\n\nid: 2-end\nevent: done\ndata: ${JSON.stringify(done)}\n\n`,
+        );
+        return;
+      }
       seen.push({ csrf: request.headers['x-csrf-token'] as string | undefined, body: JSON.parse(raw) });
       const chatbot = request.url?.split('/')[4];
       if (chatbot === 'limited') {
@@ -101,5 +116,37 @@ describe('streamChat', () => {
     await streamChat({ origin, chatbotId: 'cut', message: 'Hi', onEvent: (event) => events.push(event) });
     expect(events.map((event) => event.event)).toEqual(['start', 'delta', 'error']);
     expect(events.at(-1)).toMatchObject({ data: { code: 'STREAM_INTERRUPTED' } });
+  });
+});
+
+describe('followReply', () => {
+  const address = { chatbotId: 'bot', conversationId: 'c1', messageId: 'm1' };
+
+  it('sends Last-Event-ID and reports the events after it with their ids, through the terminal one', async () => {
+    const events: Array<{ event: string; id: string | undefined }> = [];
+    const followed = await followReply({
+      ...address,
+      origin,
+      lastEventId: '1',
+      onEvent: (event, id) => events.push({ event: event.event, id }),
+    });
+    expect(followed).toBe(true);
+    expect(resumed.at(-1)).toBe('1');
+    expect(events).toEqual([
+      { event: 'delta', id: '2' },
+      { event: 'done', id: '2-end' },
+    ]);
+  });
+
+  it('answers false when the server says every event was received (204)', async () => {
+    const events: string[] = [];
+    const followed = await followReply({
+      ...address,
+      origin,
+      lastEventId: '2-end',
+      onEvent: (event) => events.push(event.event),
+    });
+    expect(followed).toBe(false);
+    expect(events).toEqual([]);
   });
 });

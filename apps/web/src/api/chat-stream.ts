@@ -3,13 +3,16 @@ import { chatbotPath } from './chatbots.ts';
 import { requestHeaders, toApiError } from './client.ts';
 import type { ChatStreamEvent } from './types.ts';
 
+/** Receives each event of a reply's stream with its SSE id (what `Last-Event-ID` resumes after). */
+type OnStreamEvent = (event: ChatStreamEvent, id: string | undefined) => void;
+
 export interface StreamChatInput {
   chatbotId: string;
   message: string;
   conversationId?: string;
   metadata?: Record<string, unknown>;
   signal?: AbortSignal;
-  onEvent: (event: ChatStreamEvent) => void;
+  onEvent: OnStreamEvent;
   /** Where the server is; the page's own origin when left out. */
   origin?: string;
 }
@@ -35,34 +38,82 @@ export async function streamChat(input: StreamChatInput): Promise<void> {
     signal: input.signal,
   });
   if (!response.ok) throw await toApiError(response);
+  await readReplyStream(response, input.onEvent);
+}
 
+export interface FollowReplyInput {
+  chatbotId: string;
+  conversationId: string;
+  messageId: string;
+  /** The id of the last event already received; the whole stream from `start` when left out. */
+  lastEventId?: string;
+  signal?: AbortSignal;
+  onEvent: OnStreamEvent;
+  /** Where the server is; the page's own origin when left out. */
+  origin?: string;
+}
+
+/**
+ * Reconnects to a reply's stream (`GET .../messages/{id}/stream` with `Last-Event-ID`): the events missed,
+ * then the rest as it is generated. Answers false when the server says every event was received already (204).
+ */
+export async function followReply(input: FollowReplyInput): Promise<boolean> {
+  const path = chatbotPath(
+    input.chatbotId,
+    'conversations',
+    input.conversationId,
+    'messages',
+    input.messageId,
+    'stream',
+  );
+  const response = await fetch(`${input.origin ?? ''}${path}`, {
+    method: 'GET',
+    credentials: 'same-origin',
+    headers: {
+      ...requestHeaders('GET', false),
+      Accept: 'text/event-stream',
+      ...(input.lastEventId ? { 'Last-Event-ID': input.lastEventId } : {}),
+    },
+    signal: input.signal,
+  });
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return false;
+  await readReplyStream(response, input.onEvent);
+  return true;
+}
+
+/** Reports a reply stream's events up to its terminal one; a stream cut before it ends with an `error` event. */
+async function readReplyStream(response: Response, onEvent: OnStreamEvent): Promise<void> {
   let isFinished = false;
-  const deliver = (event: ChatStreamEvent) => {
+  const deliver = (event: ChatStreamEvent, id: string | undefined) => {
     if (isFinished) return;
     if (event.event === 'done' || event.event === 'error') isFinished = true;
-    input.onEvent(event);
+    onEvent(event, id);
   };
   if (!response.headers.get('content-type')?.includes('text/event-stream') || !response.body) {
     // The server answered with one JSON reply (it should not for stream: true, but be forgiving): it is read
     // as the data of the done event it stands for, checked as one.
     const event = toChatStreamEvent({ event: 'done', data: await response.text() });
-    if (event) deliver(event);
+    if (event) deliver(event, undefined);
   } else {
     for await (const message of readSseStream(response.body)) {
       const event = toChatStreamEvent(message);
-      if (event) deliver(event);
+      if (event) deliver(event, message.id);
       // Leaving the loop cancels the body's reader.
       if (isFinished) break;
     }
   }
   if (!isFinished) {
-    deliver({
-      event: 'error',
-      data: {
-        success: false,
-        code: 'STREAM_INTERRUPTED',
-        error: 'The connection closed before the reply finished.',
+    deliver(
+      {
+        event: 'error',
+        data: {
+          success: false,
+          code: 'STREAM_INTERRUPTED',
+          error: 'The connection closed before the reply finished.',
+        },
       },
-    });
+      undefined,
+    );
   }
 }

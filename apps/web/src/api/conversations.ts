@@ -56,6 +56,21 @@ export async function deleteConversation(chatbotId: string, conversationId: stri
   await api('DELETE', chatbotPath(chatbotId, 'conversations', conversationId), deletedSchema);
 }
 
+/** One message as stored now: its status, text and usage (what a stopped reply was charged). */
+export function getMessage(
+  chatbotId: string,
+  conversationId: string,
+  messageId: string,
+  signal?: AbortSignal,
+): Promise<Message> {
+  return api(
+    'GET',
+    chatbotPath(chatbotId, 'conversations', conversationId, 'messages', messageId),
+    messageSchema,
+    { signal },
+  );
+}
+
 /** Stops a reply being generated; the stream then ends with what was written. */
 export function cancelReply(chatbotId: string, conversationId: string, messageId: string): Promise<Message> {
   return api(

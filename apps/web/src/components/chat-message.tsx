@@ -128,6 +128,13 @@ function ErrorCard({
   );
 }
 
+/** What the server recorded for a reply stopped before any text: what it charged, when it is known. */
+function stoppedNote(usage: Usage | null | undefined): string {
+  if (!usage) return 'Stopped before any text arrived.';
+  if (usage.credits === 0) return 'Stopped before any text arrived; nothing was charged.';
+  return `Stopped before any text arrived; ${formatCredits(usage.credits)} charged.`;
+}
+
 /** One bubble of the playground transcript. */
 export function ChatBubble({
   message,
@@ -157,9 +164,7 @@ export function ChatBubble({
           </div>
         ) : null}
         {message.status === 'incomplete' && !message.content ? (
-          <div className="bubble bubble--assistant bubble--note">
-            Stopped before any text arrived; nothing was charged.
-          </div>
+          <div className="bubble bubble--assistant bubble--note">{stoppedNote(message.usage)}</div>
         ) : null}
         {message.sources && message.sources.length > 0 ? <Citations sources={message.sources} /> : null}
         {message.error ? (

@@ -108,6 +108,12 @@ export function ModelPicker({
           replies will fail until it is.
         </p>
       ) : null}
+      {currentProvider === 'local' ? (
+        <p className="field__hint">
+          The built-in model needs no AI provider: it answers from this chatbot’s knowledge (quoting the best
+          matching passage) and does not remember the conversation, so each message is answered on its own.
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { countCharacters, MAX_MESSAGE_CHARACTERS } from '@pollybot/contracts';
+import { type FormEvent, type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
 import { listAllChatbots } from '../api/chatbots.ts';
 import type { Chatbot } from '../api/types.ts';
 import { Button, LinkButton } from '../components/button.tsx';
@@ -13,6 +14,7 @@ import { href } from '../lib/route.ts';
 import { parseMetadata } from '../lib/validation.ts';
 import { useSession } from '../session.tsx';
 import { NewChatbotLink } from './new-chatbot-link.tsx';
+import { MessageLength } from './playground-message-length.tsx';
 import { PlaygroundSidebar } from './playground-sidebar.tsx';
 import './playground-page.css';
 
@@ -90,14 +92,7 @@ export function PlaygroundPage({
       </>
     );
   }
-  return (
-    <PlaygroundChat
-      key={`${selected.id}:${conversationId ?? ''}`}
-      chatbots={list}
-      chatbot={selected}
-      resumeId={conversationId}
-    />
-  );
+  return <PlaygroundChat key={selected.id} chatbots={list} chatbot={selected} resumeId={conversationId} />;
 }
 
 function PlaygroundChat({
@@ -110,9 +105,18 @@ function PlaygroundChat({
   resumeId?: string;
 }) {
   const { session, refreshBalance } = useSession();
-  const chat = usePlaygroundChat(chatbot.id, resumeId, () => void refreshBalance());
+  // The conversation is in the URL: a new one is named there (replacing the blank page), so a reload or
+  // Back finds it again.
+  const chat = usePlaygroundChat(
+    chatbot.id,
+    resumeId,
+    () => void refreshBalance(),
+    (id) => navigate(href('/playground', { chatbot: chatbot.id, conversation: id }), { replace: true }),
+  );
   const { messages, conversationId, isSending, isResuming, resumeError } = chat;
   const [input, setInput] = useState('');
+  const length = countCharacters(input);
+  const isTooLong = length > MAX_MESSAGE_CHARACTERS;
   const [metadataText, setMetadataText] = useState('{\n  "source": "playground"\n}');
   const [metadataError, setMetadataError] = useState<string>();
   const endRef = useRef<HTMLDivElement>(null);
@@ -127,7 +131,7 @@ function PlaygroundChat({
   const send = (event?: FormEvent) => {
     event?.preventDefault();
     const text = input.trim();
-    if (!text || isSending) return;
+    if (!text || isSending || isTooLong) return;
     const metadata = parseMetadata(metadataText);
     if (!metadata.ok) {
       setMetadataError(metadata.error);
@@ -137,9 +141,17 @@ function PlaygroundChat({
     void chat.send(text, metadata.value);
   };
 
+  // A new conversation is a new page: Back returns to the one left.
   const startNew = () => {
-    chat.reset();
-    if (resumeId) navigate(href('/playground', { chatbot: chatbot.id }), { replace: true });
+    if (conversationId) navigate(href('/playground', { chatbot: chatbot.id }));
+    else chat.reset();
+  };
+
+  // Send turns into Stop under the pointer: the second click of a double-click on Send (a click whose
+  // count is 2 or more) is part of sending and does not stop the reply.
+  const stop = (event: MouseEvent) => {
+    if (event.detail > 1) return;
+    chat.stop();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -216,25 +228,30 @@ function PlaygroundChat({
             <div ref={endRef} />
           </div>
           <form className="composer" onSubmit={send}>
-            <textarea
-              className="input composer__input"
-              rows={2}
-              value={input}
-              placeholder={`Message ${chatbot.name}…  (Enter to send, Shift+Enter for a new line)`}
-              aria-label="Message"
-              onChange={(event) => setInput(event.target.value)}
-              onKeyDown={onKeyDown}
-            />
+            <div className="composer__field">
+              <textarea
+                className="input composer__input"
+                rows={2}
+                value={input}
+                placeholder={`Message ${chatbot.name}…  (Enter to send, Shift+Enter for a new line)`}
+                aria-label="Message"
+                aria-describedby="composer-length"
+                aria-invalid={isTooLong}
+                onChange={(event) => setInput(event.target.value)}
+                onKeyDown={onKeyDown}
+              />
+              <MessageLength id="composer-length" length={length} />
+            </div>
             {isSending ? (
-              <Button variant="secondary" icon="stop" onClick={chat.stop}>
-                Stop
+              <Button variant="secondary" icon="stop" onClick={stop} disabled={chat.isStopping}>
+                {chat.isStopping ? 'Stopping…' : 'Stop'}
               </Button>
             ) : (
               <Button
                 type="submit"
                 variant="primary"
                 icon="send"
-                disabled={!input.trim() || secondsToWait > 0}
+                disabled={!input.trim() || isTooLong || secondsToWait > 0}
               >
                 {secondsToWait > 0 ? `Wait ${secondsToWait} s` : 'Send'}
               </Button>

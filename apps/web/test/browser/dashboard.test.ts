@@ -16,6 +16,7 @@ import {
 } from '../../../server/test/helpers/server-process.ts';
 import { registerDeploySteps } from './deploy-steps.ts';
 import { registerKnowledgeSteps } from './knowledge-steps.ts';
+import { registerPlaygroundSteps } from './playground-steps.ts';
 
 // The dashboard as a person uses it: the built app served by the real server process, driven through
 // Debian's Chromium with real clicks and typing. The only fake is the AI provider, on loopback.
@@ -469,6 +470,8 @@ describe.skipIf(!hasChromium)(
       },
       STEP_TIMEOUT_MS,
     );
+
+    registerPlaygroundSteps(() => ({ page, chatbotId, fake, screenshot, openFromSidebar }), STEP_TIMEOUT_MS);
 
     registerKnowledgeSteps(
       () => ({
