@@ -72,7 +72,7 @@ function toBlocks(markdown: string): Block[] {
   let pending: Token[] = [];
   const flush = () => {
     if (pending.length === 0) return;
-    blocks.push({ kind: 'html', html: sanitize(marked.parser(pending), ALLOWED_TAGS) });
+    blocks.push({ kind: 'html', html: sanitize(marked.parser(pending).trim(), ALLOWED_TAGS) });
     pending = [];
   };
   for (const token of marked.lexer(markdown)) {
