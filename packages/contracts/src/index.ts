@@ -213,6 +213,8 @@ export const messageSchema = z.object({
   usage: usageSchema.nullable(),
   /** A visitor's thumbs on an assistant reply in the widget; null when unrated (and for user messages). */
   feedback: z.enum(['up', 'down']).nullable(),
+  /** Why a `failed` reply failed: its error code and that code's sentence (as its stream's `error` event said); null otherwise. */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
   createdAt: z.string(),
 });
 

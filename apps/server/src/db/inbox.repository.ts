@@ -110,8 +110,11 @@ export async function countMessagesOf(
   return new Map(rows.map((row) => [row.conversation_id, Number(row.count)]));
 }
 
-/** The latest message of each of the conversations (ids are time-ordered, so the greatest id is the latest). */
-export function findLastMessagesOf(
+/**
+ * The latest user message of each of the conversations: what the person asked last, which an inbox preview
+ * shows (ids are time-ordered, so the greatest id is the latest).
+ */
+export function findLastUserMessagesOf(
   db: Kysely<Database>,
   conversationIds: string[],
 ): Promise<Pick<MessageRow, 'conversation_id' | 'role' | 'content' | 'created_at'>[]> {
@@ -124,6 +127,7 @@ export function findLastMessagesOf(
         .selectFrom('messages')
         .select((inner) => inner.fn.max('id').as('id'))
         .where('conversation_id', 'in', conversationIds)
+        .where('role', '=', 'user')
         .groupBy('conversation_id'),
     )
     .execute();

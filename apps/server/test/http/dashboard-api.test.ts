@@ -161,7 +161,7 @@ describe('GET /api/v1/conversations (the inbox)', () => {
   };
   const idsOf = async (query: string) => (await inbox(query)).data.map((conversation) => conversation.id);
 
-  it('lists the workspace’s conversations across chatbots, latest activity first, with count and last message', async () => {
+  it('lists the workspace’s conversations across chatbots, latest activity first, with count and the user’s last message', async () => {
     const page = await inbox();
 
     expect(page.data.map((conversation) => conversation.id)).toEqual([
@@ -181,7 +181,8 @@ describe('GET /api/v1/conversations (the inbox)', () => {
       messageCount: 4,
       channel: 'api',
       visitor: null,
-      lastMessage: { role: 'assistant', content: expect.any(String), createdAt: '2025-03-07T09:00:00.000Z' },
+      // The preview is what the person asked last, not the bot's reply after it.
+      lastMessage: { role: 'user', content: 'Any news?', createdAt: '2025-03-07T09:00:00.000Z' },
     });
   });
 

@@ -45,6 +45,8 @@ describe('the demo chatbot', () => {
         .api(seed.apiKey)
         .get(`/api/v1/chatbots/${seed.chatbotId}/knowledge/${source.id}`);
       expect(one.body.data.content).toMatch(/^# /);
+      // Real values, not placeholders such as "(N)" or `"requests": N`.
+      expect(one.body.data.content).not.toMatch(/\(\s*[A-Z]\s*\)|:\s*[A-Z]\b[,}]/);
     }
   });
 

@@ -253,6 +253,47 @@ describe('answering from knowledge', () => {
     expect(data.sources).toEqual([expect.objectContaining({ id, title: 'Handbook' })]);
   });
 
+  it('the local model quotes a table and a list with their line breaks, streamed and stored alike', async () => {
+    const chatbot = await server.createChatbot(apiKey);
+    const prices = [
+      '# Prices',
+      'Our delivery prices depend on the zone.',
+      '',
+      '| Zone | Delivery price |',
+      '| ---- | -------------- |',
+      '| Town | free |',
+      '| Region | 5 euros |',
+      '',
+      'Other zones:',
+      '- Delivery price abroad: 20 euros',
+      '- Delivery price to islands: 30 euros',
+    ].join('\n');
+    await addSource(chatbot.id, { kind: 'text', title: 'Prices', content: prices });
+
+    const response = await server.chat(apiKey, chatbot.id, {
+      message: 'What are the delivery prices?',
+      stream: true,
+    });
+    const events = eventsOnly(parseSse(await response.text()));
+    const done = events.find((event) => event.event === 'done');
+
+    if (!done) throw new Error('the stream sent no done event');
+    const { data } = done.data as { data: { response: string; conversationId: string; messageId: string } };
+    expect(data.response).toContain('| Zone | Delivery price |\n| ---- | -------------- |\n| Town | free |');
+    expect(data.response).toContain(
+      '- Delivery price abroad: 20 euros\n- Delivery price to islands: 30 euros',
+    );
+    const streamed = events
+      .filter((event) => event.event === 'delta')
+      .map((event) => (event.data as { content: string }).content)
+      .join('');
+    expect(streamed).toBe(data.response);
+    const stored = await server
+      .api(apiKey)
+      .get(`/api/v1/chatbots/${chatbot.id}/conversations/${data.conversationId}/messages/${data.messageId}`);
+    expect(stored.body.data.content).toBe(data.response);
+  });
+
   it('the local model welcomes a greeting with the topics it knows, and says so when nothing matches', async () => {
     const chatbot = await server.createChatbot(apiKey, { name: 'Shop helper' });
     await addSource(chatbot.id, { kind: 'qa', title: 'Shop FAQ', pairs: FAQ });

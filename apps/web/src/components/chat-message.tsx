@@ -5,6 +5,7 @@ import { formatCredits, formatDuration, formatNumber } from '../lib/format.ts';
 import { CodeBlock } from './copy.tsx';
 import { Badge } from './feedback.tsx';
 import { Icon } from './icons.tsx';
+import { Markdown } from './markdown.tsx';
 import './chat-message.css';
 
 export interface PlaygroundMessage {
@@ -154,7 +155,7 @@ export function ChatBubble({
       <div className="bubble-column">
         {message.content || message.status === 'streaming' ? (
           <div className={`bubble bubble--${message.role}`}>
-            {message.content}
+            {isUser || !message.content ? message.content : <Markdown text={message.content} />}
             {message.status === 'streaming' ? (
               <>
                 <span className={`caret${message.content ? '' : ' caret--thinking'}`} aria-hidden="true" />

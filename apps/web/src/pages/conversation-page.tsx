@@ -16,10 +16,12 @@ import {
 } from '../components/feedback.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { Markdown } from '../components/markdown.tsx';
 import { useToast } from '../components/toast.tsx';
 import { WidgetMarker } from '../components/widget-marker.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { navigate } from '../hooks/use-route.ts';
+import { explainChatError } from '../lib/chat-errors.ts';
 import { formatCredits, formatDateTime, formatJson, pluralize } from '../lib/format.ts';
 import { describeFeedback } from '../lib/message-feedback.ts';
 import { href } from '../lib/route.ts';
@@ -206,6 +208,21 @@ export function ConversationPage({
   );
 }
 
+/** Why a reply failed: the server's sentence and code, and what it means for the person reading. */
+function FailureNote({ error }: { error: NonNullable<Message['error']> }) {
+  const explanation = explainChatError(error);
+  return (
+    <div className="chat-error chat-error--provider transcript__error">
+      <div className="chat-error__head">
+        <Icon name="alert" size={16} />
+        <strong>Why it failed: {error.message}</strong>
+        <code>{error.code}</code>
+      </div>
+      <p>{explanation.description}</p>
+    </div>
+  );
+}
+
 function TranscriptMessage({ message }: { message: Message }) {
   const metadataFields = message.metadata === null ? 0 : Object.keys(message.metadata).length;
   const feedback = describeFeedback(message);
@@ -235,7 +252,16 @@ function TranscriptMessage({ message }: { message: Message }) {
           </time>
           {message.usage ? <UsageLine usage={message.usage} /> : null}
         </header>
-        <div className="transcript__content">{message.content || <em className="muted">(no text)</em>}</div>
+        <div className="transcript__content">
+          {!message.content ? (
+            <em className="muted">(no text)</em>
+          ) : message.role === 'assistant' ? (
+            <Markdown text={message.content} />
+          ) : (
+            message.content
+          )}
+        </div>
+        {message.error ? <FailureNote error={message.error} /> : null}
         {metadataFields > 0 ? (
           <details className="transcript__metadata">
             <summary>Metadata ({pluralize(metadataFields, 'field')})</summary>

@@ -6,6 +6,7 @@ import { Button, LinkButton } from '../components/button.tsx';
 import { Badge, EmptyState, Skeleton } from '../components/feedback.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Card, PageHeader } from '../components/layout.tsx';
+import { InlineMarkdown } from '../components/markdown.tsx';
 import { ListCard } from '../components/table.tsx';
 import { WidgetMarker } from '../components/widget-marker.tsx';
 import { usePagedList, useResource } from '../hooks/use-resource.ts';
@@ -170,7 +171,9 @@ export function ConversationsPage({ initialChatbotId }: { initialChatbotId?: str
                           <span className="inbox__role">
                             {conversation.lastMessage.role === 'user' ? 'User' : 'Bot'}:
                           </span>{' '}
-                          {truncate(conversation.lastMessage.content, 160) || (
+                          {conversation.lastMessage.content ? (
+                            <InlineMarkdown text={truncate(conversation.lastMessage.content, 160)} />
+                          ) : (
                             <em className="muted">(empty)</em>
                           )}
                         </>

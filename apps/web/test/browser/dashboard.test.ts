@@ -16,6 +16,7 @@ import {
 } from '../../../server/test/helpers/server-process.ts';
 import { registerDeploySteps } from './deploy-steps.ts';
 import { registerKnowledgeSteps } from './knowledge-steps.ts';
+import { registerMarkdownSteps } from './markdown-steps.ts';
 import { registerPlaygroundSteps } from './playground-steps.ts';
 
 // The dashboard as a person uses it: the built app served by the real server process, driven through
@@ -54,14 +55,14 @@ const SECOND_REPLY =
 
 const run = promisify(execFile);
 
-/** Text of the chat bubble itself, without the hidden "Writing…" note shown while it streams. */
+/** Text of the chat bubble (a reply's rendered Markdown included), without the hidden "Writing…" note shown while it streams. */
 function bubbleText(bubble: Locator): Promise<string> {
   return bubble.evaluate(
-    (element) =>
-      Array.from(element.childNodes)
-        .filter((node) => node.nodeType === Node.TEXT_NODE)
-        .map((node) => node.textContent ?? '')
-        .join(''),
+    (element) => {
+      const copy = element.cloneNode(true) as Element;
+      for (const hidden of copy.querySelectorAll('.visually-hidden')) hidden.remove();
+      return copy.textContent ?? '';
+    },
     undefined,
     { timeout: ACTION_TIMEOUT_MS },
   );
@@ -485,6 +486,11 @@ describe.skipIf(!hasChromium)(
         openFromSidebar,
         bubbleText,
       }),
+      STEP_TIMEOUT_MS,
+    );
+
+    registerMarkdownSteps(
+      () => ({ page, chatbotId, chatbotName: CHATBOT_NAME, fake, screenshot, openFromSidebar }),
       STEP_TIMEOUT_MS,
     );
 

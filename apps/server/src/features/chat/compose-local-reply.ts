@@ -1,5 +1,5 @@
 import type { ChatKnowledge, KnowledgePassage, LocalReplyInput } from '../../models/local-model.ts';
-import { splitSentences } from '../knowledge/chunk-text.ts';
+import { joinSentences, splitSentences } from '../knowledge/chunk-text.ts';
 import { extractSearchTerms, stem } from '../knowledge/search-terms.ts';
 
 const GREETING = /^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|greetings)\b/i;
@@ -79,5 +79,5 @@ function answerFrom(passage: KnowledgePassage, message: string): string {
     .slice(0, MAX_SENTENCES)
     .sort((a, b) => a.index - b.index)
     .map((entry) => entry.sentence);
-  return (relevant.length > 0 ? relevant : sentences.slice(0, MAX_SENTENCES)).join(' ');
+  return joinSentences(relevant.length > 0 ? relevant : sentences.slice(0, MAX_SENTENCES));
 }

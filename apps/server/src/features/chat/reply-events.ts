@@ -1,7 +1,7 @@
 import type { ChatReply, ChatStreamEventWithId } from '@pollybot/contracts';
 import type { MessageRow } from '../../db/database.ts';
 import type { ErrorEnvelope } from '../../errors/app-error.ts';
-import { type ErrorCode, errorCatalog } from '../../errors/catalog.ts';
+import { storedFailureOf } from '../../errors/stored-failure.ts';
 
 /**
  * One event of a reply's stream. Its id is the position in the reply it brings the client to: `0` for
@@ -117,13 +117,11 @@ export function toStoredReply(message: MessageRow): ChatReply {
 
 /** The failure a failed stored reply ended with, as its `error` event carries it. */
 export function toStoredFailure(message: MessageRow): ErrorEnvelope {
-  const code = (
-    message.error_code && message.error_code in errorCatalog ? message.error_code : 'AI_PROVIDER_ERROR'
-  ) as ErrorCode;
+  const failure = storedFailureOf(message.error_code);
   return {
     success: false,
-    error: errorCatalog[code].message,
-    code,
+    error: failure.message,
+    code: failure.code,
     conversationId: message.conversation_id,
     messageId: message.id,
   };

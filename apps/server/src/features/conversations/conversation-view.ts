@@ -1,4 +1,5 @@
 import type { ConversationRow, MessageRow, WidgetVisitorRow } from '../../db/database.ts';
+import { storedFailureOf } from '../../errors/stored-failure.ts';
 
 export function toConversationSummary(row: ConversationRow) {
   return { id: row.id, chatbotId: row.chatbot_id, createdAt: row.created_at, updatedAt: row.updated_at };
@@ -20,6 +21,7 @@ export function toMessageView(row: MessageRow) {
         }
       : null,
     feedback: row.feedback ?? null,
+    error: row.status === 'failed' ? storedFailureOf(row.error_code) : null,
     createdAt: row.created_at,
   };
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import {
   countMessagesOf,
-  findLastMessagesOf,
+  findLastUserMessagesOf,
   type InboxPosition,
   listInboxConversations,
 } from '../../db/inbox.repository.ts';
@@ -35,7 +35,7 @@ function decodeCursor(cursor: string): InboxPosition {
 
 /**
  * The workspace's conversations across chatbots, latest activity first, each with its chatbot's name, its
- * message count and its last message. Empty filter values count as absent.
+ * message count and its last user message (what the person asked last). Empty filter values count as absent.
  */
 export async function listInbox(db: Kysely<Database>, workspaceId: string, query: InboxQuery) {
   const filters = {
@@ -49,7 +49,10 @@ export async function listInbox(db: Kysely<Database>, workspaceId: string, query
   const rows = await listInboxConversations(db, workspaceId, filters, { limit: query.limit + 1, after });
   const page = rows.slice(0, query.limit);
   const ids = page.map((row) => row.id);
-  const [counts, lastMessages] = await Promise.all([countMessagesOf(db, ids), findLastMessagesOf(db, ids)]);
+  const [counts, lastMessages] = await Promise.all([
+    countMessagesOf(db, ids),
+    findLastUserMessagesOf(db, ids),
+  ]);
   const lastOf = new Map(lastMessages.map((message) => [message.conversation_id, message]));
   const last = page.at(-1);
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkPairs, chunkText } from './chunk-text.ts';
+import { chunkPairs, chunkText, joinSentences, splitSentences } from './chunk-text.ts';
 import { extractSearchTerms } from './search-terms.ts';
 
 const sentence = (n: number) => `Sentence number ${n} says something about the shop and its many products.`;
@@ -49,6 +49,60 @@ describe('chunkText', () => {
     for (const chunk of chunks) {
       expect(chunk.content.length).toBeLessThanOrEqual(100);
       expect(chunk.content).toMatch(/^word( word)*$/);
+    }
+  });
+
+  it('keeps the line breaks of a list, a table and fenced code, and the prose around them as sentences', () => {
+    const text = [
+      'Our plans are below.',
+      'Pick one.',
+      '',
+      '| Plan | Price |',
+      '| ---- | ----- |',
+      '| Free | 0 |',
+      '| Pro  | 9 |',
+      'Prices are monthly.',
+      '- Cancel any time',
+      '  (online or by mail)',
+      '- Refunds within 14 days',
+      '',
+      '```sh',
+      'curl -s https://example.test',
+      '',
+      'echo done',
+      '```',
+    ].join('\n');
+
+    const units = splitSentences(text);
+
+    expect(units).toEqual([
+      'Our plans are below.',
+      'Pick one.',
+      '| Plan | Price |\n| ---- | ----- |\n| Free | 0 |\n| Pro  | 9 |',
+      'Prices are monthly.',
+      '- Cancel any time\n  (online or by mail)\n- Refunds within 14 days',
+      '```sh\ncurl -s https://example.test\n\necho done\n```',
+    ]);
+    expect(joinSentences(units.slice(0, 4))).toBe(
+      'Our plans are below. Pick one.\n\n| Plan | Price |\n| ---- | ----- |\n| Free | 0 |\n| Pro  | 9 |\n\nPrices are monthly.',
+    );
+    expect(chunkText(text)).toEqual([{ heading: null, content: joinSentences(units) }]);
+    // A chunk's text splits back into the same units.
+    expect(splitSentences(joinSentences(units))).toEqual(units);
+  });
+
+  it('cuts a table longer than a chunk between its rows', () => {
+    const rows = Array.from({ length: 30 }, (_, n) => `| Product ${n} | ${n * 3} euros |`);
+
+    const chunks = chunkText(['| Product | Price |', ...rows].join('\n'), {
+      maxCharacters: 120,
+      overlapCharacters: 0,
+    });
+
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) {
+      expect(chunk.content.length).toBeLessThanOrEqual(120);
+      for (const line of chunk.content.split('\n')) expect(line).toMatch(/^\| .* \|$/);
     }
   });
 

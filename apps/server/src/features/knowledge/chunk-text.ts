@@ -22,16 +22,84 @@ function splitSections(text: string): { heading: string | null; body: string }[]
     .filter((section) => section.body.length > 0);
 }
 
-/** Sentences (ending in . ! ? or a blank line), each one trimmed. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/\n{2,}|(?<=[.!?])\s+(?=\S)/)
-    .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
-    .filter((sentence) => sentence.length > 0);
+// A list item, a table row, or a code fence: lines whose breaks carry meaning, kept as they are.
+const STRUCTURED_LINE = /^\s*(\||[-*+]\s|\d{1,3}[.)]\s|```)/;
+const FENCE = /^\s*```/;
+
+/** Whether a unit of text is a block (a list, a table, code) rather than a sentence of prose. */
+function isBlock(unit: string): boolean {
+  return STRUCTURED_LINE.test(unit);
 }
 
-/** A sentence longer than a chunk is cut at word boundaries. */
+/** Units of text joined back: sentences of prose by a space, a block by a blank line either side. */
+export function joinSentences(units: string[]): string {
+  let text = '';
+  units.forEach((unit, index) => {
+    const previous = units[index - 1];
+    if (previous !== undefined) text += isBlock(previous) || isBlock(unit) ? '\n\n' : ' ';
+    text += unit;
+  });
+  return text;
+}
+
+const proseSentences = (prose: string): string[] =>
+  prose
+    .split(/(?<=[.!?])\s+(?=\S)/)
+    .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
+    .filter((sentence) => sentence.length > 0);
+
+/**
+ * Sentences (ending in . ! ? or a blank line), each one trimmed, with its whitespace collapsed; a list, a
+ * table or a fenced code block is one unit that keeps its line breaks (so a reply quoting it keeps them too).
+ */
+export function splitSentences(text: string): string[] {
+  const units: string[] = [];
+  let prose: string[] = [];
+  let block: string[] = [];
+  let isInFence = false;
+  const flush = () => {
+    units.push(...proseSentences(prose.join(' ')));
+    if (block.length > 0) units.push(block.join('\n'));
+    prose = [];
+    block = [];
+  };
+  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const trimmed = line.trimEnd();
+    if (isInFence) {
+      block.push(trimmed);
+      if (FENCE.test(line)) {
+        isInFence = false;
+        flush();
+      }
+    } else if (trimmed.trim() === '') {
+      flush();
+    } else if (STRUCTURED_LINE.test(line) || (block.length > 0 && /^\s+\S/.test(line))) {
+      // A structured line, or the indented continuation of one.
+      if (prose.length > 0) flush();
+      block.push(trimmed);
+      isInFence = FENCE.test(line);
+    } else {
+      if (block.length > 0) flush();
+      prose.push(trimmed);
+    }
+  }
+  flush();
+  return units;
+}
+
+/** A sentence longer than a chunk is cut at word boundaries; a block, between its lines where it can. */
 function splitLongSentence(sentence: string, max: number): string[] {
+  if (sentence.length <= max) return [sentence];
+  if (isBlock(sentence)) {
+    const pieces: string[] = [];
+    for (const line of sentence.split('\n').flatMap((one) => splitLongSentence(one.trim(), max))) {
+      const last = pieces.at(-1);
+      if (last !== undefined && last.length + 1 + line.length <= max)
+        pieces[pieces.length - 1] = `${last}\n${line}`;
+      else pieces.push(line);
+    }
+    return pieces;
+  }
   const pieces: string[] = [];
   let rest = sentence;
   while (rest.length > max) {
@@ -49,32 +117,27 @@ function packSentences(sentences: string[], options: ChunkOptions): string[] {
   const units = sentences.flatMap((sentence) => splitLongSentence(sentence, options.maxCharacters));
   const chunks: string[] = [];
   let current: string[] = [];
-  let length = 0;
   let fresh = 0; // sentences in `current` that no earlier chunk holds
   for (const unit of units) {
-    if (current.length > 0 && length + 1 + unit.length > options.maxCharacters) {
-      chunks.push(current.join(' '));
-      const carried: string[] = [];
-      let carriedLength = 0;
+    if (current.length > 0 && joinSentences([...current, unit]).length > options.maxCharacters) {
+      chunks.push(joinSentences(current));
+      let carried: string[] = [];
       for (let index = current.length - 1; index >= 0; index--) {
-        const sentence = current[index] ?? '';
-        if (carriedLength + sentence.length + 1 > options.overlapCharacters) break;
-        carried.unshift(sentence);
-        carriedLength += sentence.length + 1;
+        const next = [current[index] ?? '', ...carried];
+        if (joinSentences(next).length + 1 > options.overlapCharacters) break;
+        carried = next;
       }
       // The overlap must leave room for the new sentence.
-      while (carried.length > 0 && carriedLength + unit.length > options.maxCharacters) {
-        carriedLength -= (carried.shift() ?? '').length + 1;
+      while (carried.length > 0 && joinSentences([...carried, unit]).length > options.maxCharacters) {
+        carried.shift();
       }
       current = carried;
-      length = Math.max(0, carriedLength - 1);
       fresh = 0;
     }
     current.push(unit);
-    length += (current.length > 1 ? 1 : 0) + unit.length;
     fresh++;
   }
-  if (fresh > 0) chunks.push(current.join(' '));
+  if (fresh > 0) chunks.push(joinSentences(current));
   return chunks;
 }
 
