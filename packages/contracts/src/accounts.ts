@@ -168,3 +168,23 @@ export const memberRemovedSchema = z.object({
     .int()
     .meta({ description: 'How many pending invitations they issued were revoked' }),
 });
+
+/** Changing one's own password: the current one proves it is you; every other session of yours ends. */
+export const passwordChangeRequestSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: newPasswordSchema,
+  })
+  .meta({ examples: [{ currentPassword: EXAMPLE_PASSWORD, newPassword: 'amber-meadow-compass-17' }] });
+export type PasswordChangeRequest = z.infer<typeof passwordChangeRequestSchema>;
+
+/** The operator sets a person's password (there is no mail server to send a reset link). */
+export const passwordResetRequestSchema = z
+  .object({ email: emailSchema, password: newPasswordSchema })
+  .meta({ examples: [{ email: 'sam@example.com', password: 'amber-meadow-compass-17' }] });
+
+/** A password was changed or reset: how many sessions it ended. */
+export const passwordChangedSchema = z.object({
+  passwordChanged: z.literal(true),
+  endedSessions: z.number().int().meta({ description: 'Sessions signed out by the change' }),
+});
