@@ -19,6 +19,7 @@ import {
 } from './http/plugins/security-headers.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminInvitationsCreate } from './http/routes/admin-invitations.create.ts';
+import { registerAdminUsersPasswordCreate } from './http/routes/admin-users-password.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
 import { registerAdminWorkspacesList } from './http/routes/admin-workspaces.list.ts';
 import { registerApiKeysCreate } from './http/routes/api-keys.create.ts';
@@ -26,6 +27,7 @@ import { registerApiKeysDelete } from './http/routes/api-keys.delete.ts';
 import { registerApiKeysList } from './http/routes/api-keys.list.ts';
 import { registerAuthLoginCreate } from './http/routes/auth-login.create.ts';
 import { registerAuthLogoutCreate } from './http/routes/auth-logout.create.ts';
+import { registerAuthPasswordCreate } from './http/routes/auth-password.create.ts';
 import { registerAuthSessionGet } from './http/routes/auth-session.get.ts';
 import { registerAuthSetupCreate } from './http/routes/auth-setup.create.ts';
 import { registerAuthStateGet } from './http/routes/auth-state.get.ts';
@@ -139,6 +141,7 @@ const authRoutes = [
   registerAuthLoginCreate,
   registerAuthLogoutCreate,
   registerAuthSessionGet,
+  registerAuthPasswordCreate,
   registerInvitationsAccept,
 ];
 
@@ -153,6 +156,7 @@ const adminRoutes = [
   registerAdminWorkspacesList,
   registerAdminCreditsCreate,
   registerAdminInvitationsCreate,
+  registerAdminUsersPasswordCreate,
 ];
 
 /** A number of proxies means: believe that many hops of X-Forwarded-For, counted from this server. */
