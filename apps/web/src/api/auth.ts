@@ -3,6 +3,8 @@ import {
   authStateSchema,
   type LoginRequest,
   loggedOutSchema,
+  type PasswordChangeRequest,
+  passwordChangedSchema,
   type SetupRequest,
   sessionSchema,
 } from '@pollybot/contracts';
@@ -39,4 +41,9 @@ export async function logOut(): Promise<void> {
 /** Joins the invitation's workspace, with a new account or as the person signed in. */
 export function acceptInvitation(body: AcceptInvitationRequest): Promise<Session> {
   return api('POST', '/api/auth/invitations/accept', sessionSchema, { body });
+}
+
+/** Changes the signed-in person's password; their other sessions end. Answers how many ended. */
+export async function changePassword(body: PasswordChangeRequest): Promise<number> {
+  return (await api('POST', '/api/auth/password', passwordChangedSchema, { body })).endedSessions;
 }
