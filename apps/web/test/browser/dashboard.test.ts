@@ -14,6 +14,7 @@ import {
   stopServer,
   waitForBaseUrl,
 } from '../../../server/test/helpers/server-process.ts';
+import { registerAccountSteps } from './account-steps.ts';
 import { registerDeploySteps } from './deploy-steps.ts';
 import { registerKnowledgeSteps } from './knowledge-steps.ts';
 
@@ -498,6 +499,20 @@ describe.skipIf(!hasChromium)(
       STEP_TIMEOUT_MS,
     );
 
+    registerAccountSteps(
+      () => ({
+        page,
+        baseUrl,
+        chatbotId,
+        conversationId,
+        owner: OWNER,
+        viewport: VIEWPORT,
+        screenshot,
+        openFromSidebar,
+      }),
+      STEP_TIMEOUT_MS,
+    );
+
     it(
       'invites people: a pending invitation shows who sent it and can be revoked; an accepted one makes a member',
       async () => {
@@ -668,6 +683,8 @@ describe.skipIf(!hasChromium)(
         const unexpected = consoleErrors.filter(
           (error) =>
             !(error.text.includes('status of 401') && error.url === `${baseUrl}/api/auth/session`) &&
+            // The account steps' wrong current password, refused on purpose.
+            !(error.text.includes('status of 400') && error.url === `${baseUrl}/api/auth/password`) &&
             !isUnbuiltPreview(error),
         );
         expect(unexpected).toEqual([]);
