@@ -188,3 +188,12 @@ export const passwordChangedSchema = z.object({
   passwordChanged: z.literal(true),
   endedSessions: z.number().int().meta({ description: 'Sessions signed out by the change' }),
 });
+
+/** What an invitation link offers, read before accepting: which workspace, for which address, as what. */
+export const invitationPreviewRequestSchema = z.object({ token: z.string().min(1).max(200) });
+export const invitationPreviewSchema = z.object({
+  workspaceName: z.string(),
+  email: z.string(),
+  role: workspaceRoleSchema,
+  expiresAt: z.string(),
+});
