@@ -190,7 +190,9 @@ export const passwordChangedSchema = z.object({
 });
 
 /** What an invitation link offers, read before accepting: which workspace, for which address, as what. */
-export const invitationPreviewRequestSchema = z.object({ token: z.string().min(1).max(200) });
+export const invitationPreviewRequestSchema = z
+  .object({ token: z.string().min(1).max(200) })
+  .meta({ examples: [{ token: 'Xb7Lq2Nc9Rf4Tw1Kd6Hm3Pz8Vy5Gs0Aj2Ue7Qi4Wo9c' }] });
 export const invitationPreviewSchema = z.object({
   workspaceName: z.string(),
   email: z.string(),
