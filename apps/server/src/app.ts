@@ -48,6 +48,7 @@ import { registerInvitationsAccept } from './http/routes/invitations.accept.ts';
 import { registerInvitationsCreate } from './http/routes/invitations.create.ts';
 import { registerInvitationsDelete } from './http/routes/invitations.delete.ts';
 import { registerInvitationsList } from './http/routes/invitations.list.ts';
+import { registerInvitationsPreviewCreate } from './http/routes/invitations-preview.create.ts';
 import { registerKnowledgeCreate } from './http/routes/knowledge.create.ts';
 import { registerKnowledgeDelete } from './http/routes/knowledge.delete.ts';
 import { registerKnowledgeGet } from './http/routes/knowledge.get.ts';
@@ -142,6 +143,7 @@ const authRoutes = [
   registerAuthLogoutCreate,
   registerAuthSessionGet,
   registerAuthPasswordCreate,
+  registerInvitationsPreviewCreate,
   registerInvitationsAccept,
 ];
 

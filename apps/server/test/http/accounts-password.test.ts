@@ -131,3 +131,29 @@ describe('POST /api/admin/users/password', () => {
     );
   });
 });
+
+describe('POST /api/auth/invitations/preview', () => {
+  it('names the workspace, address and role of a pending invitation, and 404 for an unknown token', async () => {
+    const session = await signIn(PERSON.password);
+    const invited = await server
+      .api()
+      .post('/api/v1/invitations', { email: 'Ivy@Example.com', role: 'admin' }, session.headers);
+    expect(invited.status, invited.text).toBe(201);
+
+    const preview = await server
+      .api()
+      .post('/api/auth/invitations/preview', { token: invited.body.data.token });
+
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.body.data).toMatchObject({
+      workspaceName: 'Pat’s workspace',
+      email: 'ivy@example.com',
+      role: 'admin',
+    });
+    expectFailure(
+      await server.api().post('/api/auth/invitations/preview', { token: 'no-such-token' }),
+      404,
+      'INVITATION_NOT_FOUND',
+    );
+  });
+});

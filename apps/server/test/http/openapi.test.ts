@@ -248,6 +248,7 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
     [403, 'CSRF_TOKEN_INVALID'],
     [429, 'RATE_LIMIT_EXCEEDED'],
   ],
+  'POST /api/auth/invitations/preview': [...AUTH_ROUTE, [404, 'INVITATION_NOT_FOUND']],
   'POST /api/auth/invitations/accept': [
     ...AUTH_ROUTE,
     [404, 'INVITATION_NOT_FOUND'],

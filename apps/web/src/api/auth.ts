@@ -1,6 +1,7 @@
 import {
   type AcceptInvitationRequest,
   authStateSchema,
+  invitationPreviewSchema,
   type LoginRequest,
   loggedOutSchema,
   type PasswordChangeRequest,
@@ -46,4 +47,9 @@ export function acceptInvitation(body: AcceptInvitationRequest): Promise<Session
 /** Changes the signed-in person's password; their other sessions end. Answers how many ended. */
 export async function changePassword(body: PasswordChangeRequest): Promise<number> {
   return (await api('POST', '/api/auth/password', passwordChangedSchema, { body })).endedSessions;
+}
+
+/** What an invitation link offers: the workspace, the invited address and the role. */
+export function previewInvitation(token: string, signal?: AbortSignal) {
+  return api('POST', '/api/auth/invitations/preview', invitationPreviewSchema, { body: { token }, signal });
 }

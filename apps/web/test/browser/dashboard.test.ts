@@ -556,13 +556,15 @@ describe.skipIf(!hasChromium)(
         try {
           // First the revoked link: it is refused; then, in the same tab, the new link offers its form.
           await inviteePage.goto(revokedLink);
-          await inviteePage.getByLabel('Your name').fill('Tess Teammate');
-          await inviteePage.getByLabel('Password', { exact: true }).fill('teammate-password');
-          await inviteePage.getByLabel('Confirm password').fill('teammate-password');
-          await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
           await inviteePage.getByText('This invitation cannot be used').waitFor();
           await inviteePage.goto(link);
           await inviteePage.getByRole('heading', { level: 1, name: 'Join your team on PollyBot' }).waitFor();
+          // The page says which workspace the link joins, and as whom.
+          await expect
+            .poll(() => inviteePage.locator('.invitation-offer').textContent())
+            .toBe(
+              'You are invited to join Demo workspace as a member, with the address teammate@example.com.',
+            );
           await inviteePage.getByLabel('Your name').fill('Tess Teammate');
           await inviteePage.getByLabel('Password', { exact: true }).fill('teammate-password');
           await inviteePage.getByLabel('Confirm password').fill('teammate-password');
