@@ -19,6 +19,7 @@ import {
 } from './http/plugins/security-headers.ts';
 import { registerAdminCreditsCreate } from './http/routes/admin-credits.create.ts';
 import { registerAdminInvitationsCreate } from './http/routes/admin-invitations.create.ts';
+import { registerAdminUsersPasswordCreate } from './http/routes/admin-users-password.create.ts';
 import { registerAdminWorkspacesCreate } from './http/routes/admin-workspaces.create.ts';
 import { registerAdminWorkspacesList } from './http/routes/admin-workspaces.list.ts';
 import { registerApiKeysCreate } from './http/routes/api-keys.create.ts';
@@ -26,6 +27,7 @@ import { registerApiKeysDelete } from './http/routes/api-keys.delete.ts';
 import { registerApiKeysList } from './http/routes/api-keys.list.ts';
 import { registerAuthLoginCreate } from './http/routes/auth-login.create.ts';
 import { registerAuthLogoutCreate } from './http/routes/auth-logout.create.ts';
+import { registerAuthPasswordCreate } from './http/routes/auth-password.create.ts';
 import { registerAuthSessionGet } from './http/routes/auth-session.get.ts';
 import { registerAuthSetupCreate } from './http/routes/auth-setup.create.ts';
 import { registerAuthStateGet } from './http/routes/auth-state.get.ts';
@@ -46,6 +48,7 @@ import { registerInvitationsAccept } from './http/routes/invitations.accept.ts';
 import { registerInvitationsCreate } from './http/routes/invitations.create.ts';
 import { registerInvitationsDelete } from './http/routes/invitations.delete.ts';
 import { registerInvitationsList } from './http/routes/invitations.list.ts';
+import { registerInvitationsPreviewCreate } from './http/routes/invitations-preview.create.ts';
 import { registerKnowledgeCreate } from './http/routes/knowledge.create.ts';
 import { registerKnowledgeDelete } from './http/routes/knowledge.delete.ts';
 import { registerKnowledgeGet } from './http/routes/knowledge.get.ts';
@@ -139,6 +142,8 @@ const authRoutes = [
   registerAuthLoginCreate,
   registerAuthLogoutCreate,
   registerAuthSessionGet,
+  registerAuthPasswordCreate,
+  registerInvitationsPreviewCreate,
   registerInvitationsAccept,
 ];
 
@@ -153,6 +158,7 @@ const adminRoutes = [
   registerAdminWorkspacesList,
   registerAdminCreditsCreate,
   registerAdminInvitationsCreate,
+  registerAdminUsersPasswordCreate,
 ];
 
 /** A number of proxies means: believe that many hops of X-Forwarded-For, counted from this server. */

@@ -168,3 +168,34 @@ export const memberRemovedSchema = z.object({
     .int()
     .meta({ description: 'How many pending invitations they issued were revoked' }),
 });
+
+/** Changing one's own password: the current one proves it is you; every other session of yours ends. */
+export const passwordChangeRequestSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: newPasswordSchema,
+  })
+  .meta({ examples: [{ currentPassword: EXAMPLE_PASSWORD, newPassword: 'amber-meadow-compass-17' }] });
+export type PasswordChangeRequest = z.infer<typeof passwordChangeRequestSchema>;
+
+/** The operator sets a person's password (there is no mail server to send a reset link). */
+export const passwordResetRequestSchema = z
+  .object({ email: emailSchema, password: newPasswordSchema })
+  .meta({ examples: [{ email: 'sam@example.com', password: 'amber-meadow-compass-17' }] });
+
+/** A password was changed or reset: how many sessions it ended. */
+export const passwordChangedSchema = z.object({
+  passwordChanged: z.literal(true),
+  endedSessions: z.number().int().meta({ description: 'Sessions signed out by the change' }),
+});
+
+/** What an invitation link offers, read before accepting: which workspace, for which address, as what. */
+export const invitationPreviewRequestSchema = z
+  .object({ token: z.string().min(1).max(200) })
+  .meta({ examples: [{ token: 'Xb7Lq2Nc9Rf4Tw1Kd6Hm3Pz8Vy5Gs0Aj2Ue7Qi4Wo9c' }] });
+export const invitationPreviewSchema = z.object({
+  workspaceName: z.string(),
+  email: z.string(),
+  role: workspaceRoleSchema,
+  expiresAt: z.string(),
+});

@@ -93,6 +93,11 @@ export const ledgerEntrySchema = z.object({
   balanceAfter: z.number().int(),
   reason: z.enum(['grant', 'adjustment', 'reservation', 'release']),
   createdAt: z.string(),
+  conversation: z
+    .object({ chatbotId: z.string(), conversationId: z.string() })
+    .nullable()
+    .optional()
+    .meta({ description: 'For a reply’s reservation or release: the conversation of that reply; else null' }),
 });
 
 export const memberParamsSchema = z.object({ userId: pathIdSchema });

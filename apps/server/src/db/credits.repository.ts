@@ -115,3 +115,27 @@ export async function listLedger(
     options,
   );
 }
+
+/** The conversation (and its chatbot) of each reply whose reservation is named, by reservation id. */
+export async function findReservationConversations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  reservationIds: string[],
+): Promise<Map<string, { chatbotId: string; conversationId: string }>> {
+  if (reservationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('credit_reservations')
+    .innerJoin('messages', 'messages.id', 'credit_reservations.message_id')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select([
+      'credit_reservations.id as reservationId',
+      'conversations.id as conversationId',
+      'conversations.chatbot_id as chatbotId',
+    ])
+    .where('credit_reservations.workspace_id', '=', workspaceId)
+    .where('credit_reservations.id', 'in', reservationIds)
+    .execute();
+  return new Map(
+    rows.map((row) => [row.reservationId, { chatbotId: row.chatbotId, conversationId: row.conversationId }]),
+  );
+}

@@ -49,3 +49,15 @@ export async function deleteSessionsOfMember(
 export async function deleteExpiredSessions(db: Kysely<Database>, now: string): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }
+
+/** Ends every session of a user, in every workspace, except the one whose token hash is kept (if any). */
+export async function deleteSessionsOfUser(
+  db: Kysely<Database>,
+  userId: string,
+  keepTokenHash?: string,
+): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepTokenHash) query = query.where('token_hash', '!=', keepTokenHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

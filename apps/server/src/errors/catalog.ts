@@ -39,6 +39,7 @@ export const errorCatalog = {
   },
   WORKSPACE_HAS_OWNER: { status: 409, message: 'The workspace already has an owner' },
   MEMBER_NOT_FOUND: { status: 404, message: 'Member not found' },
+  USER_NOT_FOUND: { status: 404, message: 'No account has this email address' },
   KNOWLEDGE_SOURCE_NOT_FOUND: { status: 404, message: 'Knowledge source not found' },
   KNOWLEDGE_QUOTA_EXCEEDED: {
     status: 409,

@@ -369,6 +369,23 @@ describe('GET /api/v1/credits/ledger', () => {
       ['grant', 50, 50],
     ]);
     expect(new Set(items.map((entry) => entry.id)).size).toBe(6);
+    // Each reply's reservation names the reply's conversation; the grant names none, nor does the failed
+    // reply's, whose message is not kept.
+    const conversations = (
+      items as unknown as { conversation: { chatbotId: string; conversationId: string } | null }[]
+    ).map((entry) => entry.conversation);
+    expect(conversations.map((conversation) => conversation?.chatbotId ?? null)).toEqual([
+      null,
+      null,
+      bot.id,
+      bot.id,
+      bot.id,
+      null,
+    ]);
+    const transcript = await server
+      .api(apiKey)
+      .get(`/api/v1/chatbots/${bot.id}/conversations/${conversations[2]?.conversationId}`);
+    expect(transcript.status, transcript.text).toBe(200);
     expect((await server.api(apiKey).get('/api/v1/workspace')).body.data.credits).toBe(47);
   });
 

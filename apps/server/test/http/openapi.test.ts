@@ -242,6 +242,13 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
   'POST /api/auth/login': [...AUTH_ROUTE, [401, 'INVALID_CREDENTIALS'], [429, 'RATE_LIMIT_EXCEEDED']],
   'POST /api/auth/logout': [...AUTH_ROUTE, [403, 'CSRF_TOKEN_INVALID']],
   'GET /api/auth/session': [...AUTH_ROUTE, [401, 'NOT_AUTHENTICATED']],
+  'POST /api/auth/password': [
+    ...AUTH_ROUTE,
+    [401, 'NOT_AUTHENTICATED'],
+    [403, 'CSRF_TOKEN_INVALID'],
+    [429, 'RATE_LIMIT_EXCEEDED'],
+  ],
+  'POST /api/auth/invitations/preview': [...AUTH_ROUTE, [404, 'INVITATION_NOT_FOUND']],
   'POST /api/auth/invitations/accept': [
     ...AUTH_ROUTE,
     [404, 'INVITATION_NOT_FOUND'],
@@ -253,6 +260,7 @@ const EXPECTED_ERRORS: Record<string, [number, string][]> = {
   'POST /api/admin/workspaces': ADMIN_ROUTE,
   'GET /api/admin/workspaces': ADMIN_ROUTE,
   'POST /api/admin/workspaces/{}/credits': [...ADMIN_ROUTE, [404, 'WORKSPACE_NOT_FOUND']],
+  'POST /api/admin/users/password': [...ADMIN_ROUTE, [404, 'USER_NOT_FOUND']],
   'POST /api/admin/workspaces/{}/invitations': [
     ...ADMIN_ROUTE,
     [404, 'WORKSPACE_NOT_FOUND'],
@@ -398,7 +406,7 @@ describe('GET /openapi.json', () => {
             ? [{ adminToken: [] }]
             : path.startsWith('/api/openai/')
               ? [{ apiKey: [] }]
-              : forPeople.has(path) || path === '/api/auth/session'
+              : forPeople.has(path) || path === '/api/auth/session' || path === '/api/auth/password'
                 ? [{ session: [] }]
                 : signingIn.has(path) || path.startsWith('/api/auth/')
                   ? undefined

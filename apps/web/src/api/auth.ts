@@ -1,8 +1,11 @@
 import {
   type AcceptInvitationRequest,
   authStateSchema,
+  invitationPreviewSchema,
   type LoginRequest,
   loggedOutSchema,
+  type PasswordChangeRequest,
+  passwordChangedSchema,
   type SetupRequest,
   sessionSchema,
 } from '@pollybot/contracts';
@@ -39,4 +42,14 @@ export async function logOut(): Promise<void> {
 /** Joins the invitation's workspace, with a new account or as the person signed in. */
 export function acceptInvitation(body: AcceptInvitationRequest): Promise<Session> {
   return api('POST', '/api/auth/invitations/accept', sessionSchema, { body });
+}
+
+/** Changes the signed-in person's password; their other sessions end. Answers how many ended. */
+export async function changePassword(body: PasswordChangeRequest): Promise<number> {
+  return (await api('POST', '/api/auth/password', passwordChangedSchema, { body })).endedSessions;
+}
+
+/** What an invitation link offers: the workspace, the invited address and the role. */
+export function previewInvitation(token: string, signal?: AbortSignal) {
+  return api('POST', '/api/auth/invitations/preview', invitationPreviewSchema, { body: { token }, signal });
 }

@@ -55,12 +55,13 @@ export function EmailField({
 export function PasswordField({
   isNew,
   hint,
+  label = 'Password',
   ...props
-}: AccountInputProps & { isNew: boolean; hint?: ReactNode }) {
+}: AccountInputProps & { isNew: boolean; hint?: ReactNode; label?: string }) {
   return (
     <AccountInput
       {...props}
-      label="Password"
+      label={label}
       hint={hint}
       type="password"
       autoComplete={isNew ? 'new-password' : 'current-password'}

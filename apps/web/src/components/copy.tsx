@@ -62,7 +62,8 @@ export function CodeBlock({ code, label }: { code: string; label?: string }) {
         <span className="code-block__label">{label ?? ''}</span>
         <CopyButton text={code} />
       </div>
-      <pre className="code-block__code">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: long code scrolls sideways, by keyboard too */}
+      <pre className="code-block__code" tabIndex={0}>
         <code>{code}</code>
       </pre>
     </div>

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useFormSubmit } from '../hooks/use-form-submit.ts';
 import { Button } from './button.tsx';
 import { Icon } from './icons.tsx';
@@ -15,7 +15,13 @@ export interface DialogProps {
   isBusy?: boolean;
 }
 
-/** A modal dialog on the native <dialog> element: focus trapped, Escape and the backdrop close it. */
+const FIRST_FIELD =
+  '.dialog__body :is(input:not([type="hidden"]):not([type="checkbox"]):not([type="radio"]), select, textarea):not([disabled])';
+
+/**
+ * A modal dialog on the native <dialog> element: focus trapped, Escape and the backdrop close it. It opens
+ * on its first field and, closed, gives focus back to the button that opened it.
+ */
 export function Dialog({
   title,
   description,
@@ -31,11 +37,21 @@ export function Dialog({
   closeRef.current = onClose;
   const busyRef = useRef(isBusy);
   busyRef.current = isBusy;
+  // The button that opened the dialog: focus is still on it while the dialog first renders.
+  const [opener] = useState(() =>
+    document.activeElement instanceof HTMLElement ? document.activeElement : null,
+  );
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    // A button React already focused (autoFocus), if any.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
+    // The first field, else what asked for focus (autoFocus), else the browser's choice (the close button).
+    const field = dialog.querySelector<HTMLElement>(FIRST_FIELD);
+    const target = field ?? (focused && dialog.contains(focused) ? focused : null);
+    target?.focus();
     const onCancel = (event: Event) => {
       event.preventDefault();
       if (!busyRef.current) closeRef.current();
@@ -44,8 +60,10 @@ export function Dialog({
     return () => {
       dialog.removeEventListener('cancel', onCancel);
       if (dialog.open) dialog.close();
+      // Back to the button that opened it, when it is still on the page.
+      if (opener?.isConnected && opener !== document.body) opener.focus();
     };
-  }, []);
+  }, [opener]);
 
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes it through the dialog's own cancel event

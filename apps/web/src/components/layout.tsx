@@ -3,6 +3,7 @@ import { capitalize, formatCredits, initials } from '../lib/format.ts';
 import { useSession } from '../session.tsx';
 import { Badge } from './feedback.tsx';
 import { Icon, type IconName, Logo } from './icons.tsx';
+import { PasswordDialog } from './password-dialog.tsx';
 import './layout.css';
 
 interface NavItem {
@@ -34,6 +35,9 @@ export function Shell({ activePath, children }: { activePath: string; children: 
 
   return (
     <div className={`shell${isNavOpen ? ' shell--nav-open' : ''}`}>
+      <button type="button" className="skip-link" onClick={skipToMain}>
+        Skip to content
+      </button>
       <aside className="sidebar" aria-label="Main navigation">
         <a className="sidebar__brand" href="#/chatbots">
           <Logo size={30} />
@@ -75,12 +79,17 @@ export function Shell({ activePath, children }: { activePath: string; children: 
       />
       <div className="shell__main">
         <Header onOpenNav={() => setIsNavOpen(true)} />
-        <main className="page" id="main">
+        <main className="page" id="main" tabIndex={-1}>
           {children}
         </main>
       </div>
     </div>
   );
+}
+
+/** Hash routes own the URL's fragment, so "Skip to content" is a button that moves focus to the page. */
+function skipToMain() {
+  document.getElementById('main')?.focus();
 }
 
 function Header({ onOpenNav }: { onOpenNav: () => void }) {
@@ -125,7 +134,9 @@ function UserMenu() {
   const { session, signOut } = useSession();
   const [isOpen, setIsOpen] = useState(false);
   const [isSigningOut, setIsSigningOut] = useState(false);
+  const [isChangingPassword, setIsChangingPassword] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!isOpen) return;
@@ -147,6 +158,7 @@ function UserMenu() {
   return (
     <div className="user-menu" ref={ref}>
       <button
+        ref={triggerRef}
         type="button"
         className="user-menu__trigger"
         aria-haspopup="menu"
@@ -168,6 +180,20 @@ function UserMenu() {
             type="button"
             role="menuitem"
             className="user-menu__item"
+            onClick={() => {
+              // Focus goes to the menu's button first, so the dialog gives it back there once closed.
+              triggerRef.current?.focus();
+              setIsOpen(false);
+              setIsChangingPassword(true);
+            }}
+          >
+            <Icon name="key" size={16} />
+            Change password
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="user-menu__item"
             disabled={isSigningOut}
             onClick={() => {
               setIsSigningOut(true);
@@ -179,6 +205,7 @@ function UserMenu() {
           </button>
         </div>
       ) : null}
+      {isChangingPassword ? <PasswordDialog onClose={() => setIsChangingPassword(false)} /> : null}
     </div>
   );
 }

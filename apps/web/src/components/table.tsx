@@ -39,7 +39,8 @@ export function Table<Item>({
   skeletonRows?: number;
 }) {
   return (
-    <div className="table-wrap">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a table that scrolls sideways must scroll by keyboard too
+    <div className="table-wrap" tabIndex={0}>
       <table className="table" aria-label={label}>
         <thead>
           <tr>

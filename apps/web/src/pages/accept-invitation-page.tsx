@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { acceptInvitation, logIn } from '../api/auth.ts';
+import { useEffect, useState } from 'react';
+import { acceptInvitation, logIn, previewInvitation } from '../api/auth.ts';
 import { ApiError, setCsrfToken } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
 import { ConfirmPasswordField, EmailField, NameField, PasswordField } from '../components/account-fields.tsx';
@@ -37,6 +37,16 @@ export function AcceptInvitationPage({
   const [isInvalid, setIsInvalid] = useState(false);
   // Whom this page has signed in as (or the dashboard already was), so a retry does not sign in again.
   const [sessionEmail, setSessionEmail] = useState(signedInAs?.toLowerCase());
+  // Which workspace the link joins, for which address, as what: read before anything is typed.
+  const [offer, setOffer] = useState<{ workspaceName: string; email: string; role: string }>();
+  useEffect(() => {
+    if (!token) return;
+    const controller = new AbortController();
+    previewInvitation(token, controller.signal).then(setOffer, (error: unknown) => {
+      if (error instanceof ApiError && error.code === 'INVITATION_NOT_FOUND') setIsInvalid(true);
+    });
+    return () => controller.abort();
+  }, [token]);
 
   const validate = (): FieldErrors<InviteField> => {
     const found: FieldErrors<InviteField> = {};
@@ -134,6 +144,13 @@ export function AcceptInvitationPage({
       }
     >
       <form className="form" onSubmit={form.handleSubmit} noValidate>
+        {offer ? (
+          <p className="invitation-offer">
+            You are invited to join <strong>{offer.workspaceName}</strong> as{' '}
+            {offer.role === 'admin' ? 'an' : 'a'} <strong>{offer.role}</strong>, with the address{' '}
+            <strong>{offer.email}</strong>.
+          </p>
+        ) : null}
         {signedInAs && isNew ? (
           <Callout tone="info">
             You are signed in as {signedInAs}. Accepting signs you in as the invited account instead.

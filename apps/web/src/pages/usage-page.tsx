@@ -60,70 +60,75 @@ export function UsagePage() {
         }
       />
       {usage.error ? <ErrorState error={usage.error} onRetry={usage.reload} /> : null}
-      <div className="stats">
-        <Stat
-          label="Balance"
-          value={formatNumber(report?.balance ?? session.workspace.credits)}
-          unit="credits"
-          isLoading={false}
-          tone="accent"
-        />
-        <Stat
-          label={`Replies, last ${range} days`}
-          value={formatNumber(totalMessages)}
-          isLoading={usage.isLoading}
-        />
-        <Stat
-          label={`Credits spent, last ${range} days`}
-          value={formatNumber(totalCredits)}
-          isLoading={usage.isLoading}
-        />
-        <Stat
-          label="Average per day"
-          value={
-            report
-              ? formatNumber(Math.round((totalCredits / Math.max(1, report.days.length)) * 10) / 10)
-              : '0'
-          }
-          unit="credits"
-          isLoading={usage.isLoading}
-        />
-      </div>
-      <div className="grid-2">
-        <Card title="Replies per day">
-          {usage.isLoading ? <Skeleton height={220} /> : null}
-          {report && !isQuiet ? (
-            <TimeSeriesChart
-              kind="bar"
-              label={`Replies per day over the last ${range} days`}
-              points={report.days.map((day) => ({
-                label: formatDay(day.date),
-                value: day.messages,
-                tooltip: `${formatDay(day.date)}: ${pluralize(day.messages, 'reply', 'replies')}`,
-              }))}
+      {/* Under an error there is no report: no zeros that would read as a quiet month. */}
+      {usage.error ? null : (
+        <>
+          <div className="stats">
+            <Stat
+              label="Balance"
+              value={formatNumber(report?.balance ?? session.workspace.credits)}
+              unit="credits"
+              isLoading={false}
+              tone="accent"
             />
-          ) : null}
-          {isQuiet ? <QuietChart range={range} /> : null}
-        </Card>
-        <Card title="Credits per day">
-          {usage.isLoading ? <Skeleton height={220} /> : null}
-          {report && !isQuiet ? (
-            <TimeSeriesChart
-              kind="line"
-              label={`Credits spent per day over the last ${range} days`}
-              points={report.days.map((day) => ({
-                label: formatDay(day.date),
-                value: day.credits,
-                tooltip: `${formatDay(day.date)}: ${formatCredits(day.credits)}`,
-              }))}
+            <Stat
+              label={`Replies, last ${range} days`}
+              value={formatNumber(totalMessages)}
+              isLoading={usage.isLoading}
             />
-          ) : null}
-          {isQuiet ? <QuietChart range={range} /> : null}
-        </Card>
-      </div>
-      <Card title="By chatbot" description={`Over the last ${range} days.`} flush>
-        <ChatbotBreakdown report={report} isLoading={usage.isLoading} />
-      </Card>
+            <Stat
+              label={`Credits spent, last ${range} days`}
+              value={formatNumber(totalCredits)}
+              isLoading={usage.isLoading}
+            />
+            <Stat
+              label="Average per day"
+              value={
+                report
+                  ? formatNumber(Math.round((totalCredits / Math.max(1, report.days.length)) * 10) / 10)
+                  : '0'
+              }
+              unit="credits"
+              isLoading={usage.isLoading}
+            />
+          </div>
+          <div className="grid-2">
+            <Card title="Replies per day">
+              {usage.isLoading ? <Skeleton height={220} /> : null}
+              {report && !isQuiet ? (
+                <TimeSeriesChart
+                  kind="bar"
+                  label={`Replies per day over the last ${range} days`}
+                  points={report.days.map((day) => ({
+                    label: formatDay(day.date),
+                    value: day.messages,
+                    tooltip: `${formatDay(day.date)}: ${pluralize(day.messages, 'reply', 'replies')}`,
+                  }))}
+                />
+              ) : null}
+              {isQuiet ? <QuietChart range={range} /> : null}
+            </Card>
+            <Card title="Credits per day">
+              {usage.isLoading ? <Skeleton height={220} /> : null}
+              {report && !isQuiet ? (
+                <TimeSeriesChart
+                  kind="line"
+                  label={`Credits spent per day over the last ${range} days`}
+                  points={report.days.map((day) => ({
+                    label: formatDay(day.date),
+                    value: day.credits,
+                    tooltip: `${formatDay(day.date)}: ${formatCredits(day.credits)}`,
+                  }))}
+                />
+              ) : null}
+              {isQuiet ? <QuietChart range={range} /> : null}
+            </Card>
+          </div>
+          <Card title="By chatbot" description={`Over the last ${range} days.`} flush>
+            <ChatbotBreakdown report={report} isLoading={usage.isLoading} />
+          </Card>
+        </>
+      )}
       <ListCard
         list={ledger}
         errorAs="card"
@@ -148,7 +153,17 @@ export function UsagePage() {
           cells={(entry) => (
             <>
               <td className="nowrap">{formatDateTime(entry.createdAt)}</td>
-              <td>{describeLedgerReason(entry.reason)}</td>
+              <td>
+                {entry.conversation ? (
+                  <a
+                    href={`#/conversations/${encodeURIComponent(entry.conversation.chatbotId)}/${encodeURIComponent(entry.conversation.conversationId)}`}
+                  >
+                    {describeLedgerReason(entry.reason)}
+                  </a>
+                ) : (
+                  describeLedgerReason(entry.reason)
+                )}
+              </td>
               <td className={`table__number ${entry.amount >= 0 ? 'amount--positive' : 'amount--negative'}`}>
                 {formatSignedAmount(entry.amount)}
               </td>

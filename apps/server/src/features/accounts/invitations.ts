@@ -212,3 +212,17 @@ function joinByInvitation(
     return { ...member, role, grant };
   });
 }
+
+/** What a pending invitation offers (workspace, address, role), for its link's page; undefined if none. */
+export async function previewInvitation(deps: Pick<Deps, 'db' | 'clock'>, token: string) {
+  const now = deps.clock.now().toISOString();
+  const invitation = await findPendingInvitation(deps.db, hashSecretToken(token), now);
+  const workspace = invitation && (await findWorkspace(deps.db, invitation.workspace_id));
+  if (!invitation || !workspace) return undefined;
+  return {
+    workspaceName: workspace.name,
+    email: invitation.email,
+    role: invitation.role,
+    expiresAt: invitation.expires_at,
+  };
+}
