@@ -215,6 +215,12 @@ const adminRoutes: AdminRoute[] = [
     url: (workspaceId) => `/api/admin/workspaces/${workspaceId}/invitations`,
     body: { email: 'first.owner@example.com' },
   },
+  {
+    method: 'POST',
+    path: '/api/admin/users/password',
+    url: () => '/api/admin/users/password',
+    body: { email: 'reset.me@example.com', password: 'a long new password' },
+  },
 ];
 
 /**
@@ -373,6 +379,8 @@ describe('the operator API (/api/admin/*)', () => {
 
   it('opens every operator route to the right token', async () => {
     const { workspaceId } = await server.createWorkspace(10);
+    // The person whose password the operator resets.
+    await server.createUser(workspaceId, 'member', { email: 'reset.me@example.com' });
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
     for (const route of adminRoutes) {
